@@ -1,0 +1,73 @@
+/**
+ * Schema change reports for `npm run schema:check`, by schema coordinate, with
+ * @graphql-inspector/core deciding what is breaking.
+ */
+import { execFileSync } from 'node:child_process';
+import { buildSchema, type GraphQLSchema } from 'graphql';
+import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
+import type { Allowlist } from './allowlist.js';
+import { AllowlistMismatchError, filterSchema } from './filter.js';
+
+export interface ChangeReport {
+  readonly breaking: readonly string[];
+  readonly other: readonly string[];
+}
+
+function describe(change: Change): string {
+  return change.path ? `${change.path}: ${change.message}` : change.message;
+}
+
+export async function compareSchemas(oldSchema: GraphQLSchema, newSchema: GraphQLSchema): Promise<ChangeReport> {
+  const changes = await diff(oldSchema, newSchema);
+  const breaking = changes.filter((c) => c.criticality.level === CriticalityLevel.Breaking);
+  const other = changes.filter((c) => c.criticality.level !== CriticalityLevel.Breaking);
+  return { breaking: breaking.map(describe), other: other.map(describe) };
+}
+
+/** SDL with federation directives, read as a plain schema for comparison. */
+export function schemaFromSdl(sdl: string): GraphQLSchema {
+  return buildSchema(sdl, { assumeValidSDL: true });
+}
+
+/**
+ * Upstream drift: what changed between two Healthie versions within the approved subset only.
+ * An entry that the new version no longer satisfies (a removed field, a newly required input
+ * field) is reported as breaking by its coordinate; changes outside the subset do not appear.
+ */
+export async function compareUpstream(
+  oldSource: GraphQLSchema,
+  newSource: GraphQLSchema,
+  allowlist: Allowlist,
+): Promise<ChangeReport> {
+  const oldApproved = filterSchema(oldSource, allowlist);
+  let newApproved: GraphQLSchema;
+  try {
+    newApproved = filterSchema(newSource, allowlist);
+  } catch (error) {
+    if (error instanceof AllowlistMismatchError) return { breaking: [...error.problems], other: [] };
+    throw error;
+  }
+  return compareSchemas(oldApproved, newApproved);
+}
+
+/** A file's contents at a git ref, or undefined when the ref or the file does not exist there. */
+export function readAtRef(ref: string, path: string): string | undefined {
+  try {
+    return execFileSync('git', ['show', `${ref}:${path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The default base for breaking-change checks: origin/main when it exists, else the previous commit. */
+export function defaultBaseRef(): string | undefined {
+  for (const ref of ['origin/main', 'HEAD~1']) {
+    try {
+      execFileSync('git', ['rev-parse', '--verify', '--quiet', ref], { stdio: 'ignore' });
+      return ref;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return undefined;
+}
