@@ -28,7 +28,10 @@ export function resolveCredentials(
   serverDefault: Credentials | undefined,
 ): Credentials | undefined {
   const apiKey = single(headers[API_KEY_HEADER]);
-  if (apiKey) return { apiKey, shard: single(headers[SHARD_HEADER]) };
+  const shard = single(headers[SHARD_HEADER]);
+  if (apiKey) return { apiKey, shard };
+  // A shard without a key names some other tenant's shard: never pair it with the server's key.
+  if (shard) return undefined;
   return serverDefault;
 }
 

@@ -128,10 +128,10 @@ export function filterSchema(source: GraphQLSchema, allowlist: Allowlist): Graph
   const problems = checkAllowlist(source, allowlist);
   if (problems.length > 0) throw new AllowlistMismatchError(problems);
 
-  const keepField = (typeName: string, fieldName: string): boolean =>
-    approvedFields(allowlist, typeName)?.has(fieldName) ?? false;
+  const keepField = (typeName: string | undefined, fieldName: string | undefined): boolean =>
+    typeName !== undefined && fieldName !== undefined && (approvedFields(allowlist, typeName)?.has(fieldName) ?? false);
 
-  const describeField = (typeName: string, fieldName: string, config: GraphQLFieldConfig<unknown, unknown>) => {
+  const describeField = (typeName: string, fieldName: string, config: GraphQLFieldConfig<unknown, Record<string, unknown>>) => {
     const approved = approvedFields(allowlist, typeName)?.get(fieldName);
     if (!approved) return null;
     const args: Record<string, GraphQLArgumentConfig> = {};

@@ -1,0 +1,106 @@
+/**
+ * Configuration: read from the environment once, at start-up, and validated in one place.
+ * A bad environment fails with one error that lists every problem and how to fix it, rather
+ * than the first problem only.
+ */
+import { z } from 'zod';
+import type { Credentials } from './credentials.js';
+
+export interface Config {
+  readonly healthie: {
+    /** Healthie's GraphQL endpoint; undefined means "start the built-in sandbox" (never in production). */
+    readonly url: string | undefined;
+    /** Server-level credentials, used when a request brings none. */
+    readonly credentials: Credentials | undefined;
+    /** Sent as Healthie-GraphQL-API-Version when set. */
+    readonly apiVersion: string | undefined;
+    readonly timeoutMs: number;
+  };
+  readonly port: number;
+  readonly logLevel: string;
+  readonly production: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every setting.`);
+    this.name = 'ConfigError';
+  }
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const integer = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? String(fallback) : value))
+    .pipe(
+      z.coerce
+        .number<string>({ message: `${name} must be a whole number` })
+        .int(`${name} must be a whole number`)
+        .min(min, `${name} must be at least ${min}`)
+        .max(max, `${name} must be at most ${max}`),
+    );
+
+const SECRET_SETTINGS = new Set(['HEALTHIE_API_KEY', 'HEALTHIE_SHARD']);
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const schema = z.object({
+  HEALTHIE_API_URL: optionalText.pipe(
+    z
+      .url({ protocol: /^https?$/, message: 'HEALTHIE_API_URL must be an http(s) URL such as https://api.gethealthie.com/graphql' })
+      .optional(),
+  ),
+  HEALTHIE_API_KEY: optionalText,
+  HEALTHIE_SHARD: optionalText,
+  HEALTHIE_API_VERSION: optionalText.pipe(
+    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'HEALTHIE_API_VERSION must be a date such as 2024-11-01').optional(),
+  ),
+  HEALTHIE_TIMEOUT_MS: integer('HEALTHIE_TIMEOUT_MS', 100, 120_000, 10_000),
+  PORT: integer('PORT', 0, 65_535, 4001),
+  LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
+  NODE_ENV: optionalText,
+});
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        // Echo the offending value to make the fix obvious, except for secrets.
+        return SECRET_SETTINGS.has(name) ? issue.message : `${issue.message} (got "${env[name]}")`;
+      });
+  const production = env.NODE_ENV?.trim() === 'production';
+
+  if (parsed.success) {
+    const values = parsed.data;
+    if (production && !values.HEALTHIE_API_URL) {
+      problems.push('HEALTHIE_API_URL is required when NODE_ENV=production (e.g. https://api.gethealthie.com/graphql); the built-in sandbox only runs outside production');
+    }
+    if (values.HEALTHIE_SHARD && !values.HEALTHIE_API_KEY) {
+      problems.push('HEALTHIE_SHARD is set without HEALTHIE_API_KEY; a shard belongs to a key, so set both or neither');
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+
+  const values = parsed.data;
+  return {
+    healthie: {
+      url: values.HEALTHIE_API_URL,
+      credentials: values.HEALTHIE_API_KEY ? { apiKey: values.HEALTHIE_API_KEY, shard: values.HEALTHIE_SHARD } : undefined,
+      apiVersion: values.HEALTHIE_API_VERSION,
+      timeoutMs: values.HEALTHIE_TIMEOUT_MS,
+    },
+    port: values.PORT,
+    logLevel: values.LOG_LEVEL ?? 'info',
+    production,
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * One structured log line per GraphQL request: request id, operation name and type, duration and
+ * the error codes returned. Never the query text, variables, headers or response data: those can
+ * hold API keys and patient information.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { performance } from 'node:perf_hooks';
+import { codeOf } from '../errors.js';
+import type { SubgraphContext } from '../context.js';
+
+export function loggingPlugin(): ApolloServerPlugin<SubgraphContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ operationName, operation, errors, response }) {
+          const body = response.body;
+          const resultErrors = body.kind === 'single' ? (body.singleResult.errors ?? []) : [];
+          const codes = [...new Set([...(errors ?? []), ...resultErrors].map((e) => codeOf(e)))];
+          contextValue.logger.info(
+            {
+              requestId: contextValue.requestId,
+              operationName: operationName ?? null,
+              operationType: operation?.operation ?? null,
+              durationMs: Math.round(performance.now() - started),
+              errorCodes: codes,
+            },
+            'graphql request',
+          );
+        },
+        async didEncounterErrors({ errors }) {
+          // Unexpected failures get their stack in the log (never in the response); the message
+          // of an internal error does not contain request data.
+          for (const error of errors) {
+            if (codeOf(error) === 'INTERNAL_SERVER_ERROR' && !error.extensions?.code) {
+              contextValue.logger.error({ requestId: contextValue.requestId, err: error.originalError ?? error }, 'unexpected error');
+            }
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * Server assembly: configuration in, an HTTP server with `/graphql`, `/healthz` and `/readyz` out.
+ * Listening is separate (`listen`), so tests create servers on ephemeral loopback ports and the
+ * entry point (`main.ts`) stays a few lines.
+ */
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Config } from './config.js';
+import { createContextFactory, type SubgraphContext } from './context.js';
+import { codeOf, ErrorCode } from './errors.js';
+import { createLogger, type Logger } from './logger.js';
+import { limitProtections, limitRejections } from './plugins/limits.js';
+import { loggingPlugin } from './plugins/logging.js';
+import { createRuntimeSchema } from './subgraph/schema.js';
+import { createHealthieClient } from './upstream/client.js';
+
+export interface ServerDependencies {
+  /** Defaults to a pino logger at config.logLevel writing to stdout. */
+  readonly logger?: Logger;
+}
+
+export interface HealthieSubgraphServer {
+  readonly app: express.Express;
+  /** Starts listening; resolves with the GraphQL endpoint URL. */
+  listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
+  close(): Promise<void>;
+}
+
+/** Largest accepted request body. Operations are small; large bodies are abuse or mistakes. */
+export const MAX_REQUEST_BYTES = 256 * 1024;
+/** How long a readiness answer is reused, so probes cannot turn into load on Healthie. */
+const READINESS_CACHE_MS = 5_000;
+
+const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
+
+export async function createServer(config: Config, dependencies: ServerDependencies = {}): Promise<HealthieSubgraphServer> {
+  const url = config.healthie.url;
+  if (!url) throw new Error('createServer needs config.healthie.url; main.ts starts the built-in sandbox when none is configured.');
+  const logger = dependencies.logger ?? createLogger({ level: config.logLevel });
+  const client = createHealthieClient({ url, timeoutMs: config.healthie.timeoutMs, apiVersion: config.healthie.apiVersion });
+  const runtime = createRuntimeSchema(client.executor as never);
+  const contextFor = createContextFactory({
+    subschema: runtime.subschema,
+    entityType: (typeName) => runtime.wrapped.getType(typeName) as never,
+    serverCredentials: config.healthie.credentials,
+    logger,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer: Server = createHttpServer(app);
+  const limits = limitProtections({ production: config.production });
+
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema: runtime.schema,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: !config.production,
+    validationRules: limits.validationRules,
+    formatError: (formatted: GraphQLFormattedError, error: unknown) => {
+      const original = (error as { originalError?: unknown }).originalError;
+      if (limitRejections.has(original as never) || limitRejections.has(error as never)) {
+        return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
+      }
+      // Anything unclassified is a bug here: its message may quote internals, so clients get a
+      // stable code and a generic message, and the log line (logging plugin) gets the detail.
+      if (!KNOWN_CODES.has(codeOf(formatted))) {
+        return { message: 'Internal server error; see the subgraph log for this request id.', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+      }
+      return formatted;
+    },
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),
+      config.production
+        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      loggingPlugin(),
+      ...(limits.plugins as ApolloServerPlugin<SubgraphContext>[]),
+    ],
+  });
+  await apollo.start();
+
+  let readiness: { ready: boolean; at: number } | undefined;
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    if (!readiness || Date.now() - readiness.at > READINESS_CACHE_MS) {
+      readiness = { ready: await client.probe(), at: Date.now() };
+    }
+    res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'upstream unreachable', schema: 'loaded' });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: MAX_REQUEST_BYTES }),
+    expressMiddleware(apollo, { context: async ({ req }) => contextFor(req.headers) }),
+  );
+  app.use(jsonErrors(logger));
+
+  return {
+    app,
+    listen(port = config.port, host = '0.0.0.0') {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const { port: bound } = httpServer.address() as AddressInfo;
+          const shownHost = host === '0.0.0.0' ? 'localhost' : host;
+          resolve({ url: `http://${shownHost}:${bound}/graphql`, port: bound });
+        });
+      });
+    },
+    async close() {
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await client.close();
+    },
+  };
+}
+
+/** Body-parser and routing failures as GraphQL-shaped JSON, never an HTML page with a stack. */
+function jsonErrors(logger: Logger): express.ErrorRequestHandler {
+  return (error, _req, res, _next) => {
+    const status = typeof error?.status === 'number' ? error.status : 500;
+    if (status >= 500) logger.error({ err: error }, 'http error');
+    const message =
+      status === 413
+        ? `Request body exceeds ${MAX_REQUEST_BYTES} bytes; send a smaller operation.`
+        : status === 400
+          ? 'Request body is not valid JSON; send {"query": "...", "variables": {...}} with Content-Type: application/json.'
+          : 'Internal server error.';
+    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR } }] });
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The runtime schema: Healthie's approved subset, wrapped with @graphql-tools/wrap so that every
+ * root field delegates to Healthie, served as a Federation 2 subgraph.
+ *
+ * Both inputs are committed artifacts (no introspection of Healthie at boot):
+ * - schema/healthie-approved.graphql, the subset in Healthie's names, is what gets wrapped;
+ * - schema/healthie.graphql, the subgraph SDL, is what the router composes.
+ * The naming transforms turn the first into the second; a start-up check proves they agree, so a
+ * hand-edited or stale artifact fails at boot instead of at the first request.
+ */
+import { readFileSync } from 'node:fs';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { Subschema } from '@graphql-tools/delegate';
+import { getResolversFromSchema, type Executor, type IResolvers } from '@graphql-tools/utils';
+import { wrapSchema } from '@graphql-tools/wrap';
+import { buildSchema, isObjectType, isInputObjectType, parse, type GraphQLSchema } from 'graphql';
+import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
+import { createNamingTransforms } from '../schema/naming.js';
+import type { SubgraphContext } from '../context.js';
+
+const SCHEMA_DIR = new URL('../../schema/', import.meta.url);
+export const APPROVED_SDL_URL = new URL('healthie-approved.graphql', SCHEMA_DIR);
+export const SUBGRAPH_SDL_URL = new URL('healthie.graphql', SCHEMA_DIR);
+
+/**
+ * Most root fields merged into one upstream request. All Healthie fields of one operation, and
+ * all entity references of one `_entities` call, go out as a single request up to this many;
+ * beyond it they are split into several requests, which keeps each request under Healthie's
+ * complexity limit.
+ */
+export const MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST = 50;
+
+export interface RuntimeSchema {
+  /** The federated schema served to the router. */
+  readonly schema: GraphQLSchema;
+  /** The delegation target; entity loaders delegate through it too so their calls batch with the rest. */
+  readonly subschema: Subschema<unknown, unknown, unknown, SubgraphContext>;
+  /** The wrapped schema (subgraph names, no federation additions). */
+  readonly wrapped: GraphQLSchema;
+}
+
+function fieldSignatures(schema: GraphQLSchema, typeNames: Iterable<string>): string[] {
+  const signatures: string[] = [];
+  for (const name of typeNames) {
+    const type = schema.getType(name);
+    if (!type) {
+      signatures.push(`${name}: missing`);
+      continue;
+    }
+    if (isObjectType(type) || isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        const args = 'args' in field ? field.args.map((a: { name: string; type: unknown }) => `${a.name}:${String(a.type)}`).join(',') : '';
+        signatures.push(`${name}.${field.name}(${args}):${String(field.type)}`);
+      }
+    } else signatures.push(`${name}:${type.constructor.name}`);
+  }
+  return signatures.sort();
+}
+
+/** Throws when the wrapped Healthie subset and the subgraph SDL disagree on any type, field or argument. */
+function assertArtifactsAgree(wrapped: GraphQLSchema, subgraph: GraphQLSchema): void {
+  const names = Object.keys(wrapped.getTypeMap()).filter((name) => !name.startsWith('__'));
+  const expected = fieldSignatures(wrapped, names);
+  const actual = new Set(fieldSignatures(subgraph, names));
+  const missing = expected.filter((signature) => !actual.has(signature));
+  if (missing.length > 0) {
+    throw new Error(
+      `schema/healthie.graphql does not match schema/healthie-approved.graphql (${missing.slice(0, 5).join('; ')}). ` +
+        'Run `npm run schema:build` and commit both files.',
+    );
+  }
+}
+
+export function createRuntimeSchema(executor: Executor<SubgraphContext>): RuntimeSchema {
+  const approved = buildSchema(readFileSync(APPROVED_SDL_URL, 'utf8'));
+  const subschema = new Subschema<unknown, unknown, unknown, SubgraphContext>({
+    schema: approved,
+    executor,
+    transforms: createNamingTransforms(),
+    // Merges the root fields delegated while resolving one operation into one upstream request.
+    // The batcher is memoized on the context object, which is created per request, so two
+    // requests (or tenants) never share a batch.
+    batch: true,
+    batchingOptions: { dataLoaderOptions: { maxBatchSize: MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST } },
+  });
+  const wrapped = wrapSchema(subschema);
+
+  // `true` keeps defaultMergedResolver on every field: delegated results are keyed by the
+  // client's aliases, which the plain default resolver would not find.
+  const resolvers = getResolversFromSchema(wrapped, true) as IResolvers<unknown, SubgraphContext>;
+  for (const typeName of Object.keys(ENTITIES) as EntityTypeName[]) {
+    resolvers[typeName] = {
+      ...(resolvers[typeName] as object),
+      __resolveReference: (reference: { id?: unknown }, context: SubgraphContext, info: unknown) =>
+        context.loaders.entity(typeName, info as never).load(String(reference.id)),
+    };
+  }
+
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(readFileSync(SUBGRAPH_SDL_URL, 'utf8')),
+    resolvers: resolvers as never,
+  });
+  assertArtifactsAgree(wrapped, schema);
+  return { schema, subschema, wrapped };
+}
