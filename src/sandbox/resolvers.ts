@@ -1,0 +1,160 @@
+/**
+ * Resolvers for the approved Healthie schema over one account's seeded data, and the executable
+ * schema built from `schema/healthie-approved.graphql`. Reading the committed SDL (rather than a
+ * copy) keeps the sandbox in step with what the subgraph delegates to Healthie: a resolver for a
+ * field the SDL lacks fails at startup.
+ */
+import { readFile } from 'node:fs/promises';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { findAvailableDays, findSlots, type SlotQuery } from './availability.js';
+import { createAppointment, type CreateAppointmentInput } from './booking.js';
+import { blocksCalendar, type AccountData, type SandboxAppointment, type SandboxUser } from './data.js';
+import { MS_PER_MINUTE, formatHealthieTime, localDay, parseDay } from './time.js';
+
+export const APPROVED_SDL_URL = new URL('../../schema/healthie-approved.graphql', import.meta.url);
+
+/** Healthie's page size when a list field is asked for without one. */
+export const DEFAULT_PAGE_SIZE = 10;
+/** Healthie's documented maximum for appointments' page_size. */
+export const MAX_APPOINTMENTS_PAGE_SIZE = 500;
+
+export interface SandboxContext {
+  readonly account: AccountData;
+  readonly now: () => Date;
+}
+
+interface PageArgs {
+  readonly keywords?: string | null;
+  readonly offset?: number | null;
+  readonly page_size?: number | null;
+}
+
+interface AppointmentsArgs extends PageArgs {
+  readonly user_id?: string | null;
+  readonly provider_id?: string | null;
+  readonly startDate?: string | null;
+  readonly endDate?: string | null;
+  readonly is_upcoming?: boolean | null;
+}
+
+interface AppointmentTypesArgs extends PageArgs {
+  readonly provider_id?: string | null;
+  readonly clients_can_book?: boolean | null;
+}
+
+function page<T>(items: readonly T[], args: PageArgs, maximum = Number.POSITIVE_INFINITY): T[] {
+  const offset = Math.max(0, args.offset ?? 0);
+  const size = Math.min(maximum, Math.max(0, args.page_size ?? DEFAULT_PAGE_SIZE));
+  return items.slice(offset, offset + size);
+}
+
+/** Case-insensitive match on first, last and full name, email and phone (digits alone match too). */
+function matchesKeywords(user: SandboxUser, keywords: string | null | undefined): boolean {
+  const needle = keywords?.trim().toLowerCase();
+  if (!needle) return true;
+  const texts = [user.first_name, user.last_name, `${user.first_name} ${user.last_name}`, user.email, user.phone_number];
+  if (texts.some((text) => text.toLowerCase().includes(needle))) return true;
+  // "(212) 555 0101" should find 212-555-0101: compare digits when the keywords look like a phone number.
+  const digits = needle.replace(/\D/g, '');
+  return /^[\d\s().+-]+$/.test(needle) && digits.length >= 3 && user.phone_number.replace(/\D/g, '').includes(digits);
+}
+
+function dayArgument(name: string, value: string): number {
+  const day = parseDay(value);
+  if (day === undefined) throw new GraphQLError(`${name} must be a date (YYYY-MM-DD)`, { extensions: { code: 'BAD_USER_INPUT' } });
+  return day;
+}
+
+function listAppointments(context: SandboxContext, args: AppointmentsArgs): SandboxAppointment[] {
+  const { account } = context;
+  const now = context.now().getTime();
+  // Day boundaries follow the API key user's timezone, as Healthie's do for the requesting user.
+  const timeZone = account.owner.timezone;
+  const first = args.startDate ? dayArgument('startDate', args.startDate) : undefined;
+  const last = args.endDate ? dayArgument('endDate', args.endDate) : undefined;
+  const matching = account.appointments.filter(
+    (appointment) =>
+      (!args.user_id || appointment.patientId === args.user_id) &&
+      (!args.provider_id || appointment.providerId === args.provider_id) &&
+      (!args.is_upcoming || appointment.start > now) &&
+      (first === undefined || localDay(appointment.start, timeZone) >= first) &&
+      (last === undefined || localDay(appointment.start, timeZone) <= last),
+  );
+  return page(matching, args, MAX_APPOINTMENTS_PAGE_SIZE);
+}
+
+function nextAppointmentDate(user: SandboxUser, context: SandboxContext): string | null {
+  const now = context.now().getTime();
+  const next = context.account.appointments.find(
+    (appointment) =>
+      appointment.start > now && blocksCalendar(appointment) && (appointment.patientId === user.id || appointment.providerId === user.id),
+  );
+  return next ? formatHealthieTime(next.start, context.account.owner.timezone) : null;
+}
+
+const time = (instant: number, context: SandboxContext): string => formatHealthieTime(instant, context.account.owner.timezone);
+
+export const resolvers = {
+  Query: {
+    currentUser: (_: unknown, __: unknown, context: SandboxContext) => context.account.owner,
+    user: (_: unknown, args: { id?: string | null }, context: SandboxContext) => (args.id ? (context.account.users.get(args.id) ?? null) : null),
+    users: (_: unknown, args: PageArgs, context: SandboxContext) =>
+      page(context.account.patients.filter((patient) => matchesKeywords(patient, args.keywords)), args),
+    organizationMembers: (_: unknown, args: PageArgs, context: SandboxContext) =>
+      page(context.account.members.filter((member) => matchesKeywords(member, args.keywords)), args),
+    appointment: (_: unknown, args: { id?: string | null }, context: SandboxContext) =>
+      context.account.appointments.find((appointment) => appointment.id === args.id) ?? null,
+    appointments: (_: unknown, args: AppointmentsArgs, context: SandboxContext) => listAppointments(context, args),
+    appointmentTypes: (_: unknown, args: AppointmentTypesArgs, context: SandboxContext) =>
+      page(
+        context.account.appointmentTypes.filter(
+          (type) =>
+            (!args.provider_id || type.providerIds.includes(args.provider_id)) &&
+            (args.clients_can_book === null || args.clients_can_book === undefined || type.clients_can_book === args.clients_can_book),
+        ),
+        args,
+      ),
+    availableSlotsForRange: (_: unknown, args: SlotQuery, context: SandboxContext) =>
+      findSlots(context.account, args, context.now().getTime()),
+    daysAvailableForRange: (_: unknown, args: SlotQuery, context: SandboxContext) =>
+      findAvailableDays(context.account, args, context.now().getTime()),
+  },
+  Mutation: {
+    createAppointment: (_: unknown, args: { input?: CreateAppointmentInput | null }, context: SandboxContext) =>
+      createAppointment(context.account, args.input, context.now().getTime()),
+  },
+  User: {
+    full_name: (user: SandboxUser) => `${user.first_name} ${user.last_name}`,
+    organization: (_: SandboxUser, __: unknown, context: SandboxContext) => ({
+      id: context.account.organization.id,
+      name: context.account.organization.name,
+    }),
+    next_appt_date: (user: SandboxUser, _: unknown, context: SandboxContext) => nextAppointmentDate(user, context),
+  },
+  Appointment: {
+    date: (appointment: SandboxAppointment, _: unknown, context: SandboxContext) => time(appointment.start, context),
+    start: (appointment: SandboxAppointment, _: unknown, context: SandboxContext) => time(appointment.start, context),
+    end: (appointment: SandboxAppointment, _: unknown, context: SandboxContext) =>
+      time(appointment.start + appointment.length * MS_PER_MINUTE, context),
+    contact_type: (appointment: SandboxAppointment) => appointment.contactType,
+    pm_status: (appointment: SandboxAppointment) => appointment.pmStatus,
+    provider: (appointment: SandboxAppointment, _: unknown, context: SandboxContext) => context.account.users.get(appointment.providerId) ?? null,
+    user: (appointment: SandboxAppointment, _: unknown, context: SandboxContext) => context.account.users.get(appointment.patientId) ?? null,
+    attendees: (appointment: SandboxAppointment, _: unknown, context: SandboxContext) =>
+      [context.account.users.get(appointment.patientId)].filter((user) => user !== undefined),
+    appointment_type: (appointment: SandboxAppointment, _: unknown, context: SandboxContext) =>
+      context.account.appointmentTypes.find((type) => type.id === appointment.appointmentTypeId) ?? null,
+  },
+};
+
+let schemaPromise: Promise<GraphQLSchema> | undefined;
+
+/** The executable schema; built once per process since it holds no account data. */
+export function loadSandboxSchema(): Promise<GraphQLSchema> {
+  schemaPromise ??= readFile(APPROVED_SDL_URL, 'utf8').then((typeDefs) => makeExecutableSchema({ typeDefs, resolvers }));
+  schemaPromise.catch(() => {
+    schemaPromise = undefined;
+  });
+  return schemaPromise;
+}

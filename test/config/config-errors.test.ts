@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration errors', () => {
+  it('lists every problem at once, each with the value and the fix', () => {
+    const problems = problemsOf({ HEALTHIE_API_URL: 'ftp://example', PORT: 'eighty', HEALTHIE_TIMEOUT_MS: '5', LOG_LEVEL: 'loud', HEALTHIE_API_VERSION: 'latest' });
+    expect(problems).toHaveLength(5);
+    expect(problems.join('\n')).toContain('HEALTHIE_API_URL must be an http(s) URL');
+    expect(problems.join('\n')).toContain('(got "eighty")');
+    expect(problems.join('\n')).toContain('HEALTHIE_TIMEOUT_MS must be at least 100');
+    expect(problems.join('\n')).toContain('LOG_LEVEL must be one of');
+    expect(problems.join('\n')).toContain('HEALTHIE_API_VERSION must be a date');
+  });
+
+  it('requires HEALTHIE_API_URL in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringContaining('HEALTHIE_API_URL is required when NODE_ENV=production')]);
+  });
+
+  it('refuses a shard without a key', () => {
+    expect(problemsOf({ HEALTHIE_SHARD: 'abc' })).toEqual([expect.stringContaining('HEALTHIE_SHARD is set without HEALTHIE_API_KEY')]);
+  });
+
+  it('never echoes the API key in a problem', () => {
+    const problems = problemsOf({ HEALTHIE_API_KEY: 'secret-key-value', HEALTHIE_SHARD: 'secret-shard', PORT: '-1' });
+    expect(problems.join('\n')).not.toContain('secret-key-value');
+    expect(problems.join('\n')).not.toContain('secret-shard');
+  });
+});

@@ -1,0 +1,31 @@
+import { loadConfig } from '../../src/config.js';
+import { describe, expect, it } from 'vitest';
+
+describe('configuration', () => {
+  it('needs nothing outside production: no URL means the built-in sandbox', () => {
+    const config = loadConfig({});
+    expect(config.healthie.url).toBeUndefined();
+    expect(config.port).toBe(4001);
+    expect(config.healthie.timeoutMs).toBe(10_000);
+    expect(config.production).toBe(false);
+  });
+
+  it('reads every documented setting', () => {
+    const config = loadConfig({
+      HEALTHIE_API_URL: 'https://api.gethealthie.com/graphql',
+      HEALTHIE_API_KEY: 'key',
+      HEALTHIE_SHARD: 'shard',
+      HEALTHIE_API_VERSION: '2024-11-01',
+      HEALTHIE_TIMEOUT_MS: '2500',
+      PORT: '8080',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+    });
+    expect(config).toEqual({
+      healthie: { url: 'https://api.gethealthie.com/graphql', credentials: { apiKey: 'key', shard: 'shard' }, apiVersion: '2024-11-01', timeoutMs: 2500 },
+      port: 8080,
+      logLevel: 'warn',
+      production: true,
+    });
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * End to end through a real gateway: @apollo/gateway with the supergraph composed from
+ * supergraph.yaml plus the example consumer subgraph, forwarding x-healthie-* headers the way
+ * Applied's router is configured to.
+ */
+import { readFileSync } from 'node:fs';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import gql from 'graphql-tag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeSubgraphs, readSupergraphConfig } from '../../src/schema/compose.js';
+import { DEMO_API_KEY, SECOND_API_KEY } from '../../src/sandbox/index.js';
+import { post, startStack, type Stack } from '../helpers/stack.js';
+
+interface Ticket {
+  id: string;
+  subject: string;
+  patientId: string;
+  appointmentId?: string;
+}
+
+const FORWARDED_HEADERS = ['x-healthie-api-key', 'x-healthie-shard'];
+
+async function startConsumer(tickets: Ticket[]) {
+  const typeDefs = gql(readFileSync('test/fixtures/consumer/schema.graphql', 'utf8'));
+  const toTicket = (t: Ticket) => ({
+    id: t.id,
+    subject: t.subject,
+    patient: { __typename: 'HealthieUser', id: t.patientId },
+    appointment: t.appointmentId ? { __typename: 'HealthieAppointment', id: t.appointmentId } : null,
+  });
+  const server = new ApolloServer({
+    schema: buildSubgraphSchema({
+      typeDefs,
+      resolvers: {
+        Query: {
+          supportTickets: () => tickets.map(toTicket),
+          supportTicket: (_: unknown, { id }: { id: string }) => {
+            const ticket = tickets.find((t) => t.id === id);
+            return ticket ? toTicket(ticket) : null;
+          },
+        },
+      },
+    }),
+  });
+  const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
+  return { server, url, sdl: readFileSync('test/fixtures/consumer/schema.graphql', 'utf8') };
+}
+
+async function startGateway(healthieUrl: string, consumer: { url: string; sdl: string }) {
+  const subgraphs = readSupergraphConfig().map((s) => (s.name === 'healthie' ? { ...s, url: healthieUrl } : s));
+  const composed = composeSubgraphs([...subgraphs, { name: 'support-tickets', url: consumer.url, sdl: consumer.sdl }]);
+  if (!composed.ok) throw new Error(composed.errors.join('\n'));
+  const gateway = new ApolloGateway({
+    supergraphSdl: composed.supergraphSdl,
+    buildService: ({ url }) =>
+      new RemoteGraphQLDataSource<{ headers: Record<string, string | string[] | undefined> }>({
+        url,
+        willSendRequest({ request, context }) {
+          for (const name of FORWARDED_HEADERS) {
+            const value = context.headers?.[name];
+            if (typeof value === 'string') request.http?.headers.set(name, value);
+          }
+        },
+      }),
+  });
+  const server = new ApolloServer({ gateway: gateway as never });
+  const { url } = await startStandaloneServer(server, {
+    listen: { port: 0, host: '127.0.0.1' },
+    context: async ({ req }) => ({ headers: req.headers }),
+  });
+  return { server, url };
+}
+
+describe('a federated query through @apollo/gateway', () => {
+  let stack: Stack;
+  let consumer: Awaited<ReturnType<typeof startConsumer>>;
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  const people = new Map<string, { firstName: string; isPatient: boolean }>();
+  let appointmentId: string;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    const auth = { 'x-healthie-api-key': DEMO_API_KEY };
+    const listed = await stack.query<{ patients: any[]; providers: any[]; appointments: any[] }>(
+      `{ patients: healthieUsers(pageSize: 36) { id firstName isPatient }
+         providers: healthieOrganizationMembers { id firstName isPatient }
+         appointments: healthieAppointments(pageSize: 1) { id } }`,
+      {},
+      auth,
+    );
+    const { patients, providers, appointments } = listed.body.data!;
+    for (const user of [...patients, ...providers.slice(0, 4)]) people.set(user.id, user);
+    appointmentId = appointments[0].id;
+    expect(people.size).toBe(40);
+    expect(providers.length).toBeGreaterThanOrEqual(4);
+
+    const tickets = [...people.keys()].map((id, index) => ({
+      id: `T-${index}`,
+      subject: `Ticket ${index}`,
+      patientId: id,
+      ...(index === 0 ? { appointmentId } : {}),
+    }));
+    consumer = await startConsumer(tickets);
+    gateway = await startGateway(stack.url, consumer);
+  });
+
+  afterAll(async () => {
+    await gateway?.server.stop();
+    await consumer?.server.stop();
+    await stack?.close();
+  });
+
+  it('joins consumer tickets with HealthieUser fields for 40 references in exactly one upstream request', async () => {
+    stack.sandbox.clearRequests();
+    const result = await post<{ supportTickets: any[] }>(
+      gateway.url,
+      '{ supportTickets { id subject patient { id firstName isPatient } } }',
+      {},
+      { 'x-healthie-api-key': DEMO_API_KEY },
+    );
+    expect(result.body.errors).toBeUndefined();
+    const tickets = result.body.data!.supportTickets;
+    expect(tickets).toHaveLength(40);
+    for (const ticket of tickets) {
+      const expected = people.get(ticket.patient.id)!;
+      expect(ticket.patient).toEqual({ id: ticket.patient.id, firstName: expected.firstName, isPatient: expected.isPatient });
+    }
+    expect(tickets.some((t) => t.patient.isPatient === false)).toBe(true);
+    expect(stack.sandbox.requests).toHaveLength(1);
+    expect(stack.sandbox.requests[0]!.headers.authorization).toBe(`Basic ${DEMO_API_KEY}`);
+  });
+
+  it('resolves HealthieAppointment references with nested Healthie fields', async () => {
+    const result = await post<{ supportTicket: any }>(
+      gateway.url,
+      '{ supportTicket(id: "T-0") { subject appointment { id provider { id isPatient } appointmentType { name } } } }',
+      {},
+      { 'x-healthie-api-key': DEMO_API_KEY },
+    );
+    expect(result.body.errors).toBeUndefined();
+    const appointment = result.body.data!.supportTicket.appointment;
+    expect(appointment.id).toBe(appointmentId);
+    expect(appointment.provider.isPatient).toBe(false);
+    expect(typeof appointment.appointmentType.name).toBe('string');
+  });
+
+  it("uses the forwarded tenant key, so another tenant's ids resolve to null", async () => {
+    stack.sandbox.clearRequests();
+    const result = await post<{ supportTickets: any[] }>(
+      gateway.url,
+      '{ supportTickets { id patient { id firstName } } }',
+      {},
+      { 'x-healthie-api-key': SECOND_API_KEY },
+    );
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data!.supportTickets.every((t) => t.patient === null)).toBe(true);
+    expect(stack.sandbox.requests.map((r) => r.headers.authorization)).toEqual([`Basic ${SECOND_API_KEY}`]);
+  });
+
+  it('fails with UNAUTHENTICATED and calls no upstream when no key reaches the subgraph', async () => {
+    stack.sandbox.clearRequests();
+    const result = await post<{ supportTickets: any[] }>(gateway.url, '{ supportTickets { id patient { firstName } } }');
+    // The stack's subgraph has no server-level key, so the gateway reports the subgraph's error.
+    expect(result.body.errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED')).toBe(true);
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * Test stack: the built-in Healthie sandbox and a subgraph server in front of it, both on
+ * ephemeral loopback ports, plus a small GraphQL-over-HTTP client and a captured log.
+ */
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createServer, type HealthieSubgraphServer } from '../../src/server.js';
+import { startSandbox, type SandboxOptions, type StartedSandbox } from '../../src/sandbox/index.js';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  body: { data?: T | null; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }> };
+}
+
+export interface Stack {
+  sandbox: StartedSandbox;
+  server: HealthieSubgraphServer;
+  url: string;
+  /** Every log line the subgraph wrote, raw. */
+  logs: string[];
+  query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  sandbox?: SandboxOptions;
+  /** Environment for loadConfig; HEALTHIE_API_URL defaults to the sandbox. */
+  env?: Record<string, string>;
+  /** Use this upstream URL instead of the sandbox's (e.g. a fault-injecting server). */
+  upstreamUrl?: string;
+}
+
+export async function post<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, body: (await response.json()) as GraphQLResponse<T>['body'] };
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const sandbox = await startSandbox(options.sandbox);
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      logs.push(String(chunk));
+      callback();
+    },
+  });
+  const config = loadConfig({ HEALTHIE_API_URL: options.upstreamUrl ?? sandbox.url, LOG_LEVEL: 'info', ...options.env });
+  const server = await createServer(config, { logger: createLogger({ level: config.logLevel, destination }) });
+  const { url } = await server.listen(0, '127.0.0.1');
+  return {
+    sandbox,
+    server,
+    url,
+    logs,
+    query: (query, variables, headers) => post(url, query, variables, headers),
+    async close() {
+      await server.close();
+      await sandbox.close();
+    },
+  };
+}

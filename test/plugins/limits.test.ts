@@ -1,0 +1,84 @@
+/**
+ * Bad and oversized input: clear errors with stable codes, nothing sent upstream, and the server
+ * keeps serving.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_API_KEY } from '../../src/sandbox/index.js';
+import { MAX_REQUEST_BYTES } from '../../src/server.js';
+import { LIMITS } from '../../src/plugins/limits.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+
+const auth = { 'x-healthie-api-key': DEMO_API_KEY };
+
+describe('operation limits and malformed input', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.sandbox.clearRequests());
+
+  it(`rejects aliases beyond ${LIMITS.maxAliases} with QUERY_TOO_COMPLEX`, async () => {
+    const aliases = Array.from({ length: LIMITS.maxAliases + 1 }, (_, i) => `a${i}: healthieCurrentUser { id }`).join('\n');
+    const result = await stack.query(`{ ${aliases} }`, {}, auth);
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(result.body.errors?.[0]?.message).toMatch(/alias/i);
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it(`rejects a selection deeper than ${LIMITS.maxDepth} with QUERY_TOO_COMPLEX`, async () => {
+    let selection = 'id';
+    for (let i = 0; i < LIMITS.maxDepth; i += 1) selection = `id provider { ${selection} }`;
+    const result = await stack.query(`{ healthieAppointment(id: "1") { ${selection} } }`, {}, auth);
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(result.body.errors?.[0]?.message).toMatch(/depth/i);
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it('rejects fields outside the allowlist, even through fragments and aliases', async () => {
+    for (const query of [
+      '{ healthieUser(id: "1") { insurancePlans { id } } }',
+      '{ u: healthieUser(id: "1") { ...F } } fragment F on HealthieUser { apiKey: access_token }',
+      '{ healthieUsers(fromSuperadmin: true) { id } }',
+      'mutation { healthieDeleteUser(id: "1") { messages { field } } }',
+      '{ medications { id } }',
+    ]) {
+      const result = await stack.query(query, {}, auth);
+      expect(result.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    }
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it('rejects _entities for a type that is not an entity', async () => {
+    const result = await stack.query(
+      'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }',
+      { r: [{ __typename: 'HealthieOrganization', id: '1' }] },
+      auth,
+    );
+    expect(result.body.errors?.length).toBeGreaterThan(0);
+    expect(result.body.data?._entities?.[0] ?? null).toBeNull();
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it('answers a wrongly typed variable with BAD_USER_INPUT', async () => {
+    const result = await stack.query('query($size: Int) { healthieUsers(pageSize: $size) { id } }', { size: 'ten' }, auth);
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers a body that is not JSON with BAD_REQUEST', async () => {
+    const response = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it(`answers a body over ${MAX_REQUEST_BYTES} bytes with 413 BAD_REQUEST, then keeps serving`, async () => {
+    const big = JSON.stringify({ query: `{ healthieCurrentUser { id } } # ${'x'.repeat(MAX_REQUEST_BYTES)}` });
+    const response = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    expect(response.status).toBe(413);
+    const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    const after = await stack.query('{ healthieCurrentUser { id } }', {}, auth);
+    expect(after.body.errors).toBeUndefined();
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * The HTTP surface: /healthz, /readyz, Apollo Sandbox and introspection, in development and
+ * production modes.
+ */
+import { getIntrospectionQuery } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_API_KEY } from '../../src/sandbox/index.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+
+describe('outside production', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  it('answers /healthz and /readyz when Healthie is reachable', async () => {
+    const base = stack.url.replace('/graphql', '');
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
+  });
+
+  it('shows the Apollo Sandbox landing page to a browser', async () => {
+    const page = await fetch(stack.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('embeddable-sandbox');
+  });
+
+  it('answers introspection with only the approved types', async () => {
+    const result = await stack.query(getIntrospectionQuery());
+    expect(result.body.errors).toBeUndefined();
+    const names = (result.body.data!.__schema.types as Array<{ name: string }>).map((t) => t.name).filter((n) => n.startsWith('Healthie'));
+    expect(names.sort()).toEqual([
+      'HealthieAppointment',
+      'HealthieAppointmentType',
+      'HealthieCreateAppointmentInput',
+      'HealthieCreateAppointmentPayload',
+      'HealthieFieldError',
+      'HealthieOrganization',
+      'HealthiePotentialAppointmentSlot',
+      'HealthieUser',
+    ]);
+  });
+
+  it('serves _service { sdl } without any key, as the router needs', async () => {
+    const result = await stack.query('{ _service { sdl } }');
+    expect(result.body.data!._service.sdl).toContain('type HealthieUser @key(fields: "id")');
+  });
+
+  it('includes stack traces for unexpected errors only outside production', async () => {
+    const result = await stack.query('{ nope }', {}, { 'x-healthie-api-key': DEMO_API_KEY });
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
+
+describe('in production', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { NODE_ENV: 'production' } });
+  });
+  afterAll(() => stack.close());
+
+  it('serves no Sandbox landing page', async () => {
+    const page = await fetch(stack.url, { headers: { accept: 'text/html' } });
+    const html = await page.text();
+    expect(html).not.toContain('embeddable-sandbox');
+  });
+
+  it('refuses introspection but still serves _service for the router', async () => {
+    const introspection = await stack.query('{ __schema { types { name } } }');
+    expect(introspection.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const service = await stack.query('{ _service { sdl } }');
+    expect(service.body.data!._service.sdl).toContain('HealthieUser');
+  });
+
+  it('never sends stack traces to clients', async () => {
+    const result = await stack.query('{ nope }');
+    expect(result.body.errors?.[0]?.extensions?.stacktrace).toBeUndefined();
+    const failed = await stack.query('{ healthieCurrentUser { id } }', {}, { 'x-healthie-api-key': 'wrong' });
+    expect(failed.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(failed.body.errors?.[0]?.extensions?.stacktrace).toBeUndefined();
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * Delegation: a client operation becomes one Healthie request in Healthie's own names.
+ */
+import { readFileSync } from 'node:fs';
+import { buildSchema, parse, validate, visit } from 'graphql';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_API_KEY } from '../../src/sandbox/index.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+
+const approvedSchema = buildSchema(readFileSync('schema/healthie-approved.graphql', 'utf8'));
+const auth = { 'x-healthie-api-key': DEMO_API_KEY };
+
+function fieldNames(query: string): Set<string> {
+  const names = new Set<string>();
+  visit(parse(query), { Field: (node) => void names.add(node.name.value) });
+  return names;
+}
+
+describe('delegation to Healthie', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.sandbox.clearRequests());
+
+  it('sends every root field and nested selection of one operation in a single upstream request', async () => {
+    const result = await stack.query(
+      `{
+        healthieCurrentUser { id organization { id name } }
+        healthieUsers { id firstName lastName organization { name } }
+        healthieOrganizationMembers { id fullName }
+        healthieAppointments(pageSize: 5) { id provider { firstName } user { lastName } attendees { id } appointmentType { name length } }
+      }`,
+      {},
+      auth,
+    );
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data!.healthieUsers.length).toBeGreaterThan(0);
+    expect(result.body.data!.healthieAppointments[0].appointmentType.name).toEqual(expect.any(String));
+    expect(stack.sandbox.requests).toHaveLength(1);
+  });
+
+  it("sends Healthie's own names, valid against Healthie's schema", async () => {
+    await stack.query('{ healthieUser(id: "1001") { firstName nextApptDate organization { name } } healthieAppointmentTypes { availableContactTypes clientsCanBook } }', {}, auth);
+    const [request] = stack.sandbox.requests;
+    expect(validate(approvedSchema, parse(request!.query))).toEqual([]);
+    const names = fieldNames(request!.query);
+    expect(names).toContain('user');
+    expect(names).toContain('first_name');
+    expect(names).toContain('next_appt_date');
+    expect(names).toContain('available_contact_types');
+    expect(names).not.toContain('firstName');
+    expect(names).not.toContain('healthieUser');
+  });
+
+  it("passes variables through under Healthie's argument names", async () => {
+    const result = await stack.query(
+      'query Find($kw: String, $size: Int) { healthieUsers(keywords: $kw, pageSize: $size) { id lastName } }',
+      { kw: 'Maple', size: 3 },
+      auth,
+    );
+    expect(result.body.errors).toBeUndefined();
+    const users = result.body.data!.healthieUsers as Array<{ lastName: string }>;
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.length).toBeLessThanOrEqual(3);
+    expect(users.every((u) => u.lastName === 'Maple')).toBe(true);
+    const [request] = stack.sandbox.requests;
+    expect(request!.query).toMatch(/keywords: \$\w*kw/);
+    expect(request!.query).toMatch(/page_size: \$\w*size/);
+    expect(Object.values(request!.variables ?? {})).toEqual(expect.arrayContaining(['Maple', 3]));
+  });
+
+  it('keeps client aliases, including two aliases of one field', async () => {
+    const result = await stack.query('{ me: healthieCurrentUser { given: firstName first: firstName id } }', {}, auth);
+    expect(result.body.errors).toBeUndefined();
+    const me = result.body.data!.me;
+    expect(me.given).toEqual(expect.any(String));
+    expect(me.first).toBe(me.given);
+  });
+
+  it("pages healthieUsers at Healthie's default of 10 patients", async () => {
+    const result = await stack.query('{ healthieUsers { id isPatient } }', {}, auth);
+    expect(result.body.data!.healthieUsers).toHaveLength(10);
+    expect(result.body.data!.healthieUsers.every((u: { isPatient: boolean }) => u.isPatient)).toBe(true);
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * Healthie failing: every failure becomes a stable code, and the server keeps serving.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_API_KEY } from '../../src/sandbox/index.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+
+type Mode = 'http500' | 'http429' | 'http401' | 'notJson' | 'rateLimited' | 'hang' | 'fieldError' | 'ok';
+
+/** A stand-in for Healthie that fails in the way the current mode says. */
+function startFaultyUpstream(): Promise<{ server: Server; url: string; setMode(mode: Mode): void; calls: () => number }> {
+  let mode: Mode = 'ok';
+  let calls = 0;
+  const server = createServer((req, res) => {
+    calls += 1;
+    req.resume();
+    req.on('end', () => {
+      const json = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      switch (mode) {
+        case 'http500': return json(500, { error: 'boom' });
+        case 'http429': return json(429, { error: 'slow down' });
+        case 'http401': return json(401, { errors: [{ message: 'bad key' }] });
+        case 'notJson':
+          res.writeHead(200, { 'content-type': 'text/html' });
+          return res.end('<html>maintenance</html>');
+        case 'rateLimited': return json(200, { data: null, errors: [{ message: 'Too many requests', extensions: { code: 'TOO_MANY_REQUESTS' } }] });
+        case 'fieldError':
+          return json(200, { data: { currentUser: null }, errors: [{ message: 'Not authorized', path: ['currentUser'], extensions: { code: 'FORBIDDEN' } }] });
+        case 'hang': return; // never answers
+        default: return json(200, { data: { currentUser: { id: '1' } } });
+      }
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ server, url: `http://127.0.0.1:${port}/graphql`, setMode: (m) => (mode = m), calls: () => calls });
+    }),
+  );
+}
+
+describe('upstream failures', () => {
+  let upstream: Awaited<ReturnType<typeof startFaultyUpstream>>;
+  let stack: Stack;
+  const ask = () => stack.query('{ healthieCurrentUser { id } }', {}, { 'x-healthie-api-key': DEMO_API_KEY });
+
+  beforeAll(async () => {
+    upstream = await startFaultyUpstream();
+    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_TIMEOUT_MS: '300' } });
+  });
+  afterAll(async () => {
+    await stack.close();
+    upstream.server.closeAllConnections();
+    upstream.server.close();
+  });
+
+  const cases: Array<[Mode, string]> = [
+    ['http500', 'UPSTREAM_UNAVAILABLE'],
+    ['http429', 'UPSTREAM_RATE_LIMITED'],
+    ['http401', 'UNAUTHENTICATED'],
+    ['notJson', 'UPSTREAM_BAD_RESPONSE'],
+    ['rateLimited', 'UPSTREAM_RATE_LIMITED'],
+    ['hang', 'UPSTREAM_TIMEOUT'],
+  ];
+  for (const [mode, code] of cases) {
+    it(`reports ${code} when Healthie answers ${mode}, then keeps serving`, async () => {
+      upstream.setMode(mode);
+      const failed = await ask();
+      expect(failed.status).toBe(200);
+      expect(failed.body.data?.healthieCurrentUser ?? null).toBeNull();
+      expect(failed.body.errors?.[0]?.extensions?.code).toBe(code);
+      expect(failed.body.errors?.[0]?.message).not.toMatch(/at \w+ \(/);
+
+      upstream.setMode('ok');
+      const recovered = await ask();
+      expect(recovered.body).toEqual({ data: { healthieCurrentUser: { id: '1' } } });
+    });
+  }
+
+  it("keeps Healthie's field error on its path as UPSTREAM_ERROR with Healthie's code", async () => {
+    upstream.setMode('fieldError');
+    const result = await ask();
+    expect(result.body.errors).toHaveLength(1);
+    expect(result.body.errors![0]).toMatchObject({
+      message: 'Not authorized',
+      path: ['healthieCurrentUser'],
+      extensions: { code: 'UPSTREAM_ERROR', healthieCode: 'FORBIDDEN' },
+    });
+  });
+
+  it('sends a timed-out booking once and never retries it', async () => {
+    upstream.setMode('hang');
+    const before = upstream.calls();
+    const result = await stack.query(
+      'mutation { healthieCreateAppointment(input: { userId: "1" }) { messages { field } } }',
+      {},
+      { 'x-healthie-api-key': DEMO_API_KEY },
+    );
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_TIMEOUT');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(upstream.calls() - before).toBe(1);
+  });
+
+  it('reports UPSTREAM_UNAVAILABLE when nothing listens at HEALTHIE_API_URL', async () => {
+    const closed = await startFaultyUpstream();
+    const url = closed.url;
+    await new Promise<void>((resolve) => closed.server.close(() => resolve()));
+    const down = await startStack({ upstreamUrl: url });
+    try {
+      const result = await down.query('{ healthieCurrentUser { id } }', {}, { 'x-healthie-api-key': DEMO_API_KEY });
+      expect(result.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+      const ready = await fetch(down.url.replace('/graphql', '/readyz'));
+      expect(ready.status).toBe(503);
+    } finally {
+      await down.close();
+    }
+  });
+});
