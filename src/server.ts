@@ -8,10 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
@@ -64,12 +62,14 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   const apollo = new ApolloServer<SubgraphContext>({
     schema: runtime.schema,
     introspection: !config.production,
+    // main.ts owns the process's signals and closes the sandbox too; Apollo must not race it.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !config.production,
     validationRules: limits.validationRules,
     formatError: (formatted: GraphQLFormattedError, error: unknown) => {
       const original = (error as { originalError?: unknown }).originalError;
       if (limitRejections.has(original as never) || limitRejections.has(error as never)) {
-        return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
+        return { ...formatted, message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { ...formatted.extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
       }
       // Anything unclassified is a bug here: its message may quote internals, so clients get a
       // stable code and a generic message, and the log line (logging plugin) gets the detail.
@@ -82,7 +82,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),
       config.production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       loggingPlugin(),
       ...(limits.plugins as ApolloServerPlugin<SubgraphContext>[]),

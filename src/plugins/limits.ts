@@ -7,7 +7,8 @@
  * budget on a request Healthie would refuse.
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { GraphQLError } from 'graphql';
+import { GraphQLError, type ValidationContext } from 'graphql';
+import { ErrorCode } from '../errors.js';
 
 export const LIMITS = {
   maxDepth: 10,
@@ -17,17 +18,30 @@ export const LIMITS = {
   maxTokens: 2000,
 } as const;
 
-/** The errors raised by the limits; formatError gives them the QUERY_TOO_COMPLEX code. */
+/**
+ * The errors raised by the limits. Apollo Server reports validation and parse failures under its
+ * own codes; formatError recognises these (as the `originalError`) and gives them QUERY_TOO_COMPLEX.
+ */
 export const limitRejections = new WeakSet<GraphQLError>();
 
+/** Validation-time limits report one error each through the validation context. */
+function reportRejection(context: ValidationContext | null, error: GraphQLError): void {
+  const rejection = new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
+    extensions: { code: ErrorCode.QUERY_TOO_COMPLEX },
+  });
+  limitRejections.add(rejection);
+  context?.reportError(rejection);
+}
+
 export function limitProtections(options: { production: boolean }) {
-  const onReject = [(_context: unknown, error: GraphQLError) => void limitRejections.add(error)];
+  const validation = { onReject: [reportRejection], propagateOnRejection: false };
   const armor = new ApolloArmor({
-    maxDepth: { n: LIMITS.maxDepth, onReject, flattenFragments: true },
-    costLimit: { maxCost: LIMITS.maxCost, onReject },
-    maxAliases: { n: LIMITS.maxAliases, onReject },
-    maxDirectives: { n: LIMITS.maxDirectives, onReject },
-    maxTokens: { n: LIMITS.maxTokens, onReject },
+    maxDepth: { n: LIMITS.maxDepth, flattenFragments: true, ...validation },
+    costLimit: { maxCost: LIMITS.maxCost, ...validation },
+    maxAliases: { n: LIMITS.maxAliases, ...validation },
+    maxDirectives: { n: LIMITS.maxDirectives, ...validation },
+    // The token limit runs while parsing, before there is a validation context: it throws.
+    maxTokens: { n: LIMITS.maxTokens, onReject: [(_context, error) => void limitRejections.add(error)] },
     // Suggestions only name approved fields, but production clients have no use for them.
     blockFieldSuggestion: { enabled: options.production },
   });

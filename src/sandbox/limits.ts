@@ -6,7 +6,9 @@
  * - every field costs 1;
  * - an object field multiplies nothing: it costs 1 + the cost of its selection;
  * - a list field costs 1 + N × the cost of its selection, where N is the `page_size` argument the
- *   query passes (literal, variable or variable default) and 10 otherwise (Healthie's default page);
+ *   query passes (literal, variable or variable default), capped at 100, and 10 when none is passed
+ *   (Healthie's default page). The cap exists because some of Healthie's own defaults are large
+ *   (`appointmentTypes` pages at 1000) and clients forward them: a default must never be over budget;
  * - introspection fields (`__schema`, `__type`, `__typename`) are free: they describe the schema,
  *   whose size is fixed, and tools must be able to introspect.
  * Depth counts fields from the root (a root field is depth 1); fragments add no depth.
@@ -32,6 +34,8 @@ export const MAX_DEPTH = 25;
 export const MAX_COMPLEXITY = 2000;
 /** List size assumed when a list field is asked for without page_size. */
 export const DEFAULT_LIST_SIZE = 10;
+/** Largest list size the score counts, whatever page_size asks for. */
+export const MAX_SCORED_LIST_SIZE = 100;
 
 export interface RateLimit {
   readonly requests: number;
@@ -40,9 +44,13 @@ export interface RateLimit {
 
 export const DEFAULT_RATE_LIMIT: RateLimit = { requests: 600, windowMs: 60_000 };
 
-/** Sliding-window log per account: at most `requests` accepted in any `windowMs`. */
+/**
+ * Sliding-window log per account: at most `requests` accepted in any `windowMs`. Expired entries
+ * are skipped with a moving head and compacted in bulk, so a very high limit (benchmarks) stays
+ * O(1) per request.
+ */
 export class RateLimiter {
-  private readonly accepted = new Map<string, number[]>();
+  private readonly logs = new Map<string, { times: number[]; head: number }>();
 
   constructor(
     private readonly limit: RateLimit,
@@ -52,11 +60,20 @@ export class RateLimiter {
   /** Counts the request and returns 0 when allowed; otherwise the milliseconds until a retry can succeed. */
   take(account: string): number {
     const now = this.clock();
-    const times = this.accepted.get(account) ?? [];
-    while (times.length > 0 && (times[0] ?? 0) <= now - this.limit.windowMs) times.shift();
-    this.accepted.set(account, times);
-    if (times.length >= this.limit.requests) return Math.max(1, (times[0] ?? now) + this.limit.windowMs - now);
-    times.push(now);
+    let log = this.logs.get(account);
+    if (!log) {
+      log = { times: [], head: 0 };
+      this.logs.set(account, log);
+    }
+    while (log.head < log.times.length && (log.times[log.head] ?? 0) <= now - this.limit.windowMs) log.head++;
+    if (log.head > 1024 && log.head * 2 > log.times.length) {
+      log.times.splice(0, log.head);
+      log.head = 0;
+    }
+    if (log.times.length - log.head >= this.limit.requests) {
+      return Math.max(1, (log.times[log.head] ?? now) + this.limit.windowMs - now);
+    }
+    log.times.push(now);
     return 0;
   }
 }
@@ -115,7 +132,7 @@ function listSize(
   if (!field.args.some((arg) => arg.name === 'page_size')) return DEFAULT_LIST_SIZE;
   const node = args?.find((arg) => arg.name.value === 'page_size');
   const size = node ? intValue(node.value, operation, variables) : undefined;
-  return size === undefined ? DEFAULT_LIST_SIZE : Math.max(0, size);
+  return size === undefined ? DEFAULT_LIST_SIZE : Math.min(MAX_SCORED_LIST_SIZE, Math.max(0, size));
 }
 
 export function queryComplexity(

@@ -5,10 +5,11 @@
  * latency) → authentication → per-account rate → JSON → GraphQL. Requests are recorded in memory
  * for tests; nothing about a request is logged.
  */
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ACCOUNTS, type AccountName } from './accounts.js';
+import { ACCOUNTS } from './accounts.js';
 import { UNAUTHENTICATED_MESSAGE, authenticate } from './auth.js';
 import { seedAccount, type AccountData } from './data.js';
 import { readRequestBody, runGraphQL, type GraphQLRequestBody } from './execute.js';
@@ -16,26 +17,40 @@ import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './limits.js';
 import { loadSandboxSchema } from './resolvers.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Requests kept for inspection; the oldest are dropped beyond this so a long-running sandbox cannot grow without bound. */
+export const MAX_RECORDED_REQUESTS = 10_000;
 
 export interface SandboxOptions {
+  /** Interface to bind; default 127.0.0.1. */
   host?: string;
+  /** Port to bind; default 0 (ephemeral). */
   port?: number;
+  /** Per-account request rate; default 600 requests per 60 s. */
   rateLimit?: RateLimit;
+  /** Artificial delay before answering (benchmarks, timeout tests); default 0. */
   latencyMs?: number;
+  /** Clock for "today", past-date validation and is_upcoming; also anchors the seeded calendar. */
   now?: () => Date;
 }
 
+/** One HTTP request received; kept in memory for tests, never logged. */
 export interface RecordedRequest {
+  /** Every request header, lower-cased (authorization, authorizationsource, authorizationshard, …). */
   headers: Record<string, string | undefined>;
+  /** The GraphQL document; empty when the body was not a GraphQL request. */
   query: string;
   variables?: Record<string, unknown>;
   operationName?: string;
+  /** 'demo' | 'second' | 'sharded' once authenticated. */
   account?: string;
+  /** HTTP status returned (0 while the request is still being answered). */
   status: number;
 }
 
 export interface StartedSandbox {
+  /** e.g. http://127.0.0.1:PORT/graphql */
   url: string;
+  /** Everything received, oldest first. */
   requests: RecordedRequest[];
   clearRequests(): void;
   close(): Promise<void>;
@@ -53,19 +68,31 @@ const errorReply = (status: number, code: string, message: string, headers?: Rec
   ...(headers ? { headers } : {}),
 });
 
-class BodyTooLarge extends Error {}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw new BodyTooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * The body as text, or undefined when it exceeds MAX_BODY_BYTES. An oversized body keeps being
+ * read and discarded after the answer is decided, so the client receives the 413 instead of a
+ * reset connection.
+ */
+function readBody(request: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+      request.resume();
+      resolve(undefined);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        chunks.length = 0;
+        resolve(undefined);
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+    request.on('close', () => reject(new Error('The client closed the connection')));
+  });
 }
 
 function recordHeaders(request: IncomingMessage): Record<string, string | undefined> {
@@ -94,8 +121,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Starte
   const accounts: AccountData[] = ACCOUNTS.map((definition) => seedAccount(definition, seededAt));
   const keyed = accounts.map((data) => ({ apiKey: data.definition.apiKey, shard: data.definition.shard, data }));
   const requests: RecordedRequest[] = [];
-  // Aborted on close so a pending artificial delay never keeps the process alive.
+  // Aborted on close so a pending artificial delay never keeps the process alive. Every delayed
+  // request listens on it until its delay ends, so concurrent requests may exceed the default 10.
   const closing = new AbortController();
+  setMaxListeners(0, closing.signal);
 
   async function answer(request: IncomingMessage, record: RecordedRequest): Promise<Reply> {
     const path = new URL(request.url ?? '/', 'http://sandbox').pathname;
@@ -107,20 +136,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Starte
       request.resume();
       return errorReply(405, 'METHOD_NOT_ALLOWED', 'Use POST with a JSON body', { allow: 'POST' });
     }
-    let raw: string;
-    try {
-      raw = await readBody(request);
-    } catch (error) {
-      if (!(error instanceof BodyTooLarge)) throw error;
-      return errorReply(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes`, { connection: 'close' });
-    }
+    const raw = await readBody(request);
+    if (raw === undefined) return errorReply(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes`);
     const body = readRequestBody(raw);
     if ('query' in body) copyRequest(record, body);
     if (latencyMs > 0) await sleep(latencyMs, undefined, { signal: closing.signal });
 
     const account = authenticate(request.headers, keyed);
     if (!account) return errorReply(401, 'UNAUTHENTICATED', UNAUTHENTICATED_MESSAGE);
-    record.account = account.data.definition.name satisfies AccountName;
+    record.account = account.data.definition.name;
 
     const retryAfterMs = limiter.take(account.data.definition.name);
     if (retryAfterMs > 0) {
@@ -135,13 +159,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Starte
   const server = createServer((request, response) => {
     const record: RecordedRequest = { headers: recordHeaders(request), query: '', status: 0 };
     requests.push(record);
+    if (requests.length > MAX_RECORDED_REQUESTS) requests.splice(0, requests.length - MAX_RECORDED_REQUESTS);
     answer(request, record)
-      .catch((error: unknown) => {
-        if (closing.signal.aborted) return errorReply(503, 'SERVICE_UNAVAILABLE', 'The sandbox is shutting down');
-        // The error itself is not echoed: it could quote request contents.
-        void error;
-        return errorReply(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-      })
+      // The error itself is neither echoed nor logged: it could quote request contents.
+      .catch(() =>
+        closing.signal.aborted
+          ? errorReply(503, 'SERVICE_UNAVAILABLE', 'The sandbox is shutting down')
+          : errorReply(500, 'INTERNAL_SERVER_ERROR', 'Internal server error'),
+      )
       .then((reply) => {
         record.status = reply.status;
         send(response, reply);
@@ -167,6 +192,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Starte
     close: () =>
       new Promise<void>((resolve, reject) => {
         closing.abort();
+        if (!server.listening) {
+          resolve();
+          return;
+        }
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive sockets would otherwise hold close() open until they time out.
         server.closeAllConnections();

@@ -73,7 +73,7 @@ describe('entity references', () => {
       expect(entities.map((e) => e?.id)).toEqual(refs.map((r) => r.id));
       expect(stack.sandbox.requests).toHaveLength(expected);
       if (n >= 10) {
-        const users = entities.slice(0, Math.min(n, 8)) as Array<{ isPatient: boolean }>;
+        const users = entities.slice(0, Math.min(n, 8)) as unknown as Array<{ isPatient: boolean }>;
         expect(new Set(users.map((u) => u.isPatient))).toEqual(new Set([true, false]));
       }
     });

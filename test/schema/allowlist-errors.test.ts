@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,9 +6,6 @@ import { buildSchema } from 'graphql';
 import { AllowlistFormatError, loadAllowlist, parseAllowlist } from '../../src/schema/allowlist.js';
 import { AllowlistMismatchError, checkAllowlist, filterSchema } from '../../src/schema/filter.js';
 import { ALLOWLIST_PATH } from './helpers.js';
-
-// One graphql-js instance for src/ and the CommonJS libraries (see graphql-cjs.ts).
-vi.mock('graphql', async () => (await import('./graphql-cjs.js')).graphqlCjs());
 
 /** The error `run` throws; fails the test when it throws nothing. */
 function caught(run: () => unknown): unknown {

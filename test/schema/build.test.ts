@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   isInputObjectType,
   isObjectType,
@@ -21,9 +21,6 @@ import {
   SNAPSHOT_2024_11_07,
   SUBGRAPH_SDL_PATH,
 } from './helpers.js';
-
-// One graphql-js instance for src/ and the CommonJS libraries (see graphql-cjs.ts).
-vi.mock('graphql', async () => (await import('./graphql-cjs.js')).graphqlCjs());
 
 noteIfSnapshotsMissing('build.test.ts (builds from the real Healthie snapshots)');
 

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { getIntrospectionQuery, graphql, parse, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import { loadSourceSdl } from '../../src/schema/source.js';
@@ -18,9 +18,6 @@ import {
   SNAPSHOT_2024_11_07,
   SUBGRAPH_SDL_PATH,
 } from './helpers.js';
-
-// One graphql-js instance for src/ and the CommonJS libraries (see graphql-cjs.ts).
-vi.mock('graphql', async () => (await import('./graphql-cjs.js')).graphqlCjs());
 
 const EXPECTED_TYPES = [
   'HealthieAppointment',

@@ -3,6 +3,7 @@
  * ../shared/healthie and are never copied into the repository; tests that need them are skipped
  * (with a note on the console) on machines where they are absent.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,3 +105,21 @@ export function consumer(healthieUser: string): SubgraphSource {
       ${healthieUser}`,
   };
 }
+
+/** Runs `npx tsx scripts/schema-check.ts …` in the project root; resolves with exit code and output. */
+export function schemaCheck(args: readonly string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolvePromise) => {
+    execFile(
+      'npx',
+      ['tsx', 'scripts/schema-check.ts', ...args],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolvePromise({ code, output: `${stdout}\n${stderr}` });
+      },
+    );
+  });
+}
+
+/** Time allowed for one CLI run (about 2 s alone; more when test files run side by side). */
+export const CLI_TIMEOUT = 90_000;

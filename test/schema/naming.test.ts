@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import {
   buildSchema,
@@ -21,9 +21,6 @@ import {
 } from '../../src/schema/naming.js';
 import { schemaFromSdl } from '../../src/schema/diff.js';
 import { ALLOWLIST_PATH, readText, SUBGRAPH_SDL_PATH } from './helpers.js';
-
-// One graphql-js instance for src/ and the CommonJS libraries (see graphql-cjs.ts).
-vi.mock('graphql', async () => (await import('./graphql-cjs.js')).graphqlCjs());
 
 describe('naming rules', () => {
   it.each([

@@ -43,7 +43,7 @@ describe('healthieCreateAppointment', () => {
       { p: providerId, t: typeId, s: start, e: end },
       auth,
     );
-    expect(slots.body.errors).toBeUndefined();
+    expect(slots.body.errors, JSON.stringify(slots.body.errors)).toBeUndefined();
     slot = slots.body.data!.healthieAvailableSlotsForRange[0].date;
   });
   afterAll(() => stack.close());

@@ -1,22 +1,30 @@
 /**
  * Healthie failing: every failure becomes a stable code, and the server keeps serving.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { buildSchema, graphql, GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 type Mode = 'http500' | 'http429' | 'http401' | 'notJson' | 'rateLimited' | 'hang' | 'fieldError' | 'ok';
 
-/** A stand-in for Healthie that fails in the way the current mode says. */
+const approved = buildSchema(readFileSync('schema/healthie-approved.graphql', 'utf8'));
+const forbidden = () => {
+  throw new GraphQLError('Not authorized', { extensions: { code: 'FORBIDDEN' } });
+};
+
+/** A stand-in for Healthie that executes the approved schema, or fails in the way the current mode says. */
 function startFaultyUpstream(): Promise<{ server: Server; url: string; setMode(mode: Mode): void; calls: () => number }> {
   let mode: Mode = 'ok';
   let calls = 0;
   const server = createServer((req, res) => {
     calls += 1;
-    req.resume();
-    req.on('end', () => {
+    let text = '';
+    req.on('data', (chunk) => (text += String(chunk)));
+    req.on('end', async () => {
       const json = (status: number, body: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
@@ -29,10 +37,12 @@ function startFaultyUpstream(): Promise<{ server: Server; url: string; setMode(m
           res.writeHead(200, { 'content-type': 'text/html' });
           return res.end('<html>maintenance</html>');
         case 'rateLimited': return json(200, { data: null, errors: [{ message: 'Too many requests', extensions: { code: 'TOO_MANY_REQUESTS' } }] });
-        case 'fieldError':
-          return json(200, { data: { currentUser: null }, errors: [{ message: 'Not authorized', path: ['currentUser'], extensions: { code: 'FORBIDDEN' } }] });
         case 'hang': return; // never answers
-        default: return json(200, { data: { currentUser: { id: '1' } } });
+        default: {
+          const { query, variables } = JSON.parse(text) as { query: string; variables?: Record<string, unknown> };
+          const currentUser = mode === 'fieldError' ? forbidden : () => ({ id: '1' });
+          return json(200, await graphql({ schema: approved, source: query, variableValues: variables, rootValue: { currentUser } }));
+        }
       }
     });
   });

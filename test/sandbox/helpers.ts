@@ -1,0 +1,75 @@
+/**
+ * Helpers for the sandbox tests: a fixed clock and a GraphQL client that speaks Healthie's headers.
+ */
+import { DEMO_API_KEY } from '../../src/sandbox/index.js';
+
+/** Wednesday 2025-03-12 11:00 in New York (EDT, three days after the DST change). */
+export const FIXED_NOW = new Date('2025-03-12T15:00:00Z');
+export const fixedClock = (): Date => new Date(FIXED_NOW);
+
+export interface GraphQLReply<T = Record<string, any>> {
+  status: number;
+  text: string;
+  body: {
+    data?: T | null;
+    errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
+  };
+}
+
+/** Healthie's authentication headers for a key (and shard). */
+export function healthieHeaders(apiKey: string = DEMO_API_KEY, shard?: string): Record<string, string> {
+  return { authorization: `Basic ${apiKey}`, authorizationsource: 'API', ...(shard ? { authorizationshard: shard } : {}) };
+}
+
+export async function postRaw(url: string, body: string, headers: Record<string, string>, method = 'POST'): Promise<GraphQLReply> {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(method === 'GET' ? {} : { body }),
+  });
+  const text = await response.text();
+  let parsed: GraphQLReply['body'] = {};
+  try {
+    parsed = JSON.parse(text) as GraphQLReply['body'];
+  } catch {
+    // Left empty: the test asserts on status and text.
+  }
+  return { status: response.status, text, body: parsed };
+}
+
+export function gql<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = healthieHeaders(),
+): Promise<GraphQLReply<T>> {
+  return postRaw(url, JSON.stringify({ query, variables }), headers) as Promise<GraphQLReply<T>>;
+}
+
+/** Data of a successful query; fails the test with the errors otherwise. */
+export async function data<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers?: Record<string, string>,
+): Promise<T> {
+  const reply = await gql<T>(url, query, variables, headers);
+  if (reply.status !== 200 || reply.body.errors || !reply.body.data) {
+    throw new Error(`Query failed (HTTP ${reply.status}): ${reply.text}`);
+  }
+  return reply.body.data;
+}
+
+/** Wall-clock hour and minute of a Healthie time string ("2025-03-12 09:30:00 -0400"). */
+export function wallClock(healthieTime: string): { day: string; minutes: number; offset: string } {
+  const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2}):\d{2} ([+-]\d{4})$/.exec(healthieTime);
+  if (!match) throw new Error(`Not a Healthie time: ${healthieTime}`);
+  return { day: match[1]!, minutes: Number(match[2]) * 60 + Number(match[3]), offset: match[4]! };
+}
+
+/** Epoch milliseconds of a Healthie time string. */
+export function instantOf(healthieTime: string): number {
+  const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) ([+-]\d{2})(\d{2})$/.exec(healthieTime);
+  if (!match) throw new Error(`Not a Healthie time: ${healthieTime}`);
+  return Date.parse(`${match[1]}T${match[2]}${match[3]}:${match[4]}`);
+}
