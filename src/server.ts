@@ -11,6 +11,7 @@ import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
 import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Config } from './config.js';
@@ -36,6 +37,13 @@ export interface HealthieSubgraphServer {
 
 /** Largest accepted request body. Operations are small; large bodies are abuse or mistakes. */
 export const MAX_REQUEST_BYTES = 256 * 1024;
+/**
+ * Browser origins allowed outside production: Apollo Sandbox (embedded in the landing page, or
+ * on Apollo Studio). Not `*`: with a server-level key configured, any web page could otherwise
+ * read patient data through a developer's browser. Production serves the router, not browsers.
+ */
+export const SANDBOX_ORIGINS = ['https://sandbox.embed.apollographql.com', 'https://studio.apollographql.com'];
+
 /** How long a readiness answer is reused, so probes cannot turn into load on Healthie. */
 const READINESS_CACHE_MS = 5_000;
 
@@ -102,6 +110,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   });
   app.use(
     '/graphql',
+    ...(config.production ? [] : [cors({ origin: SANDBOX_ORIGINS, maxAge: 600 })]),
     express.json({ limit: MAX_REQUEST_BYTES }),
     expressMiddleware(apollo, { context: async ({ req }) => contextFor(req.headers) }),
   );

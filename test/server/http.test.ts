@@ -84,3 +84,36 @@ describe('in production', () => {
     expect(failed.body.errors?.[0]?.extensions?.stacktrace).toBeUndefined();
   });
 });
+
+describe('browser access for Apollo Sandbox', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  const preflight = (origin: string) =>
+    fetch(stack.url, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-healthie-api-key' },
+    });
+
+  it('lets Apollo Sandbox send x-healthie-api-key from the browser', async () => {
+    const response = await preflight('https://sandbox.embed.apollographql.com');
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://sandbox.embed.apollographql.com');
+    expect(response.headers.get('access-control-allow-headers')).toContain('x-healthie-api-key');
+
+    const result = await fetch(stack.url, {
+      method: 'POST',
+      headers: { origin: 'https://sandbox.embed.apollographql.com', 'content-type': 'application/json', 'x-healthie-api-key': DEMO_API_KEY },
+      body: JSON.stringify({ query: '{ healthieCurrentUser { id } }' }),
+    });
+    expect(((await result.json()) as { data: { healthieCurrentUser: { id: string } } }).data.healthieCurrentUser.id).toEqual(expect.any(String));
+    expect(stack.sandbox.requests.at(-1)!.headers.authorization).toBe(`Basic ${DEMO_API_KEY}`);
+  });
+
+  it('gives other web pages no CORS access', async () => {
+    const response = await preflight('https://attacker.example');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
