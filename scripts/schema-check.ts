@@ -9,6 +9,7 @@
  * Exits 1 when any check fails; every failure names the schema coordinate involved.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadAllowlist } from '../src/schema/allowlist.js';
 import { ALLOWLIST_FILE, APPROVED_SDL_FILE, buildArtifacts, DEFAULT_SOURCE, SUBGRAPH_SDL_FILE } from '../src/schema/build.js';
@@ -31,6 +32,8 @@ runCli(async () => {
     },
   });
   const allowlist = loadAllowlist(ALLOWLIST_FILE);
+  const rover = readRoverConfig();
+  const subgraphSdlFile = relative(process.cwd(), rover.subgraph.schema);
 
   if (values.from || values.to) {
     if (!values.from || !values.to) throw new Error('--from and --to go together: --from <old schema> --to <new schema>');
@@ -66,7 +69,7 @@ runCli(async () => {
     }
 
     section('Composition: supergraph.yaml + example consumers (@apollo/composition)');
-    const composed = composeSubgraphs([...readSupergraphConfig(), ...exampleConsumers(readRoverConfig())]);
+    const composed = composeSubgraphs([...readSupergraphConfig(), ...exampleConsumers(rover)]);
     if (composed.ok) console.log('  composes');
     else {
       list(composed.errors);
@@ -74,11 +77,11 @@ runCli(async () => {
     }
 
     const base = values.base ?? defaultBaseRef();
-    section(`Breaking changes of ${SUBGRAPH_SDL_FILE} against ${base ?? '(no base)'}`);
-    const baseSdl = base ? readAtRef(base, SUBGRAPH_SDL_FILE) : undefined;
-    if (baseSdl === undefined) console.log(`  skipped: ${SUBGRAPH_SDL_FILE} does not exist at the base`);
+    section(`Breaking changes of ${subgraphSdlFile} (${rover.subgraph.name}) against ${base ?? '(no base)'}`);
+    const baseSdl = base ? readAtRef(base, subgraphSdlFile) : undefined;
+    if (baseSdl === undefined) console.log(`  skipped: ${subgraphSdlFile} does not exist at the base`);
     else {
-      const report = await compareSchemas(schemaFromSdl(baseSdl), schemaFromSdl(readFileSync(SUBGRAPH_SDL_FILE, 'utf8')));
+      const report = await compareSchemas(schemaFromSdl(baseSdl), schemaFromSdl(readFileSync(subgraphSdlFile, 'utf8')));
       if (report.breaking.length > 0) {
         list(report.breaking);
         failures.push(`breaking: ${report.breaking.length} breaking change(s) against ${base}`);

@@ -25,8 +25,15 @@ interface RoverConfig {
   example_consumers?: Array<{ name: string; schema: string }>;
 }
 
+/** rover.config.yaml, with its file paths resolved relative to the file itself. */
 export function readRoverConfig(path = 'rover.config.yaml'): RoverConfig {
-  return parseYaml(readFileSync(path, 'utf8')) as RoverConfig;
+  const config = parseYaml(readFileSync(path, 'utf8')) as RoverConfig;
+  const base = dirname(path);
+  return {
+    ...config,
+    subgraph: { ...config.subgraph, schema: resolve(base, config.subgraph.schema) },
+    example_consumers: (config.example_consumers ?? []).map((c) => ({ ...c, schema: resolve(base, c.schema) })),
+  };
 }
 
 /** Subgraphs listed in a Rover supergraph.yaml (only `schema.file` sources are supported). */
