@@ -5,15 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLOutputType } from 'graphql';
 import type { Subschema } from '@graphql-tools/delegate';
-import { resolveCredentials, type Credentials } from './credentials.js';
+import { resolveCredentials, type CredentialResolution, type Credentials } from './credentials.js';
 import { createEntityLoaders, type EntityLoaders } from './loaders/entities.js';
 import type { Logger } from './logger.js';
 import type { EntityTypeName } from './schema/federation.js';
 
 export interface SubgraphContext extends Record<string, unknown> {
   readonly requestId: string;
-  /** Undefined when neither the request nor the server has a key: upstream calls then fail with UNAUTHENTICATED. */
-  readonly credentials: Credentials | undefined;
+  /** The tenant's credentials, or why there are none: upstream calls then fail with UNAUTHENTICATED. */
+  readonly credentials: CredentialResolution;
   readonly logger: Logger;
   readonly loaders: EntityLoaders;
 }
@@ -28,10 +28,11 @@ export interface ContextFactoryOptions {
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function createContextFactory(options: ContextFactoryOptions) {
-  return (headers: Readonly<Record<string, string | string[] | undefined>>): SubgraphContext => {
+  /** `headers` as all values per name (Node's `headersDistinct`), so repeated headers are visible. */
+  return (headers: Readonly<Record<string, readonly string[] | undefined>>): SubgraphContext => {
     // Reuse the router's request id when it is a plain token, so log lines join across services.
     const incoming = headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = incoming?.length === 1 && REQUEST_ID.test(incoming[0]!) ? incoming[0]! : randomUUID();
     const context = {
       requestId,
       credentials: resolveCredentials(headers, options.serverCredentials),

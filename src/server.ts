@@ -114,7 +114,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     '/graphql',
     ...(config.production ? [] : [cors({ origin: SANDBOX_ORIGINS, maxAge: 600 })]),
     express.json({ limit: MAX_REQUEST_BYTES }),
-    expressMiddleware(apollo, { context: async ({ req }) => contextFor(req.headers) }),
+    expressMiddleware(apollo, { context: async ({ req }) => contextFor(req.headersDistinct) }),
   );
   app.use(jsonErrors(logger));
 

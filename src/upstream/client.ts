@@ -11,14 +11,14 @@ import { performance } from 'node:perf_hooks';
 import { print, GraphQLError, type ExecutionResult } from 'graphql';
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
 import { Agent, request as httpRequest, errors as undiciErrors } from 'undici';
-import { healthieHeaders, type Credentials } from '../credentials.js';
+import { healthieHeaders, type CredentialResolution } from '../credentials.js';
 import { ErrorCode, subgraphError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 /** What the client needs from the per-request context. */
 export interface UpstreamRequestContext {
   readonly requestId: string;
-  readonly credentials: Credentials | undefined;
+  readonly credentials: CredentialResolution;
   readonly logger: Logger;
 }
 
@@ -39,8 +39,6 @@ export interface HealthieClient {
   close(): Promise<void>;
 }
 
-const NO_KEY_MESSAGE =
-  'No Healthie API key for this request: send the x-healthie-api-key header (and x-healthie-shard for a sharded account), or set HEALTHIE_API_KEY on the server.';
 const REJECTED_KEY_MESSAGE =
   'Healthie rejected the API key. Check that the key is active, was copied without spaces, and whether the account needs a shard (x-healthie-shard).';
 
@@ -118,7 +116,10 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
 
   const executor = async (request: ExecutionRequest<Record<string, any>, UpstreamRequestContext>): Promise<ExecutionResult> => {
     const context = request.context;
-    if (!context?.credentials) throw subgraphError(ErrorCode.UNAUTHENTICATED, NO_KEY_MESSAGE);
+    // Every delegation carries the request's context; without one there is no tenant to act for.
+    if (!context) throw subgraphError(ErrorCode.INTERNAL_SERVER_ERROR, 'A Healthie request was attempted outside a GraphQL request.');
+    const resolution = context.credentials;
+    if ('problem' in resolution) throw subgraphError(ErrorCode.UNAUTHENTICATED, resolution.problem);
     const started = performance.now();
     const operationType = request.operationType ?? 'query';
     const log = (fields: Record<string, unknown>) =>
@@ -128,7 +129,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     let text: string;
     try {
       ({ status, text } = await post(
-        healthieHeaders(context.credentials),
+        healthieHeaders(resolution.credentials),
         JSON.stringify({ query: print(request.document), variables: request.variables, operationName: request.operationName }),
       ));
     } catch (error) {

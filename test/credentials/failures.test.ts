@@ -2,7 +2,7 @@
  * Missing and rejected credentials: UNAUTHENTICATED, and no secret in any response or log line.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_API_KEY, SHARDED_API_KEY, SHARDED_SHARD_ID } from '../../src/sandbox/index.js';
+import { DEMO_API_KEY, SECOND_API_KEY, SHARDED_API_KEY, SHARDED_SHARD_ID } from '../../src/sandbox/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const WHO = '{ healthieCurrentUser { id } }';
@@ -63,4 +63,40 @@ describe('credential failures', () => {
     expect(requestLine).toMatchObject({ operationType: 'query', errorCodes: [] });
     expect(requestLine.requestId).toEqual(expect.any(String));
   });
+});
+
+describe('ambiguous credential headers', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // A server-level key of another tenant: a mistaken fallback would show up as its data.
+    stack = await startStack({ env: { HEALTHIE_API_KEY: SECOND_API_KEY } });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.sandbox.clearRequests());
+
+  /** Sends raw header lines, so a header can be repeated. */
+  async function withHeaders(headers: Array<[string, string]>) {
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: new Headers([['content-type', 'application/json'], ...headers]),
+      body: JSON.stringify({ query: WHO }),
+    });
+    return (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  }
+
+  for (const [name, headers, expected] of [
+    ['an empty key header', [['x-healthie-api-key', '  ']], /empty/],
+    // fetch joins repeated headers into one "a, b" value, as many proxies do.
+    ['a key header sent twice', [['x-healthie-api-key', DEMO_API_KEY], ['x-healthie-api-key', SHARDED_API_KEY]], /2 times|characters/],
+    ['a key with a space inside', [['x-healthie-api-key', 'abc def']], /characters/],
+    ['an empty shard header', [['x-healthie-api-key', DEMO_API_KEY], ['x-healthie-shard', '']], /empty/],
+  ] as Array<[string, Array<[string, string]>, RegExp]>) {
+    it(`refuses ${name} instead of falling back to the server's key`, async () => {
+      const body = await withHeaders(headers);
+      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(body.errors?.[0]?.message).toMatch(expected);
+      expect(JSON.stringify(body)).not.toContain(DEMO_API_KEY);
+      expect(stack.sandbox.requests).toHaveLength(0);
+    });
+  }
 });
