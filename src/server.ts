@@ -13,13 +13,12 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Config } from './config.js';
 import { createContextFactory, type SubgraphContext } from './context.js';
 import { codeOf, ErrorCode } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
-import { entityLimitPlugin } from './plugins/entity-limit.js';
-import { limitProtections, limitRejections } from './plugins/limits.js';
+import { isTokenLimitError, LIMITS, limitProtections, limitRejections } from './plugins/limits.js';
 import { loggingPlugin } from './plugins/logging.js';
 import { createRuntimeSchema } from './subgraph/schema.js';
 import { createHealthieClient } from './upstream/client.js';
@@ -75,15 +74,17 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !config.production,
     validationRules: limits.validationRules,
+    parseOptions: { maxTokens: LIMITS.maxTokens },
     formatError: (formatted: GraphQLFormattedError, error: unknown) => {
       const original = (error as { originalError?: unknown }).originalError;
-      if (limitRejections.has(original as never) || limitRejections.has(error as never)) {
-        return { ...formatted, message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { ...formatted.extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
+      const code = codeOf(formatted);
+      if (limitRejections.has(original as GraphQLError) || (code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(formatted.message))) {
+        return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
       }
-      // Anything unclassified is a bug here: its message may quote internals, so clients get a
-      // stable code and a generic message, and the log line (logging plugin) gets the detail.
-      if (!KNOWN_CODES.has(codeOf(formatted))) {
-        return { message: 'Internal server error; see the subgraph log for this request id.', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+      // Apollo codes anything unclassified INTERNAL_SERVER_ERROR: that is a bug here and its
+      // message may quote internals, so clients get a generic message and the log the detail.
+      if (code === ErrorCode.INTERNAL_SERVER_ERROR || !KNOWN_CODES.has(code)) {
+        return { message: 'Internal server error; the subgraph log has the details under this response\'s x-request-id.', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
       }
       return formatted;
     },
@@ -94,7 +95,6 @@ export async function createServer(config: Config, dependencies: ServerDependenc
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       loggingPlugin(),
-      entityLimitPlugin(),
       ...(limits.plugins as ApolloServerPlugin<SubgraphContext>[]),
     ],
   });

@@ -19,18 +19,23 @@ export const LIMITS = {
 } as const;
 
 /**
- * The errors raised by the limits. Apollo Server reports validation and parse failures under its
- * own codes; formatError recognises these (as the `originalError`) and gives them QUERY_TOO_COMPLEX.
+ * The errors raised by the limits. Apollo Server reports validation failures under its own code;
+ * formatError recognises these (as the `originalError`) and gives them QUERY_TOO_COMPLEX.
  */
 export const limitRejections = new WeakSet<GraphQLError>();
 
-/** Validation-time limits report one error each through the validation context. */
+/** Each limit reports one error through the validation context (armor prefixes "Syntax Error"). */
 function reportRejection(context: ValidationContext | null, error: GraphQLError): void {
   const rejection = new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
     extensions: { code: ErrorCode.QUERY_TOO_COMPLEX },
   });
   limitRejections.add(rejection);
   context?.reportError(rejection);
+}
+
+/** graphql-js's own message when a document exceeds `parseOptions.maxTokens` (it says "more that"). */
+export function isTokenLimitError(message: string): boolean {
+  return /Document contains more th(?:an|at) \d+ tokens/.test(message);
 }
 
 export function limitProtections(options: { production: boolean }) {
@@ -40,8 +45,9 @@ export function limitProtections(options: { production: boolean }) {
     costLimit: { maxCost: LIMITS.maxCost, ...validation },
     maxAliases: { n: LIMITS.maxAliases, ...validation },
     maxDirectives: { n: LIMITS.maxDirectives, ...validation },
-    // The token limit runs while parsing, before there is a validation context: it throws.
-    maxTokens: { n: LIMITS.maxTokens, onReject: [(_context, error) => void limitRejections.add(error)] },
+    // Tokens are limited by the parser itself (Apollo's parseOptions.maxTokens, see server.ts):
+    // armor's token plugin parses a second time and turns syntax errors into HTTP 500s.
+    maxTokens: { enabled: false },
     // Suggestions only name approved fields, but production clients have no use for them.
     blockFieldSuggestion: { enabled: options.production },
   });

@@ -14,6 +14,8 @@ export function loggingPlugin(): ApolloServerPlugin<SubgraphContext> {
       const started = performance.now();
       return {
         async willSendResponse({ operationName, operation, errors, response }) {
+          // Lets a client quote the id when reporting a problem; the log lines carry the same id.
+          response.http.headers.set('x-request-id', contextValue.requestId);
           const body = response.body;
           const resultErrors = body.kind === 'single' ? (body.singleResult.errors ?? []) : [];
           const codes = [...new Set([...(errors ?? []), ...resultErrors].map((e) => codeOf(e)))];
@@ -32,7 +34,7 @@ export function loggingPlugin(): ApolloServerPlugin<SubgraphContext> {
           // Unexpected failures get their stack in the log (never in the response); the message
           // of an internal error does not contain request data.
           for (const error of errors) {
-            if (codeOf(error) === 'INTERNAL_SERVER_ERROR' && !error.extensions?.code) {
+            if (!error.extensions?.code) {
               contextValue.logger.error({ requestId: contextValue.requestId, err: error.originalError ?? error }, 'unexpected error');
             }
           }

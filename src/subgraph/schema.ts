@@ -17,7 +17,7 @@ import { buildSchema, isObjectType, isInputObjectType, parse, type GraphQLSchema
 import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
 import { createNamingTransforms } from '../schema/naming.js';
 import type { SubgraphContext } from '../context.js';
-import { ErrorCode, subgraphError } from '../errors.js';
+import { guardEntities, representationId } from './representations.js';
 
 const SCHEMA_DIR = new URL('../../schema/', import.meta.url);
 export const APPROVED_SDL_URL = new URL('healthie-approved.graphql', SCHEMA_DIR);
@@ -72,13 +72,6 @@ function assertArtifactsAgree(wrapped: GraphQLSchema, subgraph: GraphQLSchema): 
   }
 }
 
-/** The id of a representation; anything but a non-empty string or a number is the caller's mistake. */
-function referenceId(typeName: string, reference: { id?: unknown }): string {
-  const { id } = reference;
-  if ((typeof id === 'string' && id.trim() !== '') || (typeof id === 'number' && Number.isFinite(id))) return String(id);
-  throw subgraphError(ErrorCode.BAD_USER_INPUT, `A ${typeName} representation needs "id" as a non-empty string or number, e.g. { "__typename": "${typeName}", "id": "123" }.`);
-}
-
 export function createRuntimeSchema(executor: Executor<SubgraphContext>): RuntimeSchema {
   const approved = buildSchema(readFileSync(APPROVED_SDL_URL, 'utf8'));
   const subschema = new Subschema<unknown, unknown, unknown, SubgraphContext>({
@@ -99,9 +92,8 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>): Runtim
   for (const typeName of Object.keys(ENTITIES) as EntityTypeName[]) {
     resolvers[typeName] = {
       ...(resolvers[typeName] as object),
-      // async: a bad representation then fails only its own item, not the whole `_entities` list.
       __resolveReference: async (reference: { id?: unknown }, context: SubgraphContext, info: unknown) =>
-        context.loaders.entity(typeName, info as never).load(referenceId(typeName, reference)),
+        context.loaders.entity(typeName, info as never).load(representationId(reference)),
     };
   }
 
@@ -109,6 +101,7 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>): Runtim
     typeDefs: parse(readFileSync(SUBGRAPH_SDL_URL, 'utf8')),
     resolvers: resolvers as never,
   });
+  guardEntities(schema);
   assertArtifactsAgree(wrapped, schema);
   return { schema, subschema, wrapped };
 }

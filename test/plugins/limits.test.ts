@@ -49,14 +49,32 @@ describe('operation limits and malformed input', () => {
     expect(stack.sandbox.requests).toHaveLength(0);
   });
 
-  it('rejects _entities for a type that is not an entity', async () => {
+  it('rejects _entities for a type that is not an entity with BAD_USER_INPUT', async () => {
     const result = await stack.query(
       'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }',
       { r: [{ __typename: 'HealthieOrganization', id: '1' }] },
       auth,
     );
-    expect(result.body.errors?.length).toBeGreaterThan(0);
-    expect(result.body.data?._entities?.[0] ?? null).toBeNull();
+    expect(result.body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(result.body.data?._entities).toEqual([null]);
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it('answers a syntax error with 400 GRAPHQL_PARSE_FAILED and logs the request', async () => {
+    const before = stack.logs.length;
+    const result = await stack.query('{ healthieCurrentUser { id ', {}, auth);
+    expect(result.status).toBe(400);
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    const logged = stack.logs.slice(before).map((line) => JSON.parse(line));
+    expect(logged.some((l) => l.msg === 'graphql request' && l.errorCodes.includes('GRAPHQL_PARSE_FAILED'))).toBe(true);
+  });
+
+  it(`rejects more than ${LIMITS.maxTokens} tokens with QUERY_TOO_COMPLEX`, async () => {
+    const fields = Array.from({ length: LIMITS.maxTokens }, () => 'id').join(' ');
+    const result = await stack.query(`{ healthieCurrentUser { ${fields} } }`, {}, auth);
+    expect(result.status).toBe(400);
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(result.body.errors?.[0]?.message).toMatch(/tokens/);
     expect(stack.sandbox.requests).toHaveLength(0);
   });
 

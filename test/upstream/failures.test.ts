@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
-type Mode = 'http500' | 'http429' | 'http401' | 'notJson' | 'rateLimited' | 'hang' | 'fieldError' | 'ok';
+type Mode = 'http500' | 'http429' | 'http401' | 'notJson' | 'rateLimited' | 'hang' | 'fieldError' | 'nullItem' | 'ok';
 
 const approved = buildSchema(readFileSync('schema/healthie-approved.graphql', 'utf8'));
 const forbidden = () => {
@@ -38,6 +38,8 @@ function startFaultyUpstream(): Promise<{ server: Server; url: string; setMode(m
           return res.end('<html>maintenance</html>');
         case 'rateLimited': return json(200, { data: null, errors: [{ message: 'Too many requests', extensions: { code: 'TOO_MANY_REQUESTS' } }] });
         case 'hang': return; // never answers
+        // Breaks Healthie's own contract ([AppointmentType!]): a bug-shaped failure, not the caller's.
+        case 'nullItem': return json(200, { data: { healthieAppointmentTypes: [null] } });
         default: {
           const { query, variables } = JSON.parse(text) as { query: string; variables?: Record<string, unknown> };
           const currentUser = mode === 'fieldError' ? forbidden : () => ({ id: '1' });
@@ -101,6 +103,21 @@ describe('upstream failures', () => {
       path: ['healthieCurrentUser'],
       extensions: { code: 'UPSTREAM_ERROR', healthieCode: 'FORBIDDEN' },
     });
+  });
+
+  it('masks an unexpected failure as INTERNAL_SERVER_ERROR with a generic message and a request id', async () => {
+    upstream.setMode('nullItem');
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-healthie-api-key': DEMO_API_KEY },
+      body: JSON.stringify({ query: '{ healthieAppointmentTypes { id } }' }),
+    });
+    const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(body.errors[0]!.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(body.errors[0]!.message).not.toMatch(/non-nullable|AppointmentType/);
+    const requestId = response.headers.get('x-request-id');
+    expect(requestId).toEqual(expect.any(String));
+    expect(stack.logs.some((line) => line.includes(requestId!) && line.includes('unexpected error'))).toBe(true);
   });
 
   it('sends a timed-out booking once and never retries it', async () => {

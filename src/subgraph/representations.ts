@@ -1,0 +1,65 @@
+/**
+ * Guards `_entities`: checks every representation before @apollo/subgraph sees it, and caps how
+ * many references one request may resolve.
+ *
+ * Why a guard around the resolver: @apollo/subgraph throws for an unknown `__typename`, which
+ * fails the whole `_entities` list (every other reference is lost) with an unclassified error.
+ * A caller's mistake should fail only its own item, with BAD_USER_INPUT.
+ *
+ * Why count at resolution time: each reference costs a root field in a Healthie request (50 per
+ * request). Counting the representations actually resolved, across every `_entities` field of
+ * the request (aliases included), is a bound no query shape can get around.
+ */
+import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import { ErrorCode, subgraphError } from '../errors.js';
+import { ENTITIES } from '../schema/federation.js';
+
+export const MAX_ENTITY_REFERENCES = 250;
+
+const ENTITY_NAMES = Object.keys(ENTITIES).join(' or ');
+const EXAMPLE = '{ "__typename": "HealthieUser", "id": "123" }';
+
+/** References resolved so far, per request context; entries die with their request. */
+const resolvedPerRequest = new WeakMap<object, number>();
+
+function representationProblem(representation: unknown): Error | undefined {
+  const bad = (message: string) => subgraphError(ErrorCode.BAD_USER_INPUT, `${message} Send a representation such as ${EXAMPLE}.`);
+  if (typeof representation !== 'object' || representation === null) return bad('A representation must be an object.');
+  const { __typename: typename, id } = representation as { __typename?: unknown; id?: unknown };
+  if (typeof typename !== 'string' || !Object.hasOwn(ENTITIES, typename)) {
+    return bad(`"__typename" must be ${ENTITY_NAMES}; got ${JSON.stringify(typename)?.slice(0, 60) ?? 'nothing'}.`);
+  }
+  const usable = (typeof id === 'string' && id.trim() !== '') || (typeof id === 'number' && Number.isFinite(id));
+  if (!usable) return bad(`A ${typename} representation needs "id" as a non-empty string or number.`);
+  return undefined;
+}
+
+/** The id of a representation that passed the guard. */
+export function representationId(representation: { id?: unknown }): string {
+  return String(representation.id);
+}
+
+export function guardEntities(schema: GraphQLSchema, max = MAX_ENTITY_REFERENCES): void {
+  const field = schema.getQueryType()?.getFields()._entities;
+  const resolve = field?.resolve;
+  if (!field || !resolve) throw new Error('The subgraph schema has no _entities resolver to guard.');
+
+  const guarded: GraphQLFieldResolver<unknown, object> = (source, args, context, info) => {
+    const representations = (args as { representations: unknown[] }).representations;
+    const total = (resolvedPerRequest.get(context) ?? 0) + representations.length;
+    resolvedPerRequest.set(context, total);
+    if (total > max) {
+      throw subgraphError(
+        ErrorCode.QUERY_TOO_COMPLEX,
+        `This request asks for ${total} entity references; at most ${max} are resolved per request. Split the references over several requests.`,
+      );
+    }
+    const problems = representations.map(representationProblem);
+    const valid = representations.filter((_, index) => problems[index] === undefined);
+    const resolved = resolve(source, { ...args, representations: valid }, context, info) as unknown[];
+    let next = 0;
+    // An Error as a list item becomes that item's error (and null), leaving the others intact.
+    return representations.map((_, index) => problems[index] ?? resolved[next++]);
+  };
+  field.resolve = guarded as typeof field.resolve;
+}
