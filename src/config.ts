@@ -17,6 +17,8 @@ export interface Config {
     readonly timeoutMs: number;
   };
   readonly port: number;
+  /** Interface to listen on. */
+  readonly host: string;
   readonly logLevel: string;
   readonly production: boolean;
 }
@@ -65,9 +67,16 @@ const schema = z.object({
   ),
   HEALTHIE_TIMEOUT_MS: integer('HEALTHIE_TIMEOUT_MS', 100, 120_000, 10_000),
   PORT: integer('PORT', 0, 65_535, 4001),
+  HOST: optionalText,
   LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
   NODE_ENV: optionalText,
 });
+
+/** https, or http to this machine itself (a local Healthie-compatible server in tests). */
+function isHttpsOrLoopback(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -85,6 +94,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (production && !values.HEALTHIE_API_URL) {
       problems.push('HEALTHIE_API_URL is required when NODE_ENV=production (e.g. https://api.gethealthie.com/graphql); the built-in sandbox only runs outside production');
     }
+    if (production && values.HEALTHIE_API_URL && !isHttpsOrLoopback(values.HEALTHIE_API_URL)) {
+      problems.push(`HEALTHIE_API_URL must use https in production; http would send API keys in clear text (got "${values.HEALTHIE_API_URL}")`);
+    }
     if (values.HEALTHIE_SHARD && !values.HEALTHIE_API_KEY) {
       problems.push('HEALTHIE_SHARD is set without HEALTHIE_API_KEY; a shard belongs to a key, so set both or neither');
     }
@@ -100,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: values.HEALTHIE_TIMEOUT_MS,
     },
     port: values.PORT,
+    host: values.HOST ?? '0.0.0.0',
     logLevel: values.LOG_LEVEL ?? 'info',
     production,
   };

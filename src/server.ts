@@ -13,7 +13,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError, GraphQLObjectType } from 'graphql';
 import type { Config } from './config.js';
 import { createContextFactory, type SubgraphContext } from './context.js';
 import { codeOf, ErrorCode } from './errors.js';
@@ -54,17 +54,21 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   if (!url) throw new Error('createServer needs config.healthie.url; main.ts starts the built-in sandbox when none is configured.');
   const logger = dependencies.logger ?? createLogger({ level: config.logLevel });
   const client = createHealthieClient({ url, timeoutMs: config.healthie.timeoutMs, apiVersion: config.healthie.apiVersion });
-  const runtime = createRuntimeSchema(client.executor as never);
+  const runtime = createRuntimeSchema(client.executor);
   const contextFor = createContextFactory({
     subschema: runtime.subschema,
-    entityType: (typeName) => runtime.wrapped.getType(typeName) as never,
+    entityType: (typeName) => runtime.wrapped.getType(typeName) as GraphQLObjectType,
     serverCredentials: config.healthie.credentials,
     logger,
   });
 
   const app = express();
   app.disable('x-powered-by');
-  const httpServer: Server = createHttpServer(app);
+  const httpServer: Server = createHttpServer(
+    // Bounds how long a client may take to send its request, so slow senders cannot hold sockets.
+    { headersTimeout: 10_000, requestTimeout: 30_000 },
+    app,
+  );
   const limits = limitProtections({ production: config.production });
 
   const apollo = new ApolloServer<SubgraphContext>({
@@ -100,15 +104,17 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   });
   await apollo.start();
 
-  let readiness: { ready: boolean; at: number } | undefined;
+  // One probe at a time, reused for READINESS_CACHE_MS: concurrent probes share its answer.
+  let readiness: { ready: Promise<boolean>; at: number } | undefined;
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
     if (!readiness || Date.now() - readiness.at > READINESS_CACHE_MS) {
-      readiness = { ready: await client.probe(), at: Date.now() };
+      readiness = { ready: client.probe(), at: Date.now() };
     }
-    res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'upstream unreachable', schema: 'loaded' });
+    const ready = await readiness.ready;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'upstream unreachable', schema: 'loaded' });
   });
   app.use(
     '/graphql',
@@ -116,11 +122,14 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     express.json({ limit: MAX_REQUEST_BYTES }),
     expressMiddleware(apollo, { context: async ({ req }) => contextFor(req.headersDistinct) }),
   );
+  app.use((_req, res) => {
+    res.status(404).json(httpError(404, HTTP_MESSAGES[404]!));
+  });
   app.use(jsonErrors(logger));
 
   return {
     app,
-    listen(port = config.port, host = '0.0.0.0') {
+    listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
@@ -143,12 +152,19 @@ function jsonErrors(logger: Logger): express.ErrorRequestHandler {
   return (error, _req, res, _next) => {
     const status = typeof error?.status === 'number' ? error.status : 500;
     if (status >= 500) logger.error({ err: error }, 'http error');
-    const message =
-      status === 413
-        ? `Request body exceeds ${MAX_REQUEST_BYTES} bytes; send a smaller operation.`
-        : status === 400
-          ? 'Request body is not valid JSON; send {"query": "...", "variables": {...}} with Content-Type: application/json.'
-          : 'Internal server error.';
-    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR } }] });
+    res.status(status).json(httpError(status, HTTP_MESSAGES[error?.type as string] ?? HTTP_MESSAGES[status] ?? 'Internal server error.'));
   };
+}
+
+/** What the client did wrong, by body-parser error type or by status. */
+const HTTP_MESSAGES: Record<string | number, string> = {
+  'entity.parse.failed': 'Request body must be a JSON object: {"query": "...", "variables": {...}} with Content-Type: application/json.',
+  'entity.too.large': `Request body exceeds ${MAX_REQUEST_BYTES} bytes; send a smaller operation.`,
+  'charset.unsupported': 'Request body must be UTF-8 JSON (Content-Type: application/json; charset=utf-8).',
+  'encoding.unsupported': 'Request body must not be compressed.',
+  404: 'Not found: GraphQL is served at /graphql, health at /healthz and /readyz.',
+};
+
+function httpError(status: number, message: string) {
+  return { errors: [{ message, extensions: { code: status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR } }] };
 }

@@ -14,7 +14,7 @@
  */
 import DataLoader from 'dataloader';
 import { delegateToSchema, type Subschema } from '@graphql-tools/delegate';
-import { Kind, type FieldNode, type GraphQLOutputType, type GraphQLResolveInfo } from 'graphql';
+import { Kind, OperationTypeNode, type FieldNode, type GraphQLOutputType, type GraphQLResolveInfo } from 'graphql';
 import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
 import { subgraphRootFieldName } from '../schema/naming.js';
 
@@ -52,7 +52,7 @@ export function createEntityLoaders<TContext extends Record<string, unknown>>(
         ids.map((id) =>
           delegateToSchema({
             schema: subschema,
-            operation: 'query' as never,
+            operation: OperationTypeNode.QUERY,
             fieldName,
             args: { id },
             returnType,

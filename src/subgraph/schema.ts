@@ -13,11 +13,13 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { Subschema } from '@graphql-tools/delegate';
 import { getResolversFromSchema, type Executor, type IResolvers } from '@graphql-tools/utils';
 import { wrapSchema } from '@graphql-tools/wrap';
-import { buildSchema, isObjectType, isInputObjectType, parse, type GraphQLSchema } from 'graphql';
+import { buildSchema, isObjectType, isInputObjectType, parse, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
 import { createNamingTransforms } from '../schema/naming.js';
 import type { SubgraphContext } from '../context.js';
 import { guardEntities, representationId } from './representations.js';
+
+type SubgraphResolvers = Extract<Parameters<typeof buildSubgraphSchema>[0], { resolvers?: unknown }>['resolvers'];
 
 const SCHEMA_DIR = new URL('../../schema/', import.meta.url);
 export const APPROVED_SDL_URL = new URL('healthie-approved.graphql', SCHEMA_DIR);
@@ -58,22 +60,47 @@ function fieldSignatures(schema: GraphQLSchema, typeNames: Iterable<string>): st
   return signatures.sort();
 }
 
-/** Throws when the wrapped Healthie subset and the subgraph SDL disagree on any type, field or argument. */
+/** Fields @apollo/subgraph adds; they have no Healthie counterpart. */
+const FEDERATION_FIELDS = /^Query\._(service|entities)\(/;
+
+/** Types of a schema that come from Healthie: everything but introspection and federation types. */
+function healthieTypeNames(schema: GraphQLSchema): string[] {
+  return Object.keys(schema.getTypeMap()).filter((name) => !name.startsWith('_') && !name.startsWith('link__') && !name.startsWith('federation__'));
+}
+
+/**
+ * Throws when the wrapped Healthie subset and the subgraph SDL disagree on any type, field or
+ * argument, in either direction: a field only in the SDL would fail at request time, a field only
+ * in the subset would be unreachable.
+ */
 function assertArtifactsAgree(wrapped: GraphQLSchema, subgraph: GraphQLSchema): void {
-  const names = Object.keys(wrapped.getTypeMap()).filter((name) => !name.startsWith('__'));
-  const expected = fieldSignatures(wrapped, names);
-  const actual = new Set(fieldSignatures(subgraph, names));
-  const missing = expected.filter((signature) => !actual.has(signature));
-  if (missing.length > 0) {
+  const names = [...new Set([...healthieTypeNames(wrapped), ...healthieTypeNames(subgraph)])];
+  const fromSubset = new Set(fieldSignatures(wrapped, names));
+  const fromSdl = new Set(fieldSignatures(subgraph, names).filter((signature) => !FEDERATION_FIELDS.test(signature)));
+  const differences = [
+    ...[...fromSubset].filter((signature) => !fromSdl.has(signature)).map((signature) => `only in the approved subset: ${signature}`),
+    ...[...fromSdl].filter((signature) => !fromSubset.has(signature)).map((signature) => `only in the subgraph SDL: ${signature}`),
+  ];
+  if (differences.length > 0) {
     throw new Error(
-      `schema/healthie.graphql does not match schema/healthie-approved.graphql (${missing.slice(0, 5).join('; ')}). ` +
+      `schema/healthie.graphql does not match schema/healthie-approved.graphql (${differences.slice(0, 5).join('; ')}). ` +
         'Run `npm run schema:build` and commit both files.',
     );
   }
 }
 
-export function createRuntimeSchema(executor: Executor<SubgraphContext>): RuntimeSchema {
-  const approved = buildSchema(readFileSync(APPROVED_SDL_URL, 'utf8'));
+/** The two committed schema files, as text. */
+export interface SchemaArtifacts {
+  readonly approvedSdl: string;
+  readonly subgraphSdl: string;
+}
+
+export function readSchemaArtifacts(): SchemaArtifacts {
+  return { approvedSdl: readFileSync(APPROVED_SDL_URL, 'utf8'), subgraphSdl: readFileSync(SUBGRAPH_SDL_URL, 'utf8') };
+}
+
+export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifacts: SchemaArtifacts = readSchemaArtifacts()): RuntimeSchema {
+  const approved = buildSchema(artifacts.approvedSdl);
   const subschema = new Subschema<unknown, unknown, unknown, SubgraphContext>({
     schema: approved,
     executor,
@@ -92,14 +119,15 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>): Runtim
   for (const typeName of Object.keys(ENTITIES) as EntityTypeName[]) {
     resolvers[typeName] = {
       ...(resolvers[typeName] as object),
-      __resolveReference: async (reference: { id?: unknown }, context: SubgraphContext, info: unknown) =>
-        context.loaders.entity(typeName, info as never).load(representationId(reference)),
+      __resolveReference: async (reference: { id?: unknown }, context: SubgraphContext, info: GraphQLResolveInfo) =>
+        context.loaders.entity(typeName, info).load(representationId(reference)),
     };
   }
 
   const schema = buildSubgraphSchema({
-    typeDefs: parse(readFileSync(SUBGRAPH_SDL_URL, 'utf8')),
-    resolvers: resolvers as never,
+    typeDefs: parse(artifacts.subgraphSdl),
+    // IResolvers (graphql-tools) and Apollo's GraphQLResolverMap describe the same shape.
+    resolvers: resolvers as SubgraphResolvers,
   });
   guardEntities(schema);
   assertArtifactsAgree(wrapped, schema);

@@ -26,6 +26,12 @@ describe('configuration errors', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringContaining('HEALTHIE_API_URL is required when NODE_ENV=production')]);
   });
 
+  it('refuses plain http to a remote Healthie in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production', HEALTHIE_API_URL: 'http://api.gethealthie.com/graphql' })).toEqual([
+      expect.stringContaining('HEALTHIE_API_URL must use https in production'),
+    ]);
+  });
+
   it('refuses a shard without a key', () => {
     expect(problemsOf({ HEALTHIE_SHARD: 'abc' })).toEqual([expect.stringContaining('HEALTHIE_SHARD is set without HEALTHIE_API_KEY')]);
   });

@@ -6,8 +6,13 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.healthie.url).toBeUndefined();
     expect(config.port).toBe(4001);
+    expect(config.host).toBe('0.0.0.0');
     expect(config.healthie.timeoutMs).toBe(10_000);
     expect(config.production).toBe(false);
+  });
+
+  it('accepts http to this machine in production, for a local Healthie-compatible server', () => {
+    expect(loadConfig({ NODE_ENV: 'production', HEALTHIE_API_URL: 'http://127.0.0.1:9000/graphql' }).healthie.url).toBe('http://127.0.0.1:9000/graphql');
   });
 
   it('reads every documented setting', () => {
@@ -18,12 +23,14 @@ describe('configuration', () => {
       HEALTHIE_API_VERSION: '2024-11-01',
       HEALTHIE_TIMEOUT_MS: '2500',
       PORT: '8080',
+      HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
     });
     expect(config).toEqual({
       healthie: { url: 'https://api.gethealthie.com/graphql', credentials: { apiKey: 'key', shard: 'shard' }, apiVersion: '2024-11-01', timeoutMs: 2500 },
       port: 8080,
+      host: '127.0.0.1',
       logLevel: 'warn',
       production: true,
     });

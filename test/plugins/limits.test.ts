@@ -83,6 +83,22 @@ describe('operation limits and malformed input', () => {
     expect(result.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('answers a JSON body that is not an object with BAD_REQUEST and says what to send', async () => {
+    const response = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '"abc"' });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    expect(body.errors[0]!.message).toContain('JSON object');
+  });
+
+  it('answers an unknown path with a JSON 404', async () => {
+    const response = await fetch(stack.url.replace('/graphql', '/graphiql'));
+    expect(response.status).toBe(404);
+    const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    expect(body.errors[0]!.message).toContain('/graphql');
+  });
+
   it('answers a body that is not JSON with BAD_REQUEST', async () => {
     const response = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
     expect(response.status).toBe(400);
