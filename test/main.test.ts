@@ -7,14 +7,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 const TSX = 'node_modules/.bin/tsx';
 
 function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  // Own process group, so cleanup reaches the server process behind the tsx wrapper too.
   const child = spawn(TSX, ['src/main.ts'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += String(chunk)));
   child.stderr!.on('data', (chunk) => (output += String(chunk)));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close' waits for the output streams too, so the last lines are read before asserting.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { child, output: () => output, exited };
 }
 
@@ -30,7 +33,15 @@ async function waitFor(pattern: RegExp, output: () => string, timeoutMs = 20_000
 
 describe('npm start', () => {
   const children: ChildProcess[] = [];
-  afterAll(() => children.forEach((child) => child.kill('SIGKILL')));
+  afterAll(() => {
+    for (const child of children) {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
 
   it('boots with no configuration against the synthetic sandbox and answers healthieCurrentUser', async () => {
     const run = start({ PORT: '0' });

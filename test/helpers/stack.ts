@@ -54,7 +54,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       callback();
     },
   });
-  const config = loadConfig({ HEALTHIE_API_URL: options.upstreamUrl ?? sandbox.url, LOG_LEVEL: 'info', ...options.env });
+  // trace: every log call runs, so tests that check logs for secrets see all of them.
+  const config = loadConfig({ HEALTHIE_API_URL: options.upstreamUrl ?? sandbox.url, LOG_LEVEL: 'trace', ...options.env });
   const server = await createServer(config, { logger: createLogger({ level: config.logLevel, destination }) });
   const { url } = await server.listen(0, '127.0.0.1');
   return {

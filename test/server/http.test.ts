@@ -2,10 +2,28 @@
  * The HTTP surface: /healthz, /readyz, Apollo Sandbox and introspection, in development and
  * production modes.
  */
-import { getIntrospectionQuery } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { getIntrospectionQuery, Kind, parse, print, type IntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+
+/** `Type.field(arg: T): T` for every object and input field of an SDL document, federation additions aside. */
+function sdlCoordinates(sdl: string): string[] {
+  const coordinates: string[] = [];
+  for (const definition of parse(sdl).definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.INPUT_OBJECT_TYPE_DEFINITION) continue;
+    if (definition.name.value.startsWith('_')) continue;
+    for (const field of definition.fields ?? []) {
+      if (field.name.value.startsWith('_')) continue;
+      const args = 'arguments' in field ? (field.arguments ?? []).map((a) => `${a.name.value}: ${print(a.type)}`).join(', ') : '';
+      coordinates.push(`${definition.name.value}.${field.name.value}(${args}): ${print(field.type)}`);
+    }
+  }
+  return coordinates.sort();
+}
+
+const COMMITTED = sdlCoordinates(readFileSync('schema/healthie.graphql', 'utf8'));
 
 describe('outside production', () => {
   let stack: Stack;
@@ -50,9 +68,29 @@ describe('outside production', () => {
     expect(result.body.data!._service.sdl).toMatch(/type HealthieUser\s+@key\(fields: "id"\)/);
   });
 
-  it('includes stack traces for unexpected errors only outside production', async () => {
+  it('serves exactly the committed subgraph schema: same fields, arguments and types', async () => {
+    const result = await stack.query('{ _service { sdl } }');
+    expect(sdlCoordinates(result.body.data!._service.sdl)).toEqual(COMMITTED);
+    expect(COMMITTED.length).toBeGreaterThan(50);
+  });
+
+  it('introspects to exactly the committed fields, nothing more', async () => {
+    const result = await stack.query<IntrospectionQuery>(getIntrospectionQuery());
+    const live: string[] = [];
+    for (const type of result.body.data!.__schema.types) {
+      if (type.name.startsWith('_') || !('fields' in type || 'inputFields' in type)) continue;
+      const fields = type.kind === 'INPUT_OBJECT' ? type.inputFields : type.kind === 'OBJECT' ? type.fields : [];
+      for (const field of fields ?? []) {
+        if (!field.name.startsWith('_')) live.push(`${type.name}.${field.name}`);
+      }
+    }
+    expect(live.sort()).toEqual(COMMITTED.map((c) => c.slice(0, c.indexOf('('))).sort());
+  });
+
+  it('includes stack traces in errors outside production, for developers', async () => {
     const result = await stack.query('{ nope }', {}, { 'x-healthie-api-key': DEMO_API_KEY });
     expect(result.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(result.body.errors?.[0]?.extensions?.stacktrace).toEqual(expect.arrayContaining([expect.stringContaining('GraphQLError')]));
   });
 });
 
