@@ -18,6 +18,7 @@ import type { Config } from './config.js';
 import { createContextFactory, type SubgraphContext } from './context.js';
 import { codeOf, ErrorCode } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
+import { costLimitPlugin } from './plugins/cost.js';
 import { isTokenLimitError, LIMITS, limitProtections, limitRejections } from './plugins/limits.js';
 import { loggingPlugin } from './plugins/logging.js';
 import { createRuntimeSchema } from './subgraph/schema.js';
@@ -99,6 +100,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       loggingPlugin(),
+      costLimitPlugin(),
       ...(limits.plugins as ApolloServerPlugin<SubgraphContext>[]),
     ],
   });

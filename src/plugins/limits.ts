@@ -12,7 +12,6 @@ import { ErrorCode } from '../errors.js';
 
 export const LIMITS = {
   maxDepth: 10,
-  maxCost: 2000,
   maxAliases: 30,
   maxDirectives: 20,
   maxTokens: 2000,
@@ -42,7 +41,8 @@ export function limitProtections(options: { production: boolean }) {
   const validation = { onReject: [reportRejection], propagateOnRejection: false };
   const armor = new ApolloArmor({
     maxDepth: { n: LIMITS.maxDepth, flattenFragments: true, ...validation },
-    costLimit: { maxCost: LIMITS.maxCost, ...validation },
+    // Cost is estimated the way Healthie scores it, in cost.ts.
+    costLimit: { enabled: false },
     maxAliases: { n: LIMITS.maxAliases, ...validation },
     maxDirectives: { n: LIMITS.maxDirectives, ...validation },
     // Tokens are limited by the parser itself (Apollo's parseOptions.maxTokens, see server.ts):

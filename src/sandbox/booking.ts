@@ -3,7 +3,7 @@
  * (field + message) with no appointment, rather than as GraphQL errors. Every problem found is
  * reported at once so a caller can fix them together. Nothing is stored unless all checks pass.
  */
-import { APPOINTMENT_OFFSET, ID_RANGE, blocksCalendar, overlaps, type AccountData, type SandboxAppointment, type SandboxUser } from './data.js';
+import { APPOINTMENT_OFFSET, ID_RANGE, appointmentRecord, blocksCalendar, overlaps, type AccountData, type SandboxAppointment, type SandboxUser } from './data.js';
 import { isValidTimeZone, parseDateTime } from './time.js';
 
 export interface CreateAppointmentInput {
@@ -106,18 +106,17 @@ export function createAppointment(account: AccountData, input: CreateAppointment
   if (messages.length > 0 || !patient || !provider || !type || !contactType || start === undefined) {
     return { appointment: null, messages };
   }
-  const appointment: SandboxAppointment = {
+  const appointment = appointmentRecord({
     id: String(account.nextAppointmentId++),
-    providerId: provider.id,
-    patientId: patient.id,
-    appointmentTypeId: type.id,
+    provider,
+    patient,
+    type,
     contactType,
     start,
-    length: type.length,
     pmStatus: null,
     confirmed: true,
-    location: contactType === 'In Person' ? account.organization.address : null,
-  };
+    address: account.organization.address,
+  });
   account.appointments.push(appointment);
   account.appointments.sort((a, b) => a.start - b.start);
   return { appointment, messages: null };

@@ -7,7 +7,7 @@
  * "next appointment" and open slots only make sense around the present.
  */
 import { FIRST_NAMES, PATIENT_TIMEZONES, PROVIDER_TIMEZONES, type AccountDefinition, type PersonName } from './accounts.js';
-import { MS_PER_MINUTE, localDay, weekday, zonedTimeToInstant } from './time.js';
+import { MS_PER_MINUTE, localDay, pad, weekday, zonedTimeToInstant } from './time.js';
 
 /** Providers' working hours, local to each provider, Monday to Friday. */
 export const WORK_START_HOUR = 9;
@@ -81,6 +81,36 @@ export function blocksCalendar(appointment: SandboxAppointment): boolean {
   return appointment.pmStatus === null || !RELEASING_STATUSES.has(appointment.pmStatus);
 }
 
+/** What an appointment is made of; seeding and createAppointment both build records from it. */
+export interface AppointmentFields {
+  readonly id: string;
+  readonly provider: SandboxUser;
+  readonly patient: SandboxUser;
+  readonly type: SandboxAppointmentType;
+  readonly contactType: string;
+  readonly start: number;
+  readonly pmStatus: string | null;
+  readonly confirmed: boolean;
+  /** The organization's address: the location of an in-person appointment. */
+  readonly address: string;
+}
+
+/** An appointment record: it lasts as long as its type and takes place at the address when in person. */
+export function appointmentRecord(fields: AppointmentFields): SandboxAppointment {
+  return {
+    id: fields.id,
+    providerId: fields.provider.id,
+    patientId: fields.patient.id,
+    appointmentTypeId: fields.type.id,
+    contactType: fields.contactType,
+    start: fields.start,
+    length: fields.type.length,
+    pmStatus: fields.pmStatus,
+    confirmed: fields.confirmed,
+    location: fields.contactType === 'In Person' ? fields.address : null,
+  };
+}
+
 export function overlaps(start: number, length: number, appointment: SandboxAppointment): boolean {
   const end = start + length * MS_PER_MINUTE;
   return start < appointment.start + appointment.length * MS_PER_MINUTE && appointment.start < end;
@@ -103,8 +133,6 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   if (item === undefined) throw new Error('pick from an empty list');
   return item;
 }
-
-const pad = (value: number): string => String(value).padStart(2, '0');
 
 function email(name: PersonName, id: number): string {
   return `${name.first}.${name.last}.${id}@example.com`.toLowerCase();
@@ -198,18 +226,19 @@ function seedAppointments(seed: CalendarSeed, random: () => number, now: number)
     if (clash) continue;
     const roll = random();
     const contactType = pick(random, type.available_contact_types);
-    appointments.push({
-      id: String(seed.definition.idBase + APPOINTMENT_OFFSET + appointments.length),
-      providerId: provider.id,
-      patientId: patient.id,
-      appointmentTypeId: type.id,
-      contactType,
-      start,
-      length: type.length,
-      pmStatus: past ? (roll < 0.75 ? 'Occurred' : roll < 0.88 ? 'No-Show' : 'Cancelled') : roll < 0.1 ? 'Cancelled' : null,
-      confirmed: past || roll < 0.85,
-      location: contactType === 'In Person' ? seed.address : null,
-    });
+    appointments.push(
+      appointmentRecord({
+        id: String(seed.definition.idBase + APPOINTMENT_OFFSET + appointments.length),
+        provider,
+        patient,
+        type,
+        contactType,
+        start,
+        pmStatus: past ? (roll < 0.75 ? 'Occurred' : roll < 0.88 ? 'No-Show' : 'Cancelled') : roll < 0.1 ? 'Cancelled' : null,
+        confirmed: past || roll < 0.85,
+        address: seed.address,
+      }),
+    );
   }
   return appointments.sort((a, b) => a.start - b.start);
 }

@@ -2,21 +2,35 @@
  * Healthie's limits: a per-account request rate, a query depth limit and a query complexity
  * score. The numbers are Healthie's reported maxima.
  *
- * Complexity score (computed on the operation that will run, fragments expanded):
- * - every field costs 1;
- * - an object field multiplies nothing: it costs 1 + the cost of its selection;
- * - a list field costs 1 + N × the cost of its selection, where N is the `page_size` argument the
- *   query passes (literal, variable or variable default), capped at 100, and 10 when none is passed
- *   (Healthie's default page). The cap exists because some of Healthie's own defaults are large
- *   (`appointmentTypes` pages at 1000) and clients forward them: a default must never be over budget;
+ * Complexity score (computed on the operation that will run, fragments expanded; over 2000 the
+ * request is refused with MAX_COMPLEXITY_EXCEEDED before anything executes):
+ * - every field costs 1, and a field returning one object costs 1 + the cost of its selection;
+ * - a list of objects costs 1 + N × the cost of its selection, where N is the list's page size:
+ *   1. the `page_size` argument the query passes (literal, variable or variable default);
+ *   2. else the `page_size` default the field declares in the schema (users 10,
+ *      organizationMembers 10, appointmentTypes 1000);
+ *   3. else 100, Healthie's documented "if no page size is defined, the default page size is
+ *      100" (appointments, availableSlotsForRange, nested lists such as attendees or messages);
+ *   and N never exceeds 100 (MAX_SCORED_LIST_SIZE). Healthie documents that the cost is multiplied
+ *   by the requested page size; the cap keeps large declared defaults usable: appointmentTypes
+ *   pages at 1000, and clients (the subgraph included) forward that default explicitly, so without
+ *   the cap `appointmentTypes { id name length available_contact_types }` alone would score 5001
+ *   and the booking flow could never list what can be booked;
+ * - a list of scalars (`available_contact_types`, `daysAvailableForRange`) costs 1, like a scalar;
  * - introspection fields (`__schema`, `__type`, `__typename`) are free: they describe the schema,
- *   whose size is fixed, and tools must be able to introspect.
+ *   whose size is fixed, and tools must be able to introspect;
+ * - a field selected twice (two aliases, or again inside a fragment) is counted twice.
+ * Typical requests of the subgraph (test/sandbox/complexity.test.ts): 50 aliased `user(id:)` with
+ * five scalars 350, 50 aliased `appointment(id:)` with `provider { id }` 200, a default page of
+ * users with every User field 151; 50 `appointment(id:)` with `attendees { id }` would score 5150.
+ *
  * Depth counts fields from the root (a root field is depth 1); fragments add no depth.
  */
 import {
   Kind,
   getNamedType,
   getNullableType,
+  isCompositeType,
   isInterfaceType,
   isListType,
   isObjectType,
@@ -32,9 +46,9 @@ import {
 
 export const MAX_DEPTH = 25;
 export const MAX_COMPLEXITY = 2000;
-/** List size assumed when a list field is asked for without page_size. */
-export const DEFAULT_LIST_SIZE = 10;
-/** Largest list size the score counts, whatever page_size asks for. */
+/** Healthie's documented page size for a list that states none (no argument, no declared default). */
+export const DEFAULT_LIST_SIZE = 100;
+/** Largest list size the score counts, whatever page_size asks for or declares. */
 export const MAX_SCORED_LIST_SIZE = 100;
 
 export interface RateLimit {
@@ -123,16 +137,18 @@ function intValue(node: ValueNode, operation: OperationDefinitionNode, variables
   return fallback?.kind === Kind.INT ? Number.parseInt(fallback.value, 10) : undefined;
 }
 
+/** The N a list of objects is multiplied by (see the top of this file). */
 function listSize(
   field: GraphQLField<unknown, unknown>,
   args: readonly { name: { value: string }; value: ValueNode }[] | undefined,
   operation: OperationDefinitionNode,
   variables: Readonly<Record<string, unknown>>,
 ): number {
-  if (!field.args.some((arg) => arg.name === 'page_size')) return DEFAULT_LIST_SIZE;
-  const node = args?.find((arg) => arg.name.value === 'page_size');
-  const size = node ? intValue(node.value, operation, variables) : undefined;
-  return size === undefined ? DEFAULT_LIST_SIZE : Math.min(MAX_SCORED_LIST_SIZE, Math.max(0, size));
+  const declared = field.args.find((arg) => arg.name === 'page_size');
+  const node = declared ? args?.find((arg) => arg.name.value === 'page_size') : undefined;
+  const requested = node ? intValue(node.value, operation, variables) : undefined;
+  const fallback = typeof declared?.defaultValue === 'number' ? declared.defaultValue : DEFAULT_LIST_SIZE;
+  return Math.min(MAX_SCORED_LIST_SIZE, Math.max(0, requested ?? fallback));
 }
 
 export function queryComplexity(
@@ -150,7 +166,12 @@ export function queryComplexity(
         if (!isObjectType(parent) && !isInterfaceType(parent)) continue;
         const field = parent.getFields()[selection.name.value];
         if (!field) continue;
-        const inner = selection.selectionSet ? measure(selection.selectionSet, getNamedType(field.type), visiting) : 0;
+        const named = getNamedType(field.type);
+        if (!isCompositeType(named) || !selection.selectionSet) {
+          total += 1; // scalars and enums, lists of them included
+          continue;
+        }
+        const inner = measure(selection.selectionSet, named, visiting);
         const times = isListType(getNullableType(field.type)) ? listSize(field, selection.arguments, operation, variables) : 1;
         total += 1 + times * inner;
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {

@@ -9,15 +9,16 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { findAvailableDays, findSlots, type SlotQuery } from './availability.js';
 import { createAppointment, type CreateAppointmentInput } from './booking.js';
+import { APPROVED_SDL_URL } from '../subgraph/schema.js';
 import { blocksCalendar, type AccountData, type SandboxAppointment, type SandboxUser } from './data.js';
 import { MS_PER_MINUTE, formatHealthieTime, localDay, parseDay } from './time.js';
 
-export const APPROVED_SDL_URL = new URL('../../schema/healthie-approved.graphql', import.meta.url);
-
-/** Healthie's page size when a list field is asked for without one. */
+/** Healthie's page size when a paged list is asked for without one. */
 export const DEFAULT_PAGE_SIZE = 10;
 /** Healthie's documented maximum for appointments' page_size. */
 export const MAX_APPOINTMENTS_PAGE_SIZE = 500;
+/** Values of appointments' `filter` (Healthie's default is "future"). */
+export const APPOINTMENT_FILTERS = ['future', 'past', 'all'] as const;
 
 export interface SandboxContext {
   readonly account: AccountData;
@@ -31,6 +32,8 @@ interface PageArgs {
 }
 
 interface AppointmentsArgs extends PageArgs {
+  readonly filter?: string | null;
+  readonly should_paginate?: boolean | null;
   readonly user_id?: string | null;
   readonly provider_id?: string | null;
   readonly startDate?: string | null;
@@ -41,6 +44,24 @@ interface AppointmentsArgs extends PageArgs {
 interface AppointmentTypesArgs extends PageArgs {
   readonly provider_id?: string | null;
   readonly clients_can_book?: boolean | null;
+}
+
+function compareIgnoringCase(x: string, y: string): number {
+  const [a, b] = [x.toLowerCase(), y.toLowerCase()];
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Healthie's default order of users and organizationMembers, `order_by: LAST_NAME_ASC` (the
+ * approved schema has no order_by, so it always applies): last name, then first name, then id.
+ */
+function byLastName(a: SandboxUser, b: SandboxUser): number {
+  return compareIgnoringCase(a.last_name, b.last_name) || compareIgnoringCase(a.first_name, b.first_name) || Number(a.id) - Number(b.id);
+}
+
+/** Matching people in Healthie's default order, then one page of them. */
+function listUsers(people: readonly SandboxUser[], args: PageArgs): SandboxUser[] {
+  return page(people.filter((person) => matchesKeywords(person, args.keywords)).sort(byLastName), args);
 }
 
 function page<T>(items: readonly T[], args: PageArgs, maximum = Number.POSITIVE_INFINITY): T[] {
@@ -66,22 +87,47 @@ function dayArgument(name: string, value: string): number {
   return day;
 }
 
+function timeFilter(filter: string | null | undefined, now: number): (start: number) => boolean {
+  switch (filter ?? 'future') {
+    case 'future':
+      return (start) => start >= now;
+    case 'past':
+      return (start) => start < now;
+    case 'all':
+      return () => true;
+    default:
+      throw new GraphQLError(`filter must be one of ${APPOINTMENT_FILTERS.map((value) => `"${value}"`).join(', ')}`, {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+  }
+}
+
+/**
+ * Healthie's `appointments`: `filter` picks future (starting now or later, the default), past or
+ * all appointments, the other arguments narrow that down, sorted by start. Every match is
+ * returned unless `should_paginate` is true; only then do offset and page_size (10 when absent,
+ * at most 500) apply.
+ */
 function listAppointments(context: SandboxContext, args: AppointmentsArgs): SandboxAppointment[] {
   const { account } = context;
   const now = context.now().getTime();
+  const inTime = timeFilter(args.filter, now);
   // Day boundaries follow the API key user's timezone, as Healthie's do for the requesting user.
   const timeZone = account.owner.timezone;
   const first = args.startDate ? dayArgument('startDate', args.startDate) : undefined;
   const last = args.endDate ? dayArgument('endDate', args.endDate) : undefined;
-  const matching = account.appointments.filter(
-    (appointment) =>
-      (!args.user_id || appointment.patientId === args.user_id) &&
-      (!args.provider_id || appointment.providerId === args.provider_id) &&
-      (!args.is_upcoming || appointment.start > now) &&
-      (first === undefined || localDay(appointment.start, timeZone) >= first) &&
-      (last === undefined || localDay(appointment.start, timeZone) <= last),
-  );
-  return page(matching, args, MAX_APPOINTMENTS_PAGE_SIZE);
+  const matching = account.appointments
+    .filter(
+      (appointment) =>
+        inTime(appointment.start) &&
+        (!args.user_id || appointment.patientId === args.user_id) &&
+        (!args.provider_id || appointment.providerId === args.provider_id) &&
+        (!args.is_upcoming || appointment.start > now) &&
+        (first === undefined || localDay(appointment.start, timeZone) >= first) &&
+        (last === undefined || localDay(appointment.start, timeZone) <= last),
+    )
+    .sort((a, b) => a.start - b.start);
+  return args.should_paginate ? page(matching, args, MAX_APPOINTMENTS_PAGE_SIZE) : matching;
 }
 
 function nextAppointmentDate(user: SandboxUser, context: SandboxContext): string | null {
@@ -99,10 +145,8 @@ export const resolvers = {
   Query: {
     currentUser: (_: unknown, __: unknown, context: SandboxContext) => context.account.owner,
     user: (_: unknown, args: { id?: string | null }, context: SandboxContext) => (args.id ? (context.account.users.get(args.id) ?? null) : null),
-    users: (_: unknown, args: PageArgs, context: SandboxContext) =>
-      page(context.account.patients.filter((patient) => matchesKeywords(patient, args.keywords)), args),
-    organizationMembers: (_: unknown, args: PageArgs, context: SandboxContext) =>
-      page(context.account.members.filter((member) => matchesKeywords(member, args.keywords)), args),
+    users: (_: unknown, args: PageArgs, context: SandboxContext) => listUsers(context.account.patients, args),
+    organizationMembers: (_: unknown, args: PageArgs, context: SandboxContext) => listUsers(context.account.members, args),
     appointment: (_: unknown, args: { id?: string | null }, context: SandboxContext) =>
       context.account.appointments.find((appointment) => appointment.id === args.id) ?? null,
     appointments: (_: unknown, args: AppointmentsArgs, context: SandboxContext) => listAppointments(context, args),

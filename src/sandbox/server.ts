@@ -17,6 +17,8 @@ import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './limits.js';
 import { loadSandboxSchema } from './resolvers.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Healthie's documented answer over the rate: HTTP 200 with only this error, no data. */
+export const RATE_LIMITED_MESSAGE = 'Too many requests. Please try again later.';
 /** Requests kept for inspection; the oldest are dropped beyond this so a long-running sandbox cannot grow without bound. */
 export const MAX_RECORDED_REQUESTS = 10_000;
 
@@ -146,11 +148,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Starte
     if (!account) return errorReply(401, 'UNAUTHENTICATED', UNAUTHENTICATED_MESSAGE);
     record.account = account.data.definition.name;
 
-    const retryAfterMs = limiter.take(account.data.definition.name);
-    if (retryAfterMs > 0) {
-      const message = `Too many requests: retry in ${Math.ceil(retryAfterMs / 1000)} seconds`;
-      return { status: 200, body: { data: null, errors: [{ message, extensions: { code: 'TOO_MANY_REQUESTS' } }] } };
-    }
+    if (limiter.take(account.data.definition.name) > 0) return errorReply(200, 'TOO_MANY_REQUESTS', RATE_LIMITED_MESSAGE);
     if (!('query' in body)) return errorReply(400, 'BAD_REQUEST', body.problem);
     const result = await runGraphQL(schema, body, { account: account.data, now });
     return { status: 200, body: result };

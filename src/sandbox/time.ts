@@ -107,7 +107,8 @@ export function localDay(instant: number, timeZone: string): number {
   return localTime(instant, timeZone).day;
 }
 
-const pad = (value: number, width = 2): string => String(Math.abs(value)).padStart(width, '0');
+/** Zero-padded digits of a number's magnitude: pad(7) is '07'. */
+export const pad = (value: number, width = 2): string => String(Math.abs(value)).padStart(width, '0');
 
 /** Healthie's rendering of a time: `2025-03-12 10:00:00 -0400`. */
 export function formatHealthieTime(instant: number, timeZone: string): string {
