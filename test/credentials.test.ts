@@ -2,8 +2,8 @@
  * Which credentials an upstream request carries: the request's own, else the server's.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_API_KEY, SECOND_API_KEY, SHARDED_API_KEY, SHARDED_SHARD_ID } from '../../src/sandbox/index.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { DEMO_API_KEY, SECOND_API_KEY, SHARDED_API_KEY, SHARDED_SHARD_ID } from '../src/sandbox/index.js';
+import { startStack, type Stack } from './helpers/stack.js';
 
 const WHO = '{ healthieCurrentUser { id organization { name } } }';
 let stack: Stack | undefined;

@@ -2,8 +2,8 @@
  * Missing and rejected credentials: UNAUTHENTICATED, and no secret in any response or log line.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_API_KEY, SECOND_API_KEY, SHARDED_API_KEY, SHARDED_SHARD_ID } from '../../src/sandbox/index.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { DEMO_API_KEY, SECOND_API_KEY, SHARDED_API_KEY, SHARDED_SHARD_ID } from '../src/sandbox/index.js';
+import { startStack, type Stack } from './helpers/stack.js';
 
 const WHO = '{ healthieCurrentUser { id } }';
 

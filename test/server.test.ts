@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { getIntrospectionQuery, Kind, parse, print, type IntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_API_KEY } from '../../src/sandbox/index.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { DEMO_API_KEY } from '../src/sandbox/index.js';
+import { startStack, type Stack } from './helpers/stack.js';
 
 /** `Type.field(arg: T): T` for every object and input field of an SDL document, federation additions aside. */
 function sdlCoordinates(sdl: string): string[] {

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../src/config.js';
 import { describe, expect, it } from 'vitest';
 
 describe('configuration', () => {
