@@ -5,12 +5,15 @@
  * Complexity score (computed on the operation that will run, fragments expanded; over 2000 the
  * request is refused with MAX_COMPLEXITY_EXCEEDED before anything executes):
  * - every field costs 1, and a field returning one object costs 1 + the cost of its selection;
- * - a list of objects costs 1 + N × the cost of its selection, where N is the list's page size:
+ * - a paged field (one with a `page_size` argument) returning a list of objects costs
+ *   1 + N × the cost of its selection, where N is the list's page size:
  *   1. the `page_size` argument the query passes (literal, variable or variable default);
  *   2. else the `page_size` default the field declares in the schema (users 10,
  *      organizationMembers 10, appointmentTypes 1000);
  *   3. else 100, Healthie's documented "if no page size is defined, the default page size is
- *      100" (appointments, availableSlotsForRange, nested lists such as attendees or messages);
+ *      100" (appointments);
+ * - other lists of objects (attendees, availableSlotsForRange) are not paged and count like a
+ *   single object, as graphql-ruby counts plain lists;
  *   and N never exceeds 100 (MAX_SCORED_LIST_SIZE). Healthie documents that the cost is multiplied
  *   by the requested page size; the cap keeps large declared defaults usable: appointmentTypes
  *   pages at 1000, and clients (the subgraph included) forward that default explicitly, so without
@@ -20,9 +23,14 @@
  * - introspection fields (`__schema`, `__type`, `__typename`) are free: they describe the schema,
  *   whose size is fixed, and tools must be able to introspect;
  * - a field selected twice (two aliases, or again inside a fragment) is counted twice.
- * Typical requests of the subgraph (test/sandbox/complexity.test.ts): 50 aliased `user(id:)` with
- * five scalars 350, 50 aliased `appointment(id:)` with `provider { id }` 200, a default page of
- * users with every User field 151; 50 `appointment(id:)` with `attendees { id }` would score 5150.
+ * Scores of the subgraph's own upstream requests (test/sandbox/limits.test.ts), in the shape it
+ * sends them (aliased root fields; an entity's fields repeated inside `... on User`):
+ * - an entity batch of 50 `user(id:)` with five fields: 50 × 7 = 350;
+ * - an entity batch of 50 `appointment(id:)` with `provider { id }`: 50 × 5 = 250;
+ * - the booking flow's setup (users and organizationMembers with page_size 1, appointmentTypes
+ *   with the 1000 forwarded): 2 + 2 + 201 = 205;
+ * - a default page of users with every User field: 1 + 10 × 15 = 151;
+ * - an entity batch of 50 `appointment(id:)` with `attendees { id }`: 50 × 5 = 250.
  *
  * Depth counts fields from the root (a root field is depth 1); fragments add no depth.
  */
@@ -145,7 +153,9 @@ function listSize(
   variables: Readonly<Record<string, unknown>>,
 ): number {
   const declared = field.args.find((arg) => arg.name === 'page_size');
-  const node = declared ? args?.find((arg) => arg.name.value === 'page_size') : undefined;
+  // Only paged fields are multiplied; a plain nested list (attendees) counts once, as in graphql-ruby.
+  if (!declared) return 1;
+  const node = args?.find((arg) => arg.name.value === 'page_size');
   const requested = node ? intValue(node.value, operation, variables) : undefined;
   const fallback = typeof declared?.defaultValue === 'number' ? declared.defaultValue : DEFAULT_LIST_SIZE;
   return Math.min(MAX_SCORED_LIST_SIZE, Math.max(0, requested ?? fallback));

@@ -87,7 +87,7 @@ describe('a federated query through @apollo/gateway', () => {
     const listed = await stack.query<{ patients: any[]; providers: any[]; appointments: any[] }>(
       `{ patients: healthieUsers(pageSize: 36) { id firstName isPatient }
          providers: healthieOrganizationMembers { id firstName isPatient }
-         appointments: healthieAppointments(pageSize: 1) { id } }`,
+         appointments: healthieAppointments(shouldPaginate: true, pageSize: 1) { id } }`,
       {},
       auth,
     );

@@ -44,7 +44,7 @@ describe('entity references', () => {
   beforeAll(async () => {
     stack = await startStack();
     const listed = await stack.query(
-      '{ healthieUsers(pageSize: 100) { id } healthieOrganizationMembers(pageSize: 100) { id } healthieAppointments(pageSize: 100) { id } }',
+      '{ healthieUsers(pageSize: 100) { id } healthieOrganizationMembers(pageSize: 100) { id } healthieAppointments(filter: "all") { id } }',
       {},
       auth,
     );

@@ -3,31 +3,17 @@
  * limits (request rate, depth, complexity).
  */
 import { getIntrospectionQuery } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEMO_API_KEY,
-  SECOND_API_KEY,
-  SHARDED_API_KEY,
-  SHARDED_SHARD_ID,
-  startSandbox,
-  type StartedSandbox,
-} from '../../src/sandbox/index.js';
-import { data, fixedClock, gql, healthieHeaders, postRaw } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { DEMO_API_KEY, SECOND_API_KEY, SHARDED_API_KEY, SHARDED_SHARD_ID, startSandbox } from '../../src/sandbox/index.js';
+import { data, fixedClock, gql, healthieHeaders, postRaw, useSandbox } from './helpers.js';
 
 const WHO = '{ currentUser { id } }';
 
 describe('sandbox authentication', () => {
-  let sandbox: StartedSandbox;
-  let url: string;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ now: fixedClock });
-    url = sandbox.url;
-  });
-  afterAll(() => sandbox.close());
+  const sandbox = useSandbox();
 
   const expectUnauthenticated = async (headers: Record<string, string>) => {
-    const reply = await gql(url, WHO, undefined, headers);
+    const reply = await gql(sandbox.url, WHO, undefined, headers);
     expect(reply.status).toBe(401);
     expect(reply.body.errors).toEqual([{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED' } }]);
     expect(reply.body.data).toBeUndefined();
@@ -59,7 +45,7 @@ describe('sandbox authentication', () => {
   });
 
   it('accepts the sharded key with its shard', async () => {
-    const { currentUser } = await data(url, WHO, undefined, healthieHeaders(SHARDED_API_KEY, SHARDED_SHARD_ID));
+    const { currentUser } = await data(sandbox.url, WHO, undefined, healthieHeaders(SHARDED_API_KEY, SHARDED_SHARD_ID));
     expect(currentUser.id).toBe('3001');
   });
 
@@ -69,9 +55,9 @@ describe('sandbox authentication', () => {
 
   it('never includes an API key in a response', async () => {
     const replies = await Promise.all([
-      gql(url, WHO, undefined, healthieHeaders(DEMO_API_KEY, SHARDED_SHARD_ID)),
-      gql(url, '{ currentUser { id email } users { email } }'),
-      gql(url, '{ nope }'),
+      gql(sandbox.url, WHO, undefined, healthieHeaders(DEMO_API_KEY, SHARDED_SHARD_ID)),
+      gql(sandbox.url, '{ currentUser { id email } users { email } }'),
+      gql(sandbox.url, '{ nope }'),
     ]);
     for (const reply of replies) {
       for (const key of [DEMO_API_KEY, SECOND_API_KEY, SHARDED_API_KEY]) expect(reply.text).not.toContain(key);
@@ -80,8 +66,8 @@ describe('sandbox authentication', () => {
 
   it('records each request with its headers, account and status, including the API version header', async () => {
     sandbox.clearRequests();
-    await gql(url, 'query Who { currentUser { id } }', { unused: 1 }, { ...healthieHeaders(), 'healthie-graphql-api-version': '2024-11-07' });
-    await gql(url, WHO, undefined, healthieHeaders('wrong'));
+    await gql(sandbox.url, 'query Who { currentUser { id } }', { unused: 1 }, { ...healthieHeaders(), 'healthie-graphql-api-version': '2024-11-07' });
+    await gql(sandbox.url, WHO, undefined, healthieHeaders('wrong'));
     expect(sandbox.requests).toHaveLength(2);
     const [ok, rejected] = sandbox.requests;
     expect(ok).toMatchObject({ query: 'query Who { currentUser { id } }', variables: { unused: 1 }, account: 'demo', status: 200 });
@@ -99,73 +85,58 @@ describe('sandbox authentication', () => {
 });
 
 describe('sandbox transport errors', () => {
-  let sandbox: StartedSandbox;
-  let url: string;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ now: fixedClock });
-    url = sandbox.url;
-  });
-  afterAll(() => sandbox.close());
+  const sandbox = useSandbox();
 
   it('answers 404 with errors for another path', async () => {
-    const reply = await postRaw(url.replace('/graphql', '/other'), JSON.stringify({ query: WHO }), healthieHeaders());
+    const reply = await postRaw(sandbox.url.replace('/graphql', '/other'), JSON.stringify({ query: WHO }), healthieHeaders());
     expect(reply.status).toBe(404);
     expect(reply.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it('answers 405 with errors for GET', async () => {
-    const reply = await postRaw(url, '', healthieHeaders(), 'GET');
+    const reply = await postRaw(sandbox.url, '', healthieHeaders(), 'GET');
     expect(reply.status).toBe(405);
     expect(reply.body.errors?.[0]?.extensions?.code).toBe('METHOD_NOT_ALLOWED');
   });
 
   it('answers 400 with errors for malformed JSON or a body without a query', async () => {
     for (const body of ['{"query": ', '[1, 2]', '{"variables": {}}', '{"query": "{ currentUser { id } }", "variables": 3}']) {
-      const reply = await postRaw(url, body, healthieHeaders());
+      const reply = await postRaw(sandbox.url, body, healthieHeaders());
       expect(reply.status, body).toBe(400);
       expect(reply.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
     }
   });
 
   it('answers 413 for a body over 1 MB', async () => {
-    const reply = await postRaw(url, JSON.stringify({ query: `# ${'x'.repeat(1_100_000)}\n{ currentUser { id } }` }), healthieHeaders());
+    const reply = await postRaw(sandbox.url, JSON.stringify({ query: `# ${'x'.repeat(1_100_000)}\n{ currentUser { id } }` }), healthieHeaders());
     expect(reply.status).toBe(413);
     expect(reply.body.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('answers invalid queries with GraphQL validation errors and HTTP 200', async () => {
-    const unknownField = await gql(url, '{ currentUser { id password } }');
+    const unknownField = await gql(sandbox.url, '{ currentUser { id password } }');
     expect(unknownField.status).toBe(200);
     expect(unknownField.body.errors?.[0]?.message).toMatch(/Cannot query field "password" on type "User"/);
     expect(unknownField.body.data).toBeUndefined();
-    const syntax = await gql(url, '{ currentUser { id }');
+    const syntax = await gql(sandbox.url, '{ currentUser { id }');
     expect(syntax.status).toBe(200);
     expect(syntax.body.errors?.[0]?.message).toMatch(/Syntax Error/);
   });
 
   it('allows introspection', async () => {
-    const { __schema } = await data(url, getIntrospectionQuery());
+    const { __schema } = await data(sandbox.url, getIntrospectionQuery());
     expect(__schema.queryType.name).toBe('Query');
   });
 });
 
 describe('sandbox rate limit', () => {
-  let sandbox: StartedSandbox;
+  const sandbox = useSandbox({ rateLimit: { requests: 3, windowMs: 60_000 } });
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ now: fixedClock, rateLimit: { requests: 3, windowMs: 60_000 } });
-  });
-  afterAll(() => sandbox.close());
-
-  it('answers TOO_MANY_REQUESTS with HTTP 200 over the per-account rate, leaving other accounts alone', async () => {
+  it("answers over the per-account rate with HTTP 200 and Healthie's exact TOO_MANY_REQUESTS body, leaving other accounts alone", async () => {
     for (let i = 0; i < 3; i++) expect((await gql(sandbox.url, WHO)).status).toBe(200);
     const limited = await gql(sandbox.url, WHO);
     expect(limited.status).toBe(200);
-    expect(limited.body).toEqual({
-      data: null,
-      errors: [{ message: expect.stringMatching(/^Too many requests/), extensions: { code: 'TOO_MANY_REQUESTS' } }],
-    });
+    expect(limited.text).toBe('{"errors":[{"message":"Too many requests. Please try again later.","extensions":{"code":"TOO_MANY_REQUESTS"}}]}');
     const other = await gql(sandbox.url, WHO, undefined, healthieHeaders(SECOND_API_KEY));
     expect(other.body.data).toEqual({ currentUser: { id: '2001' } });
   });
@@ -187,18 +158,13 @@ describe('sandbox rate window', () => {
 });
 
 describe('sandbox depth and complexity limits', () => {
-  let sandbox: StartedSandbox;
-  let url: string;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ now: fixedClock });
-    url = sandbox.url;
-  });
-  afterAll(() => sandbox.close());
+  const sandbox = useSandbox();
+  // Twenty points per user: twelve scalars, organization { id name } (3) and five aliases.
+  const USER_FIELDS = 'id first_name last_name full_name email phone_number dob timezone active is_patient dietitian_id next_appt_date organization { id name } a: id b: email c: first_name d: last_name e: dob';
 
   it('rejects a query deeper than 25 with MAX_DEPTH_EXCEEDED before executing it', async () => {
     const deep = `{ __type(name: "User") { fields { type ${'{ ofType '.repeat(23)}{ name }${' }'.repeat(23)} } } }`;
-    const reply = await gql(url, deep, undefined, healthieHeaders(SECOND_API_KEY));
+    const reply = await gql(sandbox.url, deep, undefined, healthieHeaders(SECOND_API_KEY));
     expect(reply.status).toBe(200);
     expect(reply.body.data).toBeUndefined();
     expect(reply.body.errors).toEqual([
@@ -208,53 +174,120 @@ describe('sandbox depth and complexity limits', () => {
 
   it('accepts a query at depth 25', async () => {
     const atLimit = `{ __type(name: "User") { fields { type ${'{ ofType '.repeat(21)}{ name }${' }'.repeat(21)} } } }`;
-    const reply = await gql(url, atLimit, undefined, healthieHeaders(SECOND_API_KEY));
+    const reply = await gql(sandbox.url, atLimit, undefined, healthieHeaders(SECOND_API_KEY));
     expect(reply.body.errors).toBeUndefined();
   });
 
   it('scores list fields by their page size and rejects scores over 2000 with MAX_COMPLEXITY_EXCEEDED', async () => {
     const headers = healthieHeaders(SECOND_API_KEY);
-    // Twenty points per patient: twelve scalars, organization { id name } (3) and five aliases.
-    const fields = 'id first_name last_name full_name email phone_number dob timezone active is_patient dietitian_id next_appt_date organization { id name } a: id b: email c: first_name d: last_name e: dob';
-    const reply = await gql(url, `{ users(page_size: 100) { ${fields} } }`, undefined, headers);
+    const fields = USER_FIELDS;
+    const reply = await gql(sandbox.url, `{ users(page_size: 100) { ${fields} } }`, undefined, headers);
     expect(reply.status).toBe(200);
     expect(reply.body.data).toBeUndefined();
     expect(reply.body.errors).toEqual([
       { message: 'Query has complexity of 2001, which exceeds max complexity of 2000', extensions: { code: 'MAX_COMPLEXITY_EXCEEDED' } },
     ]);
-    const viaVariable = await gql(url, `query($n: Int) { users(page_size: $n) { ${fields} } }`, { n: 100 }, headers);
+    const viaVariable = await gql(sandbox.url, `query($n: Int) { users(page_size: $n) { ${fields} } }`, { n: 100 }, headers);
     expect(viaVariable.body.errors?.[0]?.extensions?.code).toBe('MAX_COMPLEXITY_EXCEEDED');
     // 1 + 99 × 20 = 1981, and 1 + 10 × 20 = 201 for the default page.
     for (const query of [`{ users(page_size: 99) { ${fields} } }`, `{ users { ${fields} } }`]) {
-      expect((await gql(url, query, undefined, headers)).body.errors).toBeUndefined();
+      expect((await gql(sandbox.url, query, undefined, headers)).body.errors).toBeUndefined();
     }
+  });
+
+  it('scores a list without page_size at its declared default, else at 100, and rejects it over 2000', async () => {
+    const headers = healthieHeaders(SECOND_API_KEY);
+    // Twenty points per appointment: nine scalars, three people and types (7) and four aliases.
+    const fields = 'id date start end length contact_type pm_status confirmed location provider { id } user { id } appointment_type { id name } a: id b: start c: end d: date';
+    // appointments declares no page_size default: 1 + 100 × 20 = 2001, whether or not it paginates.
+    for (const query of [`{ appointments { ${fields} } }`, `{ appointments(should_paginate: true) { ${fields} } }`]) {
+      const reply = await gql(sandbox.url, query, undefined, headers);
+      expect(reply.status).toBe(200);
+      expect(reply.body.data).toBeUndefined();
+      expect(reply.body.errors).toEqual([
+        { message: 'Query has complexity of 2001, which exceeds max complexity of 2000', extensions: { code: 'MAX_COMPLEXITY_EXCEEDED' } },
+      ]);
+    }
+    // organizationMembers declares 10: 1 + 10 × 20 = 201.
+    const members = await gql(sandbox.url, `{ organizationMembers { ${USER_FIELDS} } }`, undefined, headers);
+    expect(members.body.errors).toBeUndefined();
   });
 
   it('caps the size a list counts for at 100, so large default page sizes stay affordable', async () => {
     const headers = healthieHeaders(SECOND_API_KEY);
     // appointmentTypes pages at 1000 by default; clients forward that default explicitly.
-    const types = await gql(url, '{ appointmentTypes(page_size: 1000) { id name length available_contact_types clients_can_book is_group } }', undefined, headers);
-    expect(types.body.errors).toBeUndefined();
+    for (const query of [
+      '{ appointmentTypes(page_size: 1000) { id name length available_contact_types clients_can_book is_group } }',
+      '{ appointmentTypes { id name length available_contact_types clients_can_book is_group } }',
+    ]) {
+      expect((await gql(sandbox.url, query, undefined, headers)).body.errors).toBeUndefined();
+    }
     const nested = await gql(
-      url,
-      '{ appointments(page_size: 500) { id date start end length contact_type pm_status confirmed location provider { id full_name } user { id full_name } appointment_type { id name } attendees { id } } }',
+      sandbox.url,
+      '{ appointments(should_paginate: true, page_size: 500) { id date start end length contact_type pm_status confirmed location provider { id full_name } user { id full_name } appointment_type { id name } } }',
       undefined,
       headers,
     );
-    // 1 + 100 × (9 + 3 + 3 + 3 + (1 + 10 × 1)) = 2901.
-    expect(nested.body.errors?.[0]?.message).toBe('Query has complexity of 2901, which exceeds max complexity of 2000');
+    // 1 + 100 × (9 + 3 + 3 + 3) = 1801.
+    expect(nested.body.errors).toBeUndefined();
+  });
+
+  it('rejects a paged list whose page size times its selection exceeds 2000', async () => {
+    const reply = await gql(sandbox.url, '{ users(page_size: 100) { id first_name last_name email phone_number dob timezone active is_patient dietitian_id next_appt_date organization { id name } } }', undefined, healthieHeaders(SECOND_API_KEY));
+    // 1 + 100 × (11 scalars + organization { id name }) = 1 + 100 × 14 = 1401: accepted.
+    expect(reply.body.errors).toBeUndefined();
+    const twice = await gql(
+      sandbox.url,
+      '{ a: users(page_size: 100) { id first_name last_name email phone_number dob timezone active is_patient dietitian_id next_appt_date organization { id name } } b: users(page_size: 100) { id first_name } }',
+      undefined,
+      healthieHeaders(SECOND_API_KEY),
+    );
+    // 1401 + (1 + 100 × 2) = 1602: accepted.
+    expect(twice.body.errors).toBeUndefined();
+    const over = await gql(
+      sandbox.url,
+      '{ a: users(page_size: 100) { id first_name last_name email phone_number dob timezone active is_patient dietitian_id next_appt_date organization { id name } } b: users(page_size: 100) { id first_name last_name email phone_number dob } }',
+      undefined,
+      healthieHeaders(SECOND_API_KEY),
+    );
+    // 1401 + (1 + 100 × 6) = 2002.
+    expect(over.body.errors).toEqual([
+      { message: 'Query has complexity of 2002, which exceeds max complexity of 2000', extensions: { code: 'MAX_COMPLEXITY_EXCEEDED' } },
+    ]);
   });
 
   it('rejects an over-complex mutation without booking anything', async () => {
     const headers = healthieHeaders(SHARDED_API_KEY, SHARDED_SHARD_ID);
     const input = '{ user_id: "3010", other_party_id: "3002", appointment_type_id: "3101", datetime: "2025-03-20 10:00:00" }';
     const field = (i: number) => `b${i}: createAppointment(input: ${input}) { appointment { id attendees { id first_name last_name email } } }`;
-    // Each alias costs 1 + (1 + (1 + (1 + 10 × 4))) = 44; 50 of them cost 2200.
-    const reply = await gql(url, `mutation { ${Array.from({ length: 50 }, (_, i) => field(i)).join(' ')} }`, undefined, headers);
-    expect(reply.body.errors?.[0]?.extensions?.code).toBe('MAX_COMPLEXITY_EXCEEDED');
-    const { appointments } = await data(url, '{ appointments(page_size: 100) { id } }', undefined, headers);
+    // Each alias costs 1 + (1 + (1 + (1 + 4))) = 8; 251 of them cost 2008.
+    const reply = await gql(sandbox.url, `mutation { ${Array.from({ length: 251 }, (_, i) => field(i)).join(' ')} }`, undefined, headers);
+    expect(reply.body.errors).toEqual([
+      { message: 'Query has complexity of 2008, which exceeds max complexity of 2000', extensions: { code: 'MAX_COMPLEXITY_EXCEEDED' } },
+    ]);
+    const { appointments } = await data(sandbox.url, '{ appointments(filter: "all") { id } }', undefined, headers);
     expect(appointments.length).toBe(40);
     expect(appointments.every((appointment: { id: string }) => Number(appointment.id) < 3240)).toBe(true);
+  });
+});
+
+describe('sandbox appointments arguments', () => {
+  const sandbox = useSandbox();
+
+  it('rejects a filter other than "future", "past" or "all" with BAD_USER_INPUT', async () => {
+    const reply = await gql(sandbox.url, '{ appointments(filter: "someday") { id } }');
+    expect(reply.status).toBe(200);
+    expect(reply.body.data).toEqual({ appointments: null });
+    expect(reply.body.errors).toEqual([
+      expect.objectContaining({ message: 'filter must be "future", "past" or "all"', path: ['appointments'], extensions: { code: 'BAD_USER_INPUT' } }),
+    ]);
+  });
+
+  it('rejects a startDate or endDate that is not a date with BAD_USER_INPUT', async () => {
+    for (const args of ['startDate: "next week"', 'endDate: "2025-02-30"']) {
+      const reply = await gql(sandbox.url, `{ appointments(filter: "all", ${args}) { id } }`);
+      expect(reply.body.errors?.[0]?.extensions?.code, args).toBe('BAD_USER_INPUT');
+    }
   });
 });
 

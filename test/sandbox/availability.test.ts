@@ -2,9 +2,8 @@
  * Open slots: working hours in the provider's timezone, never in the past, never over an
  * existing appointment, and a bounded date range.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
-import { FIXED_NOW, data, fixedClock, gql, instantOf, wallClock } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { FIXED_NOW, data, gql, instantOf, useSandbox, wallClock } from './helpers.js';
 
 const SLOTS = `query($p: String, $t: String, $s: String, $e: String, $tz: String, $c: String) {
   availableSlotsForRange(provider_id: $p, appt_type_id: $t, start_date: $s, end_date: $e, timezone: $tz, contact_type: $c) {
@@ -23,15 +22,8 @@ interface Slot {
 }
 
 describe('sandbox availability', () => {
-  let sandbox: StartedSandbox;
-  let url: string;
-  const slots = async (variables: Record<string, unknown>): Promise<Slot[]> => (await data(url, SLOTS, variables)).availableSlotsForRange;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ now: fixedClock });
-    url = sandbox.url;
-  });
-  afterAll(() => sandbox.close());
+  const sandbox = useSandbox();
+  const slots = async (variables: Record<string, unknown>): Promise<Slot[]> => (await data(sandbox.url, SLOTS, variables)).availableSlotsForRange;
 
   it("offers slots only Monday to Friday, 09:00-17:00 in the provider's timezone", async () => {
     // Provider 1003 works in Chicago; Saturday 15 and Sunday 16 March must stay empty.
@@ -70,7 +62,7 @@ describe('sandbox availability', () => {
   });
 
   it("leaves out times taken by the provider's appointments", async () => {
-    const { appointments } = await data(url, '{ appointments(is_upcoming: true, page_size: 100) { start length pm_status provider { id } } }');
+    const { appointments } = await data(sandbox.url, '{ appointments(is_upcoming: true) { start length pm_status provider { id } } }');
     const booked = appointments.filter((a: { pm_status: string | null }) => a.pm_status !== 'Cancelled');
     expect(booked.length).toBeGreaterThan(5);
     for (const appointment of booked.slice(0, 8)) {
@@ -103,17 +95,17 @@ describe('sandbox availability', () => {
   });
 
   it('rejects a range longer than 31 days with a clear error', async () => {
-    const reply = await gql(url, SLOTS, { p: '1002', t: FOLLOW_UP, s: '2025-03-13', e: '2025-04-30' });
+    const reply = await gql(sandbox.url, SLOTS, { p: '1002', t: FOLLOW_UP, s: '2025-03-13', e: '2025-04-30' });
     expect(reply.status).toBe(200);
     expect(reply.body.errors?.[0]?.message).toMatch(/at most 31 days/);
     expect(reply.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const bad = await gql(url, SLOTS, { p: '1002', t: FOLLOW_UP, s: 'tomorrow' });
+    const bad = await gql(sandbox.url, SLOTS, { p: '1002', t: FOLLOW_UP, s: 'tomorrow' });
     expect(bad.body.errors?.[0]?.message).toMatch(/start_date/);
   });
 
   it('lists the weekdays with an open slot in daysAvailableForRange', async () => {
     const { daysAvailableForRange } = await data(
-      url,
+      sandbox.url,
       '{ daysAvailableForRange(provider_id: "1002", appt_type_id: "1101", start_date: "2025-03-13", end_date: "2025-03-23", timezone: "America/New_York") }',
     );
     expect(daysAvailableForRange).toEqual(['2025-03-13', '2025-03-14', '2025-03-17', '2025-03-18', '2025-03-19', '2025-03-20', '2025-03-21']);

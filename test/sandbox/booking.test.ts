@@ -2,9 +2,9 @@
  * createAppointment: a valid booking is stored and takes its slot; every invalid input is
  * reported in the payload's messages with no appointment and nothing stored.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECOND_API_KEY, startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
-import { data, fixedClock, healthieHeaders, instantOf } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { SECOND_API_KEY } from '../../src/sandbox/index.js';
+import { data, healthieHeaders, instantOf, useSandbox } from './helpers.js';
 
 const BOOK = `mutation($input: createAppointmentInput) {
   createAppointment(input: $input) {
@@ -30,23 +30,17 @@ const valid = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('sandbox createAppointment', () => {
-  let sandbox: StartedSandbox;
-  let url: string;
-  const book = async (input: Record<string, unknown>) => (await data(url, BOOK, { input })).createAppointment;
-  const count = async () => (await data(url, '{ appointments(page_size: 500) { id } }')).appointments.length as number;
+  const sandbox = useSandbox();
+  const query = (text: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => data(sandbox.url, text, variables, headers);
+  const book = async (input: Record<string, unknown>) => (await query(BOOK, { input })).createAppointment;
+  const count = async () => (await query('{ appointments(filter: "all") { id } }')).appointments.length as number;
   const slotDates = async (day: string, provider = PROVIDER): Promise<string[]> =>
-    (await data(url, SLOTS, { p: provider, t: FOLLOW_UP, s: day, e: day })).availableSlotsForRange.map((slot: { date: string }) => slot.date);
+    (await query(SLOTS, { p: provider, t: FOLLOW_UP, s: day, e: day })).availableSlotsForRange.map((slot: { date: string }) => slot.date);
   const freeSlot = async (day: string, provider = PROVIDER): Promise<string> => {
     const [first] = await slotDates(day, provider);
     if (!first) throw new Error(`No open slot on ${day} for ${provider}`);
     return first;
   };
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ now: fixedClock });
-    url = sandbox.url;
-  });
-  afterAll(() => sandbox.close());
 
   it('books an open slot, stores it and takes the slot off the calendar', async () => {
     const slot = await freeSlot('2025-03-20');
@@ -66,9 +60,9 @@ describe('sandbox createAppointment', () => {
     expect(Number(payload.appointment.id)).toBeLessThan(2000);
 
     expect(await count()).toBe(before + 1);
-    const { appointment } = await data(url, 'query($id: ID) { appointment(id: $id) { id start } }', { id: payload.appointment.id });
+    const { appointment } = await query('query($id: ID) { appointment(id: $id) { id start } }', { id: payload.appointment.id });
     expect(appointment).toEqual({ id: payload.appointment.id, start: slot });
-    const mine = (await data(url, 'query($u: ID) { appointments(user_id: $u, page_size: 100) { id } }', { u: PATIENT })).appointments;
+    const mine = (await query('query($u: ID) { appointments(user_id: $u) { id } }', { u: PATIENT })).appointments;
     expect(mine).toContainEqual({ id: payload.appointment.id });
     expect(await slotDates('2025-03-20')).not.toContain(slot);
   });
@@ -129,7 +123,7 @@ describe('sandbox createAppointment', () => {
   it('keeps a booking inside the account that made it', async () => {
     const payload = await book(valid({ datetime: await freeSlot('2025-03-27') }));
     expect(payload.messages ?? []).toEqual([]);
-    const seenBySecond = await data(url, 'query($id: ID) { appointment(id: $id) { id } }', { id: payload.appointment.id }, healthieHeaders(SECOND_API_KEY));
+    const seenBySecond = await query('query($id: ID) { appointment(id: $id) { id } }', { id: payload.appointment.id }, healthieHeaders(SECOND_API_KEY));
     expect(seenBySecond.appointment).toBeNull();
   });
 });

@@ -1,11 +1,39 @@
 /**
- * Helpers for the sandbox tests: a fixed clock and a GraphQL client that speaks Healthie's headers.
+ * Helpers for the sandbox tests: a fixed clock, a sandbox per describe block and a GraphQL client
+ * that speaks Healthie's headers.
  */
-import { DEMO_API_KEY } from '../../src/sandbox/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import { DEMO_API_KEY, startSandbox, type SandboxOptions, type StartedSandbox } from '../../src/sandbox/index.js';
 
 /** Wednesday 2025-03-12 11:00 in New York (EDT, three days after the DST change). */
 export const FIXED_NOW = new Date('2025-03-12T15:00:00Z');
 export const fixedClock = (): Date => new Date(FIXED_NOW);
+
+/**
+ * A sandbox on the fixed clock (unless options say otherwise), started before the enclosing
+ * describe block's tests and closed after them. Use its members inside tests only.
+ */
+export function useSandbox(options: SandboxOptions = {}): StartedSandbox {
+  let started: StartedSandbox | undefined;
+  beforeAll(async () => {
+    started = await startSandbox({ now: fixedClock, ...options });
+  });
+  afterAll(() => started?.close());
+  const current = (): StartedSandbox => {
+    if (!started) throw new Error('The sandbox starts in beforeAll: use it inside a test or hook');
+    return started;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get requests() {
+      return current().requests;
+    },
+    clearRequests: () => current().clearRequests(),
+    close: () => current().close(),
+  };
+}
 
 export interface GraphQLReply<T = Record<string, any>> {
   status: number;

@@ -30,7 +30,7 @@ describe('delegation to Healthie', () => {
         healthieCurrentUser { id organization { id name } }
         healthieUsers { id firstName lastName organization { name } }
         healthieOrganizationMembers { id fullName }
-        healthieAppointments(pageSize: 5) { id provider { firstName } user { lastName } attendees { id } appointmentType { name length } }
+        healthieAppointments(shouldPaginate: true, pageSize: 5) { id provider { firstName } user { lastName } attendees { id } appointmentType { name length } }
       }`,
       {},
       auth,
