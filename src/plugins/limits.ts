@@ -1,10 +1,11 @@
 /**
- * Operation limits, enforced before anything is sent to Healthie: depth, cost, aliases,
- * directives and tokens (GraphQL Armor). Rejections carry the code QUERY_TOO_COMPLEX.
+ * Operation limits, enforced before anything is sent to Healthie: depth, aliases and directives
+ * (GraphQL Armor validation rules) and tokens (the parser's own limit, see server.ts); the cost
+ * estimate lives in cost.ts. Rejections carry the code QUERY_TOO_COMPLEX.
  *
- * Healthie enforces its own depth (25) and complexity (2000) limits; ours are lower so a rejected
- * operation fails here, cheaply and with a clear message, instead of spending the account's rate
- * budget on a request Healthie would refuse.
+ * Healthie enforces its own depth limit (25); ours is lower so a rejected operation fails here,
+ * cheaply and with a clear message, instead of spending the account's rate budget on a request
+ * Healthie would refuse.
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
