@@ -13,13 +13,14 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
-import type { GraphQLError, GraphQLFormattedError, GraphQLObjectType } from 'graphql';
+import type { GraphQLObjectType } from 'graphql';
 import type { Config } from './config.js';
 import { createContextFactory, type SubgraphContext } from './context.js';
-import { codeOf, ErrorCode } from './errors.js';
+import { ErrorCode } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { costLimitPlugin } from './plugins/cost.js';
-import { isTokenLimitError, LIMITS, limitProtections, limitRejections } from './plugins/limits.js';
+import { formatError } from './format-error.js';
+import { LIMITS, limitProtections } from './plugins/limits.js';
 import { loggingPlugin } from './plugins/logging.js';
 import { createRuntimeSchema } from './subgraph/schema.js';
 import { createHealthieClient } from './upstream/client.js';
@@ -47,8 +48,6 @@ export const SANDBOX_ORIGINS = ['https://sandbox.embed.apollographql.com', 'http
 
 /** How long a readiness answer is reused, so probes cannot turn into load on Healthie. */
 const READINESS_CACHE_MS = 5_000;
-
-const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
 
 export async function createServer(config: Config, dependencies: ServerDependencies = {}): Promise<HealthieSubgraphServer> {
   const url = config.healthie.url;
@@ -80,19 +79,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     includeStacktraceInErrorResponses: !config.production,
     validationRules: limits.validationRules,
     parseOptions: { maxTokens: LIMITS.maxTokens },
-    formatError: (formatted: GraphQLFormattedError, error: unknown) => {
-      const original = (error as { originalError?: unknown }).originalError;
-      const code = codeOf(formatted);
-      if (limitRejections.has(original as GraphQLError) || (code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(formatted.message))) {
-        return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
-      }
-      // Apollo codes anything unclassified INTERNAL_SERVER_ERROR: that is a bug here and its
-      // message may quote internals, so clients get a generic message and the log the detail.
-      if (code === ErrorCode.INTERNAL_SERVER_ERROR || !KNOWN_CODES.has(code)) {
-        return { message: 'Internal server error; the subgraph log has the details under this response\'s x-request-id.', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
-      }
-      return formatted;
-    },
+    formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),

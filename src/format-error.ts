@@ -1,0 +1,36 @@
+/**
+ * The last step of every error on its way to a client: limit rejections get QUERY_TOO_COMPLEX,
+ * and anything unclassified is masked.
+ */
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { codeOf, ErrorCode } from './errors.js';
+import { isTokenLimitError, limitRejections } from './plugins/limits.js';
+
+/** Codes a client may see: ours, and Apollo Server's own request-level ones. */
+const KNOWN_CODES = new Set<string>([
+  ...Object.values(ErrorCode),
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+const MASKED_MESSAGE = "Internal server error; the subgraph log has the details under this response's x-request-id.";
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = (error as { originalError?: unknown }).originalError;
+  const code = codeOf(formatted);
+  if (limitRejections.has(original as GraphQLError) || (code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(formatted.message))) {
+    return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
+  }
+  // Apollo codes anything unclassified INTERNAL_SERVER_ERROR: that is a bug here and its message
+  // may quote internals, so clients get a generic message and the log (logging plugin) the detail.
+  if (code === ErrorCode.INTERNAL_SERVER_ERROR || !KNOWN_CODES.has(code)) {
+    return {
+      message: MASKED_MESSAGE,
+      ...(formatted.path ? { path: formatted.path } : {}),
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  }
+  return formatted;
+}
