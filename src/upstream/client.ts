@@ -42,6 +42,8 @@ export interface HealthieClient {
 const REJECTED_KEY_MESSAGE =
   'Healthie rejected the API key. Check that the key is active, was copied without spaces, and whether the account needs a shard (x-healthie-shard).';
 
+const AUTH_WORDING = /api[ _-]?key|unauthori[sz]ed|unauthenticated|not authenticated|authorization/i;
+
 interface HealthieErrorPayload {
   message?: unknown;
   path?: unknown;
@@ -81,7 +83,12 @@ function translateErrors(errors: readonly HealthieErrorPayload[]): { fatal?: Gra
   if (codes.includes('TOO_MANY_REQUESTS')) {
     return { fatal: subgraphError(ErrorCode.UPSTREAM_RATE_LIMITED, 'Healthie is rate limiting this account; retry after a pause.'), fieldErrors: [] };
   }
-  if (codes.includes('UNAUTHENTICATED')) return { fatal: subgraphError(ErrorCode.UNAUTHENTICATED, REJECTED_KEY_MESSAGE), fieldErrors: [] };
+  // Healthie documents no code for a refused key; recognise the code or the wording of an
+  // error that belongs to no field.
+  const refusesKey = errors.some(
+    (e) => e.extensions?.code === 'UNAUTHENTICATED' || (!Array.isArray(e.path) && typeof e.message === 'string' && AUTH_WORDING.test(e.message)),
+  );
+  if (refusesKey) return { fatal: subgraphError(ErrorCode.UNAUTHENTICATED, REJECTED_KEY_MESSAGE), fieldErrors: [] };
   const fieldErrors = errors.map((e) => {
     const path = Array.isArray(e.path) ? (e.path as Array<string | number>) : undefined;
     const healthieCode = typeof e.extensions?.code === 'string' ? e.extensions.code : undefined;

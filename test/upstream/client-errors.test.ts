@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
-type Mode = 'http500' | 'http429' | 'http401' | 'notJson' | 'rateLimited' | 'hang' | 'fieldError' | 'nullItem' | 'ok';
+type Mode = 'http500' | 'http429' | 'http401' | 'notJson' | 'rateLimited' | 'authMessage' | 'hang' | 'fieldError' | 'nullItem' | 'ok';
 
 const approved = buildSchema(readFileSync('schema/healthie-approved.graphql', 'utf8'));
 const forbidden = () => {
@@ -36,7 +36,9 @@ function startFaultyUpstream(): Promise<{ server: Server; url: string; setMode(m
         case 'notJson':
           res.writeHead(200, { 'content-type': 'text/html' });
           return res.end('<html>maintenance</html>');
-        case 'rateLimited': return json(200, { data: null, errors: [{ message: 'Too many requests', extensions: { code: 'TOO_MANY_REQUESTS' } }] });
+        case 'rateLimited': return json(200, { data: null, errors: [{ message: 'Too many requests. Please try again later.', extensions: { code: 'TOO_MANY_REQUESTS' } }] });
+        // A refused key reported as HTTP 200 with a message and no code.
+        case 'authMessage': return json(200, { data: null, errors: [{ message: 'API Key is invalid' }] });
         case 'hang': return; // never answers
         // Breaks Healthie's own contract ([AppointmentType!]): a bug-shaped failure, not the caller's.
         case 'nullItem': return json(200, { data: { healthieAppointmentTypes: [null] } });
@@ -77,6 +79,7 @@ describe('upstream failures', () => {
     ['http401', 'UNAUTHENTICATED'],
     ['notJson', 'UPSTREAM_BAD_RESPONSE'],
     ['rateLimited', 'UPSTREAM_RATE_LIMITED'],
+    ['authMessage', 'UNAUTHENTICATED'],
     ['hang', 'UPSTREAM_TIMEOUT'],
   ];
   for (const [mode, code] of cases) {
