@@ -233,23 +233,15 @@ describe('sandbox depth and complexity limits', () => {
   });
 
   it('rejects a paged list whose page size times its selection exceeds 2000', async () => {
-    const reply = await gql(sandbox.url, '{ users(page_size: 100) { id first_name last_name email phone_number dob timezone active is_patient dietitian_id next_appt_date organization { id name } } }', undefined, healthieHeaders(SECOND_API_KEY));
+    const fullPage = 'users(page_size: 100) { id first_name last_name email phone_number dob timezone active is_patient dietitian_id next_appt_date organization { id name } }';
+    const ask = (query: string) => gql(sandbox.url, query, undefined, healthieHeaders(SECOND_API_KEY));
+    const reply = await ask(`{ ${fullPage} }`);
     // 1 + 100 × (11 scalars + organization { id name }) = 1 + 100 × 14 = 1401: accepted.
     expect(reply.body.errors).toBeUndefined();
-    const twice = await gql(
-      sandbox.url,
-      '{ a: users(page_size: 100) { id first_name last_name email phone_number dob timezone active is_patient dietitian_id next_appt_date organization { id name } } b: users(page_size: 100) { id first_name } }',
-      undefined,
-      healthieHeaders(SECOND_API_KEY),
-    );
+    const twice = await ask(`{ a: ${fullPage} b: users(page_size: 100) { id first_name } }`);
     // 1401 + (1 + 100 × 2) = 1602: accepted.
     expect(twice.body.errors).toBeUndefined();
-    const over = await gql(
-      sandbox.url,
-      '{ a: users(page_size: 100) { id first_name last_name email phone_number dob timezone active is_patient dietitian_id next_appt_date organization { id name } } b: users(page_size: 100) { id first_name last_name email phone_number dob } }',
-      undefined,
-      healthieHeaders(SECOND_API_KEY),
-    );
+    const over = await ask(`{ a: ${fullPage} b: users(page_size: 100) { id first_name last_name email phone_number dob } }`);
     // 1401 + (1 + 100 × 6) = 2002.
     expect(over.body.errors).toEqual([
       { message: 'Query has complexity of 2002, which exceeds max complexity of 2000', extensions: { code: 'MAX_COMPLEXITY_EXCEEDED' } },
