@@ -38,6 +38,8 @@ export function createContextFactory(options: ContextFactoryOptions) {
       credentials: resolveCredentials(headers, options.serverCredentials),
       logger: options.logger,
     } as SubgraphContext;
+    // The loaders delegate with this very context, so that their Healthie requests batch with the
+    // operation's own and carry its credentials: they are created once the context exists.
     (context as { loaders: EntityLoaders }).loaders = createEntityLoaders(options.subschema, options.entityType, context);
     return context;
   };
