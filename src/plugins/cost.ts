@@ -17,11 +17,12 @@ import { getNamedType, getNullableType, isCompositeType, isListType, type GraphQ
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { SubgraphContext } from '../context.js';
 import { ErrorCode, subgraphError } from '../errors.js';
+import { HEALTHIE_DEFAULT_PAGE_SIZE, HEALTHIE_MAX_COMPLEXITY } from '../healthie.js';
 
-/** Healthie's documented maximum complexity per request. */
-export const MAX_COST = 2000;
-/** Healthie's documented page size for lists that do not state one. */
-export const DEFAULT_LIST_SIZE = 100;
+/** Healthie's own maximum: anything our estimate puts above it, Healthie would refuse. */
+export const MAX_COST = HEALTHIE_MAX_COMPLEXITY;
+/** Healthie's documented page size for paged fields that do not state one. */
+export const DEFAULT_LIST_SIZE = HEALTHIE_DEFAULT_PAGE_SIZE;
 
 function listSize(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
   if (field.name === '_entities') return Array.isArray(args.representations) ? args.representations.length : 1;

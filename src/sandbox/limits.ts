@@ -51,11 +51,12 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { HEALTHIE_DEFAULT_PAGE_SIZE, HEALTHIE_MAX_COMPLEXITY, HEALTHIE_MAX_DEPTH } from '../healthie.js';
 
-export const MAX_DEPTH = 25;
-export const MAX_COMPLEXITY = 2000;
+export const MAX_DEPTH = HEALTHIE_MAX_DEPTH;
+export const MAX_COMPLEXITY = HEALTHIE_MAX_COMPLEXITY;
 /** Healthie's documented page size for a list that states none (no argument, no declared default). */
-export const DEFAULT_LIST_SIZE = 100;
+export const DEFAULT_LIST_SIZE = HEALTHIE_DEFAULT_PAGE_SIZE;
 /** Largest list size the score counts, whatever page_size asks for or declares. */
 export const MAX_SCORED_LIST_SIZE = 100;
 
