@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import { healthieHeaders } from '../credentials.js';
 
+/** Introspection of a schema this size takes seconds, not minutes; a hung endpoint should fail. */
+const INTROSPECTION_TIMEOUT_MS = 60_000;
+
 export function isUrl(from: string): boolean {
   return /^https?:\/\//.test(from);
 }
@@ -21,6 +24,7 @@ export async function introspectSource(url: string, env: NodeJS.ProcessEnv = pro
     method: 'POST',
     headers: { 'content-type': 'application/json', ...healthieHeaders({ apiKey: key, shard: env.HEALTHIE_SHARD || undefined }) },
     body: JSON.stringify({ query: getIntrospectionQuery() }),
+    signal: AbortSignal.timeout(INTROSPECTION_TIMEOUT_MS),
   });
   const body = (await response.json().catch(() => ({}))) as { data?: IntrospectionQuery; errors?: Array<{ message: string }> };
   if (!response.ok || !body.data) {
