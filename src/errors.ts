@@ -16,6 +16,16 @@ export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   /** The operation exceeds a limit of this server (depth, cost, aliases, size). */
   QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  /** The caller is not allowed to do this (scheduling not granted by configuration or scopes). */
+  FORBIDDEN = 'FORBIDDEN',
+  /** An Idempotency-Key was reused with a different booking input. */
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+  /** A booking with the same Idempotency-Key is still in flight. */
+  IDEMPOTENCY_IN_PROGRESS = 'IDEMPOTENCY_IN_PROGRESS',
+  /** The tenant's share of Healthie requests is busy and the request waited too long to be sent. */
+  UPSTREAM_BUSY = 'UPSTREAM_BUSY',
+  /** Healthie no longer serves (or never served) the API version this subgraph was built for. */
+  UPSTREAM_VERSION_UNSUPPORTED = 'UPSTREAM_VERSION_UNSUPPORTED',
   /** Healthie is rate limiting this account. */
   UPSTREAM_RATE_LIMITED = 'UPSTREAM_RATE_LIMITED',
   /** Healthie did not answer within HEALTHIE_TIMEOUT_MS. */

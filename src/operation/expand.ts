@@ -1,0 +1,120 @@
+/**
+ * Fragment expansion: the operation as Healthie should receive it, with every named fragment
+ * inlined, and the size of that expansion bounded before it is built.
+ *
+ * Why: a few hundred bytes of fragments that each spread the previous one twice describe an
+ * operation of millions of fields. Every measure taken on the document as written (cost, size,
+ * depth) undercounts it, and forwarding it as written hands that amplification to Healthie.
+ * Counting is done first on the fragment graph (each fragment's expanded size once, memoized),
+ * so a fragment bomb is refused in time proportional to the document, not to its expansion.
+ */
+import {
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type InlineFragmentNode,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql';
+
+/** Most fields an operation may have once its fragments are expanded. */
+export const MAX_EXPANDED_FIELDS = 2000;
+
+export class ExpansionLimitError extends Error {
+  constructor(readonly max: number) {
+    super(
+      `Operation has more than ${max} fields once its fragments are expanded, the limit per operation. ` +
+        'Select fewer fields, or spread each fragment fewer times.',
+    );
+    this.name = 'ExpansionLimitError';
+  }
+}
+
+/** The operation a request executes: the named one, or the only one. */
+export function selectOperation(document: DocumentNode, operationName?: string | null): OperationDefinitionNode | undefined {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (operationName) return operations.find((o) => o.name?.value === operationName);
+  return operations.length === 1 ? operations[0] : undefined;
+}
+
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  return fragments;
+}
+
+/**
+ * Fields in a selection once expanded. Saturates at `cap` so that the arithmetic of a deep
+ * doubling chain stays finite; an unknown or cyclic fragment counts as over the cap (validation
+ * refuses both before this runs, so reaching them means something is wrong: fail closed).
+ */
+function countFields(
+  selectionSet: SelectionSetNode | undefined,
+  fragments: Map<string, FragmentDefinitionNode>,
+  memo: Map<string, number>,
+  visiting: Set<string>,
+  cap: number,
+): number {
+  let total = 0;
+  for (const selection of selectionSet?.selections ?? []) {
+    if (selection.kind === Kind.FIELD) {
+      total += 1 + countFields(selection.selectionSet, fragments, memo, visiting, cap);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      total += countFields(selection.selectionSet, fragments, memo, visiting, cap);
+    } else {
+      const name = selection.name.value;
+      let size = memo.get(name);
+      if (size === undefined) {
+        const fragment = fragments.get(name);
+        if (!fragment || visiting.has(name)) return cap + 1;
+        visiting.add(name);
+        size = countFields(fragment.selectionSet, fragments, memo, visiting, cap);
+        visiting.delete(name);
+        memo.set(name, size);
+      }
+      total += size;
+    }
+    if (total > cap) return cap + 1;
+  }
+  return total;
+}
+
+/** Number of fields `operation` has once expanded, or `max + 1` when over `max`. */
+export function expandedFieldCount(document: DocumentNode, operation: OperationDefinitionNode, max = MAX_EXPANDED_FIELDS): number {
+  return countFields(operation.selectionSet, fragmentsOf(document), new Map(), new Set(), max);
+}
+
+function inlineSelectionSet(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): SelectionSetNode {
+  const selections: SelectionNode[] = selectionSet.selections.map((selection) => {
+    if (selection.kind === Kind.FIELD) {
+      return selection.selectionSet ? { ...selection, selectionSet: inlineSelectionSet(selection.selectionSet, fragments) } : selection;
+    }
+    if (selection.kind === Kind.INLINE_FRAGMENT) {
+      return { ...selection, selectionSet: inlineSelectionSet(selection.selectionSet, fragments) };
+    }
+    const fragment = fragments.get(selection.name.value)!;
+    // The spread's own directives (@include, @skip) move onto the inline fragment that replaces it.
+    const inline: InlineFragmentNode = {
+      kind: Kind.INLINE_FRAGMENT,
+      typeCondition: fragment.typeCondition,
+      directives: selection.directives ?? [],
+      selectionSet: inlineSelectionSet(fragment.selectionSet, fragments),
+    };
+    return inline;
+  });
+  return { kind: Kind.SELECTION_SET, selections };
+}
+
+/**
+ * `operation` with every fragment spread replaced by an inline fragment, as one self-contained
+ * document. Throws ExpansionLimitError when the expansion would exceed `max` fields; the count
+ * is taken before anything is built.
+ */
+export function expandOperation(document: DocumentNode, operation: OperationDefinitionNode, max = MAX_EXPANDED_FIELDS): DocumentNode {
+  const fragments = fragmentsOf(document);
+  const fields = countFields(operation.selectionSet, fragments, new Map(), new Set(), max);
+  if (fields > max) throw new ExpansionLimitError(max);
+  const expanded: OperationDefinitionNode = { ...operation, selectionSet: inlineSelectionSet(operation.selectionSet, fragments) };
+  return { kind: Kind.DOCUMENT, definitions: [expanded] };
+}
