@@ -14,6 +14,7 @@ import { Agent, request as httpRequest, errors as undiciErrors } from 'undici';
 import { healthieHeaders, type CredentialResolution } from '../credentials.js';
 import { ErrorCode, subgraphError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { API_VERSION_HEADER, type VersionMonitor } from './version.js';
 
 /** What the client needs from the per-request context. */
 export interface UpstreamRequestContext {
@@ -26,6 +27,8 @@ export interface HealthieClientOptions {
   readonly url: string;
   readonly timeoutMs: number;
   readonly apiVersion?: string;
+  /** Reads Healthie's version signals (warnings, UNSUPPORTED_API_VERSION) of every answer. */
+  readonly version?: VersionMonitor;
   /** Largest response body accepted, in bytes. */
   readonly maxResponseBytes?: number;
   /** Upper bound of concurrent connections to Healthie. */
@@ -108,7 +111,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     keepAliveTimeout: 10_000,
   });
   const baseHeaders: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (options.apiVersion) baseHeaders['Healthie-GraphQL-API-Version'] = options.apiVersion;
+  if (options.apiVersion) baseHeaders[API_VERSION_HEADER] = options.apiVersion;
 
   async function post(headers: Record<string, string>, body: string) {
     const response = await httpRequest(options.url, {
@@ -146,7 +149,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     }
 
     if (status < 200 || status >= 300) {
-      const translated = statusError(status);
+      const translated = options.version?.inspectText(text) ?? statusError(status);
       log({ upstreamStatus: status, code: translated.extensions.code });
       throw translated;
     }
@@ -156,6 +159,11 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     } catch {
       log({ upstreamStatus: status, code: ErrorCode.UPSTREAM_BAD_RESPONSE });
       throw subgraphError(ErrorCode.UPSTREAM_BAD_RESPONSE, 'Healthie answered with a body that is not JSON.');
+    }
+    const unsupported = options.version?.inspect(payload);
+    if (unsupported) {
+      log({ upstreamStatus: status, code: unsupported.extensions.code });
+      throw unsupported;
     }
     const { fatal, fieldErrors } = translateErrors(Array.isArray(payload.errors) ? payload.errors : []);
     log({ upstreamStatus: status, code: fatal?.extensions.code, fieldErrors: fieldErrors.length });
@@ -167,7 +175,8 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     executor: executor as Executor<UpstreamRequestContext>,
     async probe() {
       try {
-        await post({}, JSON.stringify({ query: '{ __typename }' }));
+        const { text } = await post({}, JSON.stringify({ query: '{ __typename }' }));
+        options.version?.inspectText(text);
         return true;
       } catch {
         return false;
