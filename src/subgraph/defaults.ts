@@ -7,7 +7,8 @@
  * (`enforce_availability: false`, which books over a taken slot). This wraps the executor: before
  * a request leaves, every input object of a type with such defaults, written inline or passed in
  * a variable, gets the omitted fields set to the subgraph's value. An explicit value, `false`
- * included, is never touched. (Root-field argument defaults need no help: delegation already
+ * included, is never touched; an explicit null is treated as omitted (Healthie would read it as
+ * its own default, which is what the subgraph's default exists to prevent). (Root-field argument defaults need no help: delegation already
  * sends those.)
  */
 import {
@@ -69,7 +70,7 @@ function fillValue(value: unknown, type: GraphQLInputType, defaults: InputDefaul
   for (const [name, field] of Object.entries(nullable.getFields())) {
     if (filled[name] !== undefined) filled[name] = fillValue(filled[name], field.type, defaults);
   }
-  for (const [name, fallback] of defaults.get(nullable.name) ?? []) if (filled[name] === undefined) filled[name] = fallback;
+  for (const [name, fallback] of defaults.get(nullable.name) ?? []) if (filled[name] === undefined || filled[name] === null) filled[name] = fallback;
   return filled;
 }
 
@@ -91,8 +92,10 @@ export function applyInputDefaults(request: ExecutionRequest, schema: GraphQLSch
         const missing = type ? [...(defaults.get(type.name) ?? [])] : [];
         const given = (name: string) => {
           const field = node.fields.find((f) => f.name.value === name);
-          // A variable the request does not define counts as omitted, as GraphQL treats it.
-          return field !== undefined && !(field.value.kind === Kind.VARIABLE && variables[field.value.name.value] === undefined);
+          // A variable the request does not define counts as omitted, as GraphQL treats it; null
+          // counts as omitted too, since Healthie reads it as false: only an explicit value opts out.
+          if (field === undefined || field.value.kind === Kind.NULL) return false;
+          return !(field.value.kind === Kind.VARIABLE && (variables[field.value.name.value] === undefined || variables[field.value.name.value] === null));
         };
         const added = missing.filter(([name]) => !given(name));
         if (added.length === 0) return undefined;

@@ -135,6 +135,31 @@ describe('healthieCreateAppointment', () => {
     expect(stack.sandbox.requests.at(-1)!.query).toMatch(/enforce_availability: true/);
   });
 
+  it('treats an explicit null as omitted, inline, in a variable and in an input variable, sending true', async () => {
+    const asNull = await book({ datetime: slots[1], enforceAvailability: null });
+    expect(asNull.body.data!.healthieCreateAppointment.messages).toEqual([{ field: 'datetime', message: expect.any(String) }]);
+    expect(sentInput().variables).toMatchObject({ enforce_availability: true });
+    for (const [query, variables] of [
+      [`mutation { healthieCreateAppointment(input: { userId: "${patientId}", otherPartyId: "${providerId}", appointmentTypeId: "${typeId}", contactType: "${contactType}", datetime: "${slots[1]}", enforceAvailability: null }) { messages { field } } }`, {}],
+      [`mutation($ea: Boolean) { healthieCreateAppointment(input: { userId: "${patientId}", otherPartyId: "${providerId}", appointmentTypeId: "${typeId}", contactType: "${contactType}", datetime: "${slots[1]}", enforceAvailability: $ea }) { messages { field } } }`, { ea: null }],
+    ] as const) {
+      const result = await stack.query(query, variables, auth);
+      expect(result.body.data!.healthieCreateAppointment.messages, query).toEqual([{ field: 'datetime' }]);
+      expect(stack.sandbox.requests.at(-1)!.query).toMatch(/enforce_availability: true/);
+    }
+  });
+
+  it('fills the default into an input given as the default value of an operation variable', async () => {
+    const result = await stack.query(
+      `mutation($input: HealthieCreateAppointmentInput! = { userId: "${patientId}", otherPartyId: "${providerId}", appointmentTypeId: "${typeId}", contactType: "${contactType}", datetime: "${slots[1]}" }) { healthieCreateAppointment(input: $input) { messages { field } } }`,
+      {},
+      auth,
+    );
+    expect(result.body.data!.healthieCreateAppointment.messages).toEqual([{ field: 'datetime' }]);
+    const { query, variables } = sentInput();
+    expect(variables === undefined ? query : JSON.stringify(variables)).toMatch(/enforce_availability"?: ?true/);
+  });
+
   it('forwards an explicit enforceAvailability: false as false, inline or in a variable (Healthie then books the taken slot)', async () => {
     const viaVariable = await book({ datetime: slots[1], enforceAvailability: false });
     expect(viaVariable.body.data!.healthieCreateAppointment.messages ?? []).toEqual([]);
