@@ -24,6 +24,10 @@ import { LIMITS, limitProtections } from './plugins/limits.js';
 import { loggingPlugin } from './plugins/logging.js';
 import { createRuntimeSchema } from './subgraph/schema.js';
 import { createHealthieClient } from './upstream/client.js';
+import { createMetrics, metricsPlugin, secretMatches, type Metrics } from './metrics.js';
+import { upstreamErrorsPlugin } from './plugins/upstream-errors.js';
+import { createRedis, type Redis } from './redis.js';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './upstream/rate-limit.js';
 
 export interface ServerDependencies {
   /** Defaults to a pino logger at config.logLevel writing to stdout. */
@@ -32,6 +36,10 @@ export interface ServerDependencies {
 
 export interface HealthieSubgraphServer {
   readonly app: express.Express;
+  /** This server's own metrics (one registry per server). */
+  readonly metrics: Metrics;
+  /** The port /metrics is served on when METRICS_PORT is set (0 picks one), once listening. */
+  readonly metricsUrl: () => string | undefined;
   /** Starts listening; resolves with the GraphQL endpoint URL. */
   listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
@@ -53,7 +61,26 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   const url = config.healthie.url;
   if (!url) throw new Error('createServer needs config.healthie.url; main.ts starts the built-in sandbox when none is configured.');
   const logger = dependencies.logger ?? createLogger({ level: config.logLevel });
-  const client = createHealthieClient({ url, timeoutMs: config.healthie.timeoutMs, apiVersion: config.healthie.apiVersion });
+  const metrics = createMetrics();
+  const redis: Redis | undefined = config.redisUrl && config.healthie.rateLimitRps ? createRedis({ url: config.redisUrl }) : undefined;
+  const rps = config.healthie.rateLimitRps;
+  const rateLimiter: RateLimiter | undefined = rps
+    ? redis
+      ? new RedisRateLimiter(redis, rps, () => metrics.rateLimiterFallbacks.inc())
+      : new MemoryRateLimiter(rps)
+    : undefined;
+  const client = createHealthieClient({
+    url,
+    timeoutMs: config.healthie.timeoutMs,
+    apiVersion: config.healthie.apiVersion,
+    connections: config.healthie.connections,
+    maxInFlightPerKey: config.healthie.maxInFlightPerKey,
+    queueTimeoutMs: config.healthie.queueTimeoutMs,
+    retries: config.healthie.retries,
+    breakerCooldownMs: config.healthie.breakerCooldownMs,
+    metrics,
+    ...(rateLimiter ? { rateLimiter } : {}),
+  });
   const runtime = createRuntimeSchema(client.executor);
   const contextFor = createContextFactory({
     subschema: runtime.subschema,
@@ -86,7 +113,10 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      // Before logging: the logging plugin must see Healthie's errors already split and coded.
+      upstreamErrorsPlugin(),
       loggingPlugin(),
+      metricsPlugin(metrics),
       costLimitPlugin(),
       ...(limits.plugins as ApolloServerPlugin<SubgraphContext>[]),
     ],
@@ -99,12 +129,36 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
+    // An open breaker means Healthie is failing: not ready, and no probe adds to its load.
+    if (client.breakerOpen()) {
+      res.status(503).json({ status: 'upstream failing (breaker open)', schema: 'loaded' });
+      return;
+    }
     if (!readiness || Date.now() - readiness.at > READINESS_CACHE_MS) {
       readiness = { ready: client.probe(), at: Date.now() };
     }
     const ready = await readiness.ready;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'upstream unreachable', schema: 'loaded' });
   });
+  // /metrics: on METRICS_PORT when set (a port the router's network never reaches), else here,
+  // behind ROUTER_SECRET when one is configured.
+  const serveMetrics: express.RequestHandler = async (req, res) => {
+    if (config.routerSecret && !secretMatches(req.get('router-authorization'), config.routerSecret)) {
+      res.status(401).json(httpError(401, 'GET /metrics needs the router-authorization header (ROUTER_SECRET).'));
+      return;
+    }
+    res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  };
+  let metricsServer: Server | undefined;
+  let metricsAddress: string | undefined;
+  if (config.metricsPort !== undefined) {
+    const metricsApp = express();
+    metricsApp.disable('x-powered-by');
+    metricsApp.get('/metrics', serveMetrics);
+    metricsServer = createHttpServer(metricsApp);
+  } else {
+    app.get('/metrics', serveMetrics);
+  }
   app.use(
     '/graphql',
     ...(config.production ? [] : [cors({ origin: SANDBOX_ORIGINS, maxAge: 600 })]),
@@ -118,7 +172,17 @@ export async function createServer(config: Config, dependencies: ServerDependenc
 
   return {
     app,
-    listen(port = config.port, host = config.host) {
+    metrics,
+    metricsUrl: () => metricsAddress,
+    async listen(port = config.port, host = config.host) {
+      if (metricsServer) {
+        const server = metricsServer;
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(config.metricsPort, host, () => resolve());
+        });
+        metricsAddress = `http://${host === '0.0.0.0' ? 'localhost' : host}:${(server.address() as AddressInfo).port}/metrics`;
+      }
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
@@ -132,6 +196,8 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await client.close();
+      if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
+      redis?.disconnect();
     },
   };
 }
@@ -155,5 +221,6 @@ const HTTP_MESSAGES: Record<string | number, string> = {
 };
 
 function httpError(status: number, message: string) {
+  if (status === 401) return { errors: [{ message, extensions: { code: ErrorCode.UNAUTHENTICATED } }] };
   return { errors: [{ message, extensions: { code: status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR } }] };
 }

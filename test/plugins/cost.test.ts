@@ -25,7 +25,7 @@ describe('operation cost', () => {
   });
 
   it(`refuses a page so large that the cost exceeds ${MAX_COST}, stating the cost, before calling Healthie`, async () => {
-    const result = await stack.query(`{ healthieUsers(pageSize: 200) { ${USER} } }`, {}, auth);
+    const result = await stack.query(`{ a: healthieUsers(pageSize: 100) { ${USER} } b: healthieUsers(pageSize: 100) { ${USER} } }`, {}, auth);
     expect(result.status).toBe(400);
     const error = result.body.errors?.[0];
     expect(error?.extensions?.code).toBe('QUERY_TOO_COMPLEX');

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { buildSchema, graphql, GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
+import { GENERIC_FIELD_MESSAGE } from '../../src/upstream/healthie-errors.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 type Mode = 'http500' | 'http429' | 'http401' | 'notJson' | 'rateLimited' | 'authMessage' | 'hang' | 'fieldError' | 'nullItem' | 'ok';
@@ -97,12 +98,12 @@ describe('upstream failures', () => {
     });
   }
 
-  it("keeps Healthie's field error on its path as UPSTREAM_ERROR with Healthie's code", async () => {
+  it("keeps Healthie's field error on its path as UPSTREAM_ERROR with Healthie's code, its text withheld", async () => {
     upstream.setMode('fieldError');
     const result = await ask();
     expect(result.body.errors).toHaveLength(1);
     expect(result.body.errors![0]).toMatchObject({
-      message: 'Not authorized',
+      message: GENERIC_FIELD_MESSAGE,
       path: ['healthieCurrentUser'],
       extensions: { code: 'UPSTREAM_ERROR', healthieCode: 'FORBIDDEN' },
     });
