@@ -79,6 +79,23 @@ describe('delegation to Healthie', () => {
     expect(me.first).toBe(me.given);
   });
 
+  it("sends Healthie the normalized operation, never the client's fragments", async () => {
+    const result = await stack.query(
+      'query Q { a: healthieCurrentUser { ...U } healthieUsers(pageSize: 2) { ...U } } fragment U on HealthieUser { ...Name id } fragment Name on HealthieUser { firstName }',
+      {},
+      auth,
+    );
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data!.healthieUsers[0]).toEqual({ firstName: expect.any(String), id: expect.any(String) });
+    const [request] = stack.sandbox.requests;
+    const document = parse(request!.query);
+    expect(document.definitions.map((d) => d.kind)).toEqual(['OperationDefinition']);
+    let spreads = 0;
+    visit(document, { FragmentSpread: () => void (spreads += 1) });
+    expect(spreads).toBe(0);
+    expect(validate(approvedSchema, document)).toEqual([]);
+  });
+
   it("pages healthieUsers at Healthie's default of 10 patients", async () => {
     const result = await stack.query('{ healthieUsers { id isPatient } }', {}, auth);
     expect(result.body.data!.healthieUsers).toHaveLength(10);
