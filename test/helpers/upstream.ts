@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildSchema, graphql } from 'graphql';
+import { buildSchema, graphql, Kind, parse, type OperationDefinitionNode } from 'graphql';
 
 export const approvedSchema = buildSchema(readFileSync('schema/healthie-approved.graphql', 'utf8'));
 
@@ -75,4 +75,11 @@ export async function startUpstream(options: { latencyMs?: number } = {}): Promi
         server.close(() => resolve());
       }),
   };
+}
+
+/** The response key of the first root field of a received request (delegation aliases root fields). */
+export function rootKey(request: ReceivedRequest): string {
+  const operation = parse(request.query).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  const field = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD)!;
+  return field.kind === Kind.FIELD ? (field.alias?.value ?? field.name.value) : '';
 }
