@@ -24,6 +24,8 @@ export type ReplyFn = (request: ReceivedRequest, index: number) => Reply | undef
 export interface Upstream {
   readonly url: string;
   readonly received: ReceivedRequest[];
+  /** Most requests in progress at once, per Authorization header value. */
+  readonly maxConcurrent: Map<string, number>;
   /** Replace the answer; undefined (or a function returning undefined) executes the schema. */
   setReply(reply: ReplyFn | undefined): void;
   close(): Promise<void>;
@@ -38,7 +40,18 @@ const ROOT = {
 export async function startUpstream(options: { latencyMs?: number } = {}): Promise<Upstream> {
   let reply: ReplyFn | undefined;
   const received: ReceivedRequest[] = [];
+  const current = new Map<string, number>();
+  const maxConcurrent = new Map<string, number>();
   const server: Server = createServer((req, res) => {
+    const who = String(req.headers.authorization ?? '');
+    current.set(who, (current.get(who) ?? 0) + 1);
+    maxConcurrent.set(who, Math.max(maxConcurrent.get(who) ?? 0, current.get(who)!));
+    let done = false;
+    const finished = () => {
+      if (!done) current.set(who, current.get(who)! - 1);
+      done = true;
+    };
+    res.on('close', finished);
     let text = '';
     req.on('data', (chunk) => (text += String(chunk)));
     req.on('end', async () => {
@@ -68,6 +81,7 @@ export async function startUpstream(options: { latencyMs?: number } = {}): Promi
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     received,
+    maxConcurrent,
     setReply: (next) => (reply = next),
     close: () =>
       new Promise<void>((resolve) => {
