@@ -217,6 +217,7 @@ const HTTP_MESSAGES: Record<string | number, string> = {
   'entity.too.large': `Request body exceeds ${MAX_REQUEST_BYTES} bytes; send a smaller operation.`,
   'charset.unsupported': 'Request body must be UTF-8 JSON (Content-Type: application/json; charset=utf-8).',
   'encoding.unsupported': 'Request body must not be compressed.',
+  400: 'Request body could not be read: send uncompressed UTF-8 JSON with Content-Type: application/json.',
   404: 'Not found: GraphQL is served at /graphql, health at /healthz and /readyz.',
 };
 
