@@ -21,6 +21,8 @@ describe('tenant fairness over HTTP', () => {
   it('answers another tenant within about one upstream latency while one key floods with 96 requests', async () => {
     upstream = await startUpstream({ latencyMs: LATENCY_MS });
     stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_QUEUE_TIMEOUT_MS: '30000', HEALTHIE_TIMEOUT_MS: '5000' } });
+    // Warm up (connections, schema caches), so the measure below is the flood's effect alone.
+    expect((await stack.query(READ, {}, { 'x-healthie-api-key': 'quiet-key' })).body.errors).toBeUndefined();
     let floodDone = 0;
     const flood = Array.from({ length: 96 }, () =>
       stack.query(READ, {}, { 'x-healthie-api-key': 'flooding-key' }).then((result) => {
@@ -35,9 +37,12 @@ describe('tenant fairness over HTTP', () => {
     const doneWhenOtherAnswered = floodDone;
 
     expect(other.body).toEqual({ data: { healthieCurrentUser: { id: '1' } } });
-    // The flood needs 12 rounds of 8 x 200 ms; the other tenant is answered in the first rounds.
-    expect(doneWhenOtherAnswered).toBeLessThan(48);
-    expect(otherMs).toBeLessThan(LATENCY_MS * 5); // generous: one latency plus a shared 2-core machine
+    // The flood needs 12 rounds of 8 x 200 ms. Sharing one pool first come, first served, the
+    // other tenant would wait behind all 96; here it is answered within the flood's first rounds
+    // (a count, so the check holds however slow the machine is).
+    expect(doneWhenOtherAnswered).toBeLessThanOrEqual(24);
+    // Generous wall-clock bound for a shared 2-core machine running other suites in parallel.
+    expect(otherMs).toBeLessThan(LATENCY_MS * 10);
     const results = await Promise.all(flood);
     expect(results.every((r) => r.body.errors === undefined)).toBe(true);
     expect(upstream.maxConcurrent.get('Basic flooding-key')).toBe(8);
