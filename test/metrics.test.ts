@@ -3,6 +3,7 @@
  * data in any label; behind ROUTER_SECRET when set, or on METRICS_PORT alone.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { doublingChain } from './helpers/operations.js';
 import { startStack, type Stack } from './helpers/stack.js';
 import { startUpstream, type Upstream } from './helpers/upstream.js';
 
@@ -28,7 +29,7 @@ describe('metrics', () => {
   it('counts requests by operation type and code, and Healthie latency by outcome, in Prometheus format', async () => {
     const stack = await start();
     await stack.query(READ, {}, { 'x-healthie-api-key': 'tenant-key-123' });
-    await stack.query('{ healthieUsers(pageSize: 1000) { id } }', {}, { 'x-healthie-api-key': 'tenant-key-123' });
+    await stack.query(doublingChain(20), {}, { 'x-healthie-api-key': 'tenant-key-123' });
     const response = await metricsOf(stack);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');

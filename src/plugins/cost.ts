@@ -145,11 +145,16 @@ const tooComplex = (message: string, extensions: Record<string, unknown> = {}) =
   subgraphError(ErrorCode.QUERY_TOO_COMPLEX, message, { ...extensions, http: { status: 400 } });
 
 /**
- * Expanded operations per parsed document and operation name. Apollo Server reuses the parsed
- * document of a query string it has seen, so repeated operations are expanded once; the cache
- * dies with the document.
+ * Expanded operations (and, for operations without variables, their cost) per parsed document and
+ * operation name. Apollo Server reuses the parsed document of a query string it has seen, so
+ * repeated operations are expanded and estimated once; the cache dies with the document. The cost
+ * of an operation with variables depends on them and is estimated per request.
  */
-const expansions = new WeakMap<DocumentNode, Map<string, DocumentNode>>();
+interface Checked {
+  readonly expanded: DocumentNode;
+  cost?: number;
+}
+const checkedOperations = new WeakMap<DocumentNode, Map<string, Checked>>();
 
 export interface CostLimits {
   readonly maxCost?: number;
@@ -177,10 +182,12 @@ export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<Sub
             );
           }
           const key = operationName ?? '';
-          let byName = expansions.get(document);
-          if (!byName) expansions.set(document, (byName = new Map()));
-          let expanded = byName.get(key);
-          if (!expanded) byName.set(key, (expanded = expandOperation(document, operation, maxFields)));
+          let byName = checkedOperations.get(document);
+          if (!byName) checkedOperations.set(document, (byName = new Map()));
+          let checked = byName.get(key);
+          if (!checked) byName.set(key, (checked = { expanded: expandOperation(document, operation, maxFields) }));
+          const expanded = checked.expanded;
+          const cacheable = (operation.variableDefinitions ?? []).length === 0;
 
           const variables = request.variables ?? {};
           let coerced: Record<string, unknown>;
@@ -200,7 +207,8 @@ export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<Sub
 
           let cost: number;
           try {
-            cost = estimate(schema, expanded, variables);
+            cost = cacheable && checked.cost !== undefined ? checked.cost : estimate(schema, expanded, variables);
+            if (cacheable) checked.cost = cost;
           } catch (error) {
             if (error instanceof PageSizeError) throw tooComplex(error.message, { maxPageSize: HEALTHIE_MAX_PAGE_SIZE });
             // Fail closed: an operation whose cost cannot be estimated is not sent.

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { costLimitPlugin } from '../../src/plugins/cost.js';
 import { MAX_EXPANDED_FIELDS } from '../../src/operation/expand.js';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
-import { doublingChain } from '../helpers/operations.js';
+import { appointmentsPage, CONNECTIONS, doublingChain, PAGE_SIZE_ARGUMENT, usersPage } from '../helpers/operations.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const auth = { 'x-healthie-api-key': DEMO_API_KEY };
@@ -29,9 +29,11 @@ describe('hostile operations', () => {
     return result.body.errors![0]!;
   }
 
-  it('refuses 14 doubling fragments around healthieUsers(pageSize: 100000) (the cost limit no longer fails open)', async () => {
-    const chain = doublingChain(14, 'healthieUsers(pageSize: 100000)', 'HealthieUser', 'id email dob');
-    const error = await refused(chain);
+  it('refuses 14 doubling fragments around a page of 100000 patients (the cost limit no longer fails open)', async () => {
+    const page = usersPage('100000', '...F14');
+    const query = doublingChain(14, 'healthieUsers', 'HealthieUser', 'id email dob').replace('{ healthieUsers { ...F14 } }', `{ ${page} }`);
+    expect(query).toContain('100000');
+    const error = await refused(query);
     expect(error.message).toContain(`more than ${MAX_EXPANDED_FIELDS} fields once its fragments are expanded`);
   });
 
@@ -47,37 +49,41 @@ describe('hostile operations', () => {
     await refused(`mutation ${chain}`);
   });
 
-  it('refuses 29 aliases of healthieAppointments(pageSize: 0): a page of 0 counts as 100', async () => {
-    const aliases = Array.from({ length: 29 }, (_, i) => `a${i}: healthieAppointments(pageSize: 0, filter: "all") { id }`).join('\n');
+  it('refuses 29 aliases of healthieAppointments with a page of 0: a page of 0 counts as 100', async () => {
+    const aliases = Array.from({ length: 29 }, (_, i) => `a${i}: ${appointmentsPage('0', 'id')}`).join('\n');
     const error = await refused(`{ ${aliases} }`);
     expect(error.extensions?.cost).toBeGreaterThan(2000);
   });
 
-  it('refuses negative page sizes and pages Healthie ignores the same way', async () => {
-    const negative = Array.from({ length: 12 }, (_, i) => `a${i}: healthieUsers(pageSize: -1) { id firstName }`).join('\n');
+  it('refuses negative page sizes the same way', async () => {
+    const negative = Array.from({ length: 12 }, (_, i) => `a${i}: ${usersPage('-1', 'id firstName')}`).join('\n');
     await refused(`{ ${negative} }`);
+  });
+
+  it.skipIf(CONNECTIONS)('counts a pageSize Healthie ignores (no shouldPaginate: true) as 100', async () => {
     const ignored = Array.from({ length: 12 }, (_, i) => `a${i}: healthieAppointments(pageSize: 1, filter: "all") { id date }`).join('\n');
     await refused(`{ ${ignored} }`);
   });
 
   it('refuses a page over 100, from a literal or a variable, stating the maximum', async () => {
-    const literal = await refused('{ healthieUsers(pageSize: 101) { id } }');
+    const literal = await refused(`{ ${usersPage('101', 'id')} }`);
     expect(literal.message).toContain('more than 100 items');
     expect(literal.extensions?.maxPageSize).toBe(100);
-    const variable = await refused('query($n: Int) { healthieUsers(pageSize: $n) { id } }', { n: 100000 });
-    expect(variable.message).toContain('pageSize: 100000');
+    const variable = await refused(`query($n: Int) { ${usersPage('$n', 'id')} }`, { n: 100000 });
+    expect(variable.message).toContain(`${PAGE_SIZE_ARGUMENT}: 100000`);
   });
 
   it('leaves variables of the wrong type to BAD_USER_INPUT, sending nothing', async () => {
-    const result = await stack.query('query($n: Int) { healthieUsers(pageSize: $n) { id } }', { n: 'lots' }, auth);
+    const result = await stack.query(`query($n: Int) { ${usersPage('$n', 'id')} }`, { n: 'lots' }, auth);
     expect(result.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(stack.sandbox.requests).toHaveLength(0);
   });
 
   it('still answers a reasonable paged operation', async () => {
-    const result = await stack.query('{ healthieUsers(pageSize: 5) { id } }', {}, auth);
+    const result = await stack.query(`{ ${usersPage('5', 'id')} }`, {}, auth);
     expect(result.body.errors).toBeUndefined();
-    expect(result.body.data!.healthieUsers).toHaveLength(5);
+    const users = result.body.data!.healthieUsers;
+    expect(CONNECTIONS ? users.nodes : users).toHaveLength(5);
   });
 });
 

@@ -81,12 +81,12 @@ describe('delegation to Healthie', () => {
 
   it("sends Healthie the normalized operation, never the client's fragments", async () => {
     const result = await stack.query(
-      'query Q { a: healthieCurrentUser { ...U } healthieUsers(pageSize: 2) { ...U } } fragment U on HealthieUser { ...Name id } fragment Name on HealthieUser { firstName }',
+      'query Q { a: healthieCurrentUser { ...U } healthieUser(id: "1001") { ...U } } fragment U on HealthieUser { ...Name id } fragment Name on HealthieUser { firstName }',
       {},
       auth,
     );
     expect(result.body.errors).toBeUndefined();
-    expect(result.body.data!.healthieUsers[0]).toEqual({ firstName: expect.any(String), id: expect.any(String) });
+    expect(result.body.data!.healthieUser).toEqual({ firstName: expect.any(String), id: '1001' });
     const [request] = stack.sandbox.requests;
     const document = parse(request!.query);
     expect(document.definitions.map((d) => d.kind)).toEqual(['OperationDefinition']);
