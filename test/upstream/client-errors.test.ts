@@ -1,5 +1,6 @@
 /**
- * Healthie failing: every failure becomes a stable code, and the server keeps serving.
+ * Healthie failing: every failure becomes a stable code, and the server keeps serving. (Without
+ * retries, so each failure is seen as is; retries are tested in resilience.test.ts.)
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -66,7 +67,7 @@ describe('upstream failures', () => {
 
   beforeAll(async () => {
     upstream = await startFaultyUpstream();
-    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_TIMEOUT_MS: '300' } });
+    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_TIMEOUT_MS: '300', HEALTHIE_RETRIES: '0' } });
   });
   afterAll(async () => {
     await stack.close();
