@@ -78,11 +78,15 @@ describe('RedisRateLimiter', () => {
     const env = { HEALTHIE_RATE_LIMIT_RPS: '1', REDIS_URL: redis.url };
     const [one, two] = await Promise.all([startStack({ upstreamUrl: upstream.url, env }), startStack({ upstreamUrl: upstream.url, env })]);
     try {
-      const first = await one.query(READ, {}, { 'x-healthie-api-key': 'rated' });
-      const second = await two.query(READ, {}, { 'x-healthie-api-key': 'rated' });
-      expect(first.body.errors).toBeUndefined();
-      expect(second.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', limit: 'subgraph_rate' });
-      expect(upstream.received).toHaveLength(1);
+      // Warm both servers up with other keys, then send the rated key to both at once.
+      await Promise.all([one.query(READ, {}, { 'x-healthie-api-key': 'warm-1' }), two.query(READ, {}, { 'x-healthie-api-key': 'warm-2' })]);
+      const sentBefore = upstream.received.length;
+      const results = await Promise.all([one, two, one, two].map((stack) => stack.query(READ, {}, { 'x-healthie-api-key': 'rated' })));
+      const refused = results.filter((r) => r.body.errors?.[0]?.extensions?.code === 'UPSTREAM_RATE_LIMITED');
+      // One token per second, shared: at most one (two if a second passed) of the four goes out.
+      expect(refused.length).toBeGreaterThanOrEqual(2);
+      expect(refused.every((r) => r.body.errors![0]!.extensions!.limit === 'subgraph_rate')).toBe(true);
+      expect(upstream.received.length - sentBefore).toBe(4 - refused.length);
       expect((await two.query(READ, {}, { 'x-healthie-api-key': 'other' })).body.errors).toBeUndefined();
     } finally {
       await one.close();
