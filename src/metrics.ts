@@ -7,9 +7,10 @@
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SubgraphContext } from './context.js';
-import { codeOf } from './errors.js';
+import { codeOf, ErrorCode } from './errors.js';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -89,5 +90,21 @@ export function metricsPlugin(metrics: Metrics): ApolloServerPlugin<SubgraphCont
         },
       };
     },
+  };
+}
+
+/**
+ * GET /metrics. With a router secret, only callers presenting it in `router-authorization` get
+ * the metrics (a tiny constant-time check: the router-trust middleware covers /graphql).
+ */
+export function metricsHandler(metrics: Metrics, routerSecret: string | undefined): RequestHandler {
+  return async (req, res) => {
+    if (routerSecret && !secretMatches(req.get('router-authorization'), routerSecret)) {
+      res.status(401).json({
+        errors: [{ message: 'GET /metrics needs the router-authorization header (ROUTER_SECRET).', extensions: { code: ErrorCode.UNAUTHENTICATED } }],
+      });
+      return;
+    }
+    res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
   };
 }

@@ -24,7 +24,7 @@ import { LIMITS, limitProtections } from './plugins/limits.js';
 import { loggingPlugin } from './plugins/logging.js';
 import { createRuntimeSchema } from './subgraph/schema.js';
 import { createHealthieClient } from './upstream/client.js';
-import { createMetrics, metricsPlugin, secretMatches, type Metrics } from './metrics.js';
+import { createMetrics, metricsHandler, metricsPlugin, type Metrics } from './metrics.js';
 import { upstreamErrorsPlugin } from './plugins/upstream-errors.js';
 import { createRedis, type Redis } from './redis.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './upstream/rate-limit.js';
@@ -142,13 +142,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   });
   // /metrics: on METRICS_PORT when set (a port the router's network never reaches), else here,
   // behind ROUTER_SECRET when one is configured.
-  const serveMetrics: express.RequestHandler = async (req, res) => {
-    if (config.routerSecret && !secretMatches(req.get('router-authorization'), config.routerSecret)) {
-      res.status(401).json(httpError(401, 'GET /metrics needs the router-authorization header (ROUTER_SECRET).'));
-      return;
-    }
-    res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
-  };
+  const serveMetrics = metricsHandler(metrics, config.routerSecret);
   let metricsServer: Server | undefined;
   let metricsAddress: string | undefined;
   if (config.metricsPort !== undefined) {
@@ -222,6 +216,5 @@ const HTTP_MESSAGES: Record<string | number, string> = {
 };
 
 function httpError(status: number, message: string) {
-  if (status === 401) return { errors: [{ message, extensions: { code: ErrorCode.UNAUTHENTICATED } }] };
   return { errors: [{ message, extensions: { code: status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR } }] };
 }
