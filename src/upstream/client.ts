@@ -153,6 +153,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     const resolution = context.credentials;
     if ('problem' in resolution) throw new UpstreamFailure(ErrorCode.UNAUTHENTICATED, resolution.problem, { sent: false });
     const operationType = request.operationType ?? 'query';
+    // Mutations (bookings) are writes: sent exactly once, never retried (a second send could book twice).
     const kind = operationType === 'mutation' ? 'write' : 'read';
     const log = (fields: Record<string, unknown>) => context.logger.info({ requestId: context.requestId, operationType, ...fields }, 'healthie request');
 
