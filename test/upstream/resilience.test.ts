@@ -97,7 +97,9 @@ describe('breaker over HTTP', () => {
 
   it('opens after consecutive 5xx: no Healthie call and /readyz 503 while open, then recovers by itself', async () => {
     upstream = await startUpstream();
-    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_RETRIES: '0', HEALTHIE_BREAKER_COOLDOWN_MS: '1000' } });
+    // A cooldown long enough that the checks below finish while the breaker is still open, even
+    // on a machine busy with other suites.
+    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_RETRIES: '0', HEALTHIE_BREAKER_COOLDOWN_MS: '4000' } });
     const readyz = stack.url.replace('/graphql', '/readyz');
     upstream.setReply(() => ({ status: 500, body: 'outage' }));
     for (let i = 0; i < BREAKER_CONSECUTIVE_FAILURES; i += 1) {
@@ -116,14 +118,14 @@ describe('breaker over HTTP', () => {
 
     // Healthie recovers; after the cooldown one call goes through, succeeds and closes the breaker.
     upstream.setReply(undefined);
-    await sleep(1100);
+    await sleep(4100);
     const after = await stack.query(READ, {}, auth);
     expect(after.body).toEqual({ data: { healthieCurrentUser: { id: '1' } } });
     expect((await stack.query(READ, {}, auth)).body.errors).toBeUndefined();
     expect(upstream.received).toHaveLength(BREAKER_CONSECUTIVE_FAILURES + 2);
     await sleep(5100); // readiness answers are cached for 5 s
     expect((await fetch(readyz)).status).toBe(200);
-  }, 20_000);
+  }, 30_000);
 
   it('is not opened by rate-limit answers or refused keys', async () => {
     upstream = await startUpstream();
