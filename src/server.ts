@@ -22,12 +22,14 @@ import { costLimitPlugin } from './plugins/cost.js';
 import { formatError } from './format-error.js';
 import { LIMITS, limitProtections } from './plugins/limits.js';
 import { loggingPlugin } from './plugins/logging.js';
-import { createRuntimeSchema } from './subgraph/schema.js';
+import { artifactApiVersion } from './schema/build.js';
+import { createRuntimeSchema, readSchemaArtifacts } from './subgraph/schema.js';
 import { createHealthieClient } from './upstream/client.js';
 import { createMetrics, metricsHandler, metricsPlugin, type Metrics } from './metrics.js';
 import { upstreamErrorsPlugin } from './plugins/upstream-errors.js';
 import { createRedis, type Redis } from './redis.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './upstream/rate-limit.js';
+import { resolveApiVersion, VersionMonitor } from './upstream/version.js';
 
 export interface ServerDependencies {
   /** Defaults to a pino logger at config.logLevel writing to stdout. */
@@ -61,6 +63,9 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   const url = config.healthie.url;
   if (!url) throw new Error('createServer needs config.healthie.url; main.ts starts the built-in sandbox when none is configured.');
   const logger = dependencies.logger ?? createLogger({ level: config.logLevel });
+  const artifacts = readSchemaArtifacts();
+  // The version sent is the one the schema was built for; HEALTHIE_API_VERSION may only confirm it.
+  const version = new VersionMonitor({ apiVersion: resolveApiVersion(artifactApiVersion(artifacts.approvedSdl), config.healthie.apiVersion), logger });
   const metrics = createMetrics();
   const redis: Redis | undefined = config.redisUrl && config.healthie.rateLimitRps ? createRedis({ url: config.redisUrl }) : undefined;
   const rps = config.healthie.rateLimitRps;
@@ -72,7 +77,8 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   const client = createHealthieClient({
     url,
     timeoutMs: config.healthie.timeoutMs,
-    apiVersion: config.healthie.apiVersion,
+    apiVersion: version.apiVersion,
+    version,
     connections: config.healthie.connections,
     maxInFlightPerKey: config.healthie.maxInFlightPerKey,
     queueTimeoutMs: config.healthie.queueTimeoutMs,
@@ -81,7 +87,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     metrics,
     ...(rateLimiter ? { rateLimiter } : {}),
   });
-  const runtime = createRuntimeSchema(client.executor);
+  const runtime = createRuntimeSchema(client.executor, artifacts);
   const contextFor = createContextFactory({
     subschema: runtime.subschema,
     entityType: (typeName) => runtime.wrapped.getType(typeName) as GraphQLObjectType,
@@ -137,8 +143,10 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     if (!readiness || Date.now() - readiness.at > READINESS_CACHE_MS) {
       readiness = { ready: client.probe(), at: Date.now() };
     }
-    const ready = await readiness.ready;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'upstream unreachable', schema: 'loaded' });
+    const reachable = await readiness.ready;
+    const { unsupported, ...healthie } = version.readiness();
+    const status = !reachable ? 'upstream unreachable' : unsupported ? 'upstream version unsupported' : 'ready';
+    res.status(status === 'ready' ? 200 : 503).json({ status, schema: 'loaded', ...healthie, ...(unsupported ? { reason: unsupported } : {}) });
   });
   // /metrics: on METRICS_PORT when set (a port the router's network never reaches), else here,
   // behind ROUTER_SECRET when one is configured.

@@ -34,6 +34,8 @@ import { REJECTED_KEY_MESSAGE, translateErrors, type HealthieErrorPayload } from
 import type { RateLimiter } from './rate-limit.js';
 import { createResilience, type Resilience } from './resilience.js';
 
+import { API_VERSION_HEADER, type VersionMonitor } from './version.js';
+
 export { mayHaveReachedHealthie, UpstreamFailure } from './failure.js';
 
 /** What the client needs from the per-request context. */
@@ -47,6 +49,8 @@ export interface HealthieClientOptions {
   readonly url: string;
   readonly timeoutMs: number;
   readonly apiVersion?: string;
+  /** Reads Healthie's version signals (warnings, UNSUPPORTED_API_VERSION) of every answer. */
+  readonly version?: VersionMonitor;
   /** Largest response body accepted, in bytes. */
   readonly maxResponseBytes?: number;
   /** Upper bound of concurrent connections to Healthie (HEALTHIE_CONNECTIONS). */
@@ -128,7 +132,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
   const fairness = new TenantLimiter({ maxInFlight: options.maxInFlightPerKey ?? 8, queueTimeoutMs: options.queueTimeoutMs ?? 2_000 });
   const resilience = createResilience({ retries: options.retries ?? 2, cooldownMs: options.breakerCooldownMs ?? 10_000, ...(metrics ? { metrics } : {}) });
   const baseHeaders: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (options.apiVersion) baseHeaders['Healthie-GraphQL-API-Version'] = options.apiVersion;
+  if (options.apiVersion) baseHeaders[API_VERSION_HEADER] = options.apiVersion;
 
   async function post(headers: Record<string, string>, body: string, timeoutMs: number) {
     const response = await httpRequest(options.url, {
@@ -213,7 +217,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
         throw translated;
       }
       if (status < 200 || status >= 300) {
-        const translated = statusError(status);
+        const translated = options.version?.inspectText(text) ?? statusError(status);
         if (status === 429) metrics?.rateLimited.inc({ source: 'healthie' });
         finish(translated.extensions.code as string, { upstreamStatus: status, code: translated.extensions.code });
         throw translated;
@@ -225,6 +229,11 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
       } catch {
         finish(ErrorCode.UPSTREAM_BAD_RESPONSE, { upstreamStatus: status, code: ErrorCode.UPSTREAM_BAD_RESPONSE });
         throw new UpstreamFailure(ErrorCode.UPSTREAM_BAD_RESPONSE, 'Healthie answered with a body that is not a GraphQL response.', { sent: true });
+      }
+      const unsupported = options.version?.inspect(payload);
+      if (unsupported) {
+        finish(unsupported.extensions.code as string, { upstreamStatus: status, code: unsupported.extensions.code });
+        throw unsupported;
       }
       const received = Array.isArray(payload.errors) ? (payload.errors as HealthieErrorPayload[]) : [];
       const { fatal, fieldErrors, dropped } = translateErrors(received, normalized.definitions[0] as OperationDefinitionNode);
@@ -247,7 +256,8 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     breakerOpen: () => resilience.isOpen(),
     async probe() {
       try {
-        await post({}, JSON.stringify({ query: '{ __typename }' }), options.timeoutMs);
+        const { text } = await post({}, JSON.stringify({ query: '{ __typename }' }), options.timeoutMs);
+        options.version?.inspectText(text);
         return true;
       } catch {
         return false;
