@@ -15,7 +15,7 @@
  *
  * The score (graphql-query-complexity, one estimator), following Healthie's documentation: a
  * field costs 1 plus what it selects, and paged fields multiply their selection by the page size.
- * - Paged fields are those with a `pageSize` argument (lists) or `first` / `last` (connections).
+ * - Paged fields are connections (`first` / `last`) and, on the unversioned API, lists with `pageSize`.
  *   The page size counted is the one sent when it is 1..HEALTHIE_MAX_PAGE_SIZE; a size not sent,
  *   null, zero or negative, or one Healthie ignores (`pageSize` without `shouldPaginate: true`),
  *   counts as 100, as Healthie counts it. A size over HEALTHIE_MAX_PAGE_SIZE is refused.
@@ -218,7 +218,7 @@ export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<Sub
           }
           if (cost > maxCost) {
             throw tooComplex(
-              `Operation cost ${cost} exceeds ${maxCost}, Healthie's complexity limit. Ask for fewer fields, or smaller pages with pageSize, first or last (lists without one count as ${DEFAULT_LIST_SIZE} items).`,
+              `Operation cost ${cost} exceeds ${maxCost}, Healthie's complexity limit. Ask for fewer fields, or smaller pages with first or last (pages without one count as ${DEFAULT_LIST_SIZE} items).`,
               { cost, maxCost },
             );
           }
