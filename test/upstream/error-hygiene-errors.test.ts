@@ -55,7 +55,7 @@ describe('error hygiene', () => {
   async function start() {
     upstream = await startUpstream();
     // No retries, so every case sends one request; the log is at trace level (see startStack).
-    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_TIMEOUT_MS: '2000', HEALTHIE_RETRIES: '0' } });
+    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_TIMEOUT_MS: '4000', HEALTHIE_RETRIES: '0' } });
     return { upstream, stack };
   }
 
