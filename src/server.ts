@@ -137,7 +137,8 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   app.get('/readyz', async (_req, res) => {
     // An open breaker means Healthie is failing: not ready, and no probe adds to its load.
     if (client.breakerOpen()) {
-      res.status(503).json({ status: 'upstream failing (breaker open)', schema: 'loaded' });
+      const { unsupported, ...healthie } = version.readiness();
+      res.status(503).json({ status: 'upstream failing (breaker open)', schema: 'loaded', ...healthie, ...(unsupported ? { reason: unsupported } : {}) });
       return;
     }
     if (!readiness || Date.now() - readiness.at > READINESS_CACHE_MS) {

@@ -8,20 +8,23 @@
  * 2. has its fragments inlined (src/operation/normalize.ts): Healthie never receives the
  *    client's fragment structure, only the normalized operation, bounded in size;
  * 3. fails at once while the breaker is open (UPSTREAM_UNAVAILABLE, see resilience.ts);
- * 4. takes a token of its key's rate when HEALTHIE_RATE_LIMIT_RPS is set (UPSTREAM_RATE_LIMITED);
- * 5. waits for one of its key's in-flight slots, at most HEALTHIE_QUEUE_TIMEOUT_MS (UPSTREAM_BUSY);
- * 6. is sent; HEALTHIE_TIMEOUT_MS runs from here, not from queueing. Reads are retried as
- *    resilience.ts says; mutations (bookings) are sent exactly once.
+ * 4. fails at once when Healthie refused its key moments ago (UNAUTHENTICATED, fairness.ts);
+ * 5. takes a token of its key's rate when HEALTHIE_RATE_LIMIT_RPS is set (UPSTREAM_RATE_LIMITED);
+ * 6. waits for a slot, fairly shared between keys (fairness.ts), at most
+ *    HEALTHIE_QUEUE_TIMEOUT_MS (UPSTREAM_BUSY);
+ * 7. is sent with the API version header; HEALTHIE_TIMEOUT_MS runs from here, not from queueing.
+ *    Reads are retried as resilience.ts says; mutations (bookings) are sent exactly once.
  *
  * Every error thrown is an UpstreamFailure whose `sent` says whether Healthie may have received
- * the request (failure.ts): false for steps 1-5 and for a connection that could not be opened.
+ * the request (failure.ts): false for steps 1-6 and for a connection that could not be opened.
+ * Statuses and network errors are translated in http-failures.ts.
  * Healthie's own error text never reaches a log, and reaches a client only as healthie-errors.ts
  * allows.
  */
 import { performance } from 'node:perf_hooks';
 import { print, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
-import { Agent, request as httpRequest, errors as undiciErrors } from 'undici';
+import { Agent, request as httpRequest } from 'undici';
 import { healthieHeaders, type CredentialResolution } from '../credentials.js';
 import { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -29,11 +32,11 @@ import type { Metrics } from '../metrics.js';
 import { ExpansionLimitError } from '../operation/expand.js';
 import { upstreamOperation } from '../operation/normalize.js';
 import { UpstreamFailure } from './failure.js';
-import { TenantBusyError, TenantLimiter, tenantId } from './fairness.js';
+import { RefusedKeys, sharedTenantId, TenantBusyError, TenantLimiter, tenantId } from './fairness.js';
 import { REJECTED_KEY_MESSAGE, translateErrors, type HealthieErrorPayload } from './healthie-errors.js';
+import { statusError, transportError } from './http-failures.js';
 import type { RateLimiter } from './rate-limit.js';
 import { createResilience, type Resilience } from './resilience.js';
-
 import { API_VERSION_HEADER, type VersionMonitor } from './version.js';
 
 export { mayHaveReachedHealthie, UpstreamFailure } from './failure.js';
@@ -48,7 +51,8 @@ export interface UpstreamRequestContext {
 export interface HealthieClientOptions {
   readonly url: string;
   readonly timeoutMs: number;
-  readonly apiVersion?: string;
+  /** Healthie API version sent with every request (Healthie-GraphQL-API-Version). */
+  readonly apiVersion: string;
   /** Reads Healthie's version signals (warnings, UNSUPPORTED_API_VERSION) of every answer. */
   readonly version?: VersionMonitor;
   /** Largest response body accepted, in bytes. */
@@ -78,61 +82,21 @@ export interface HealthieClient {
   close(): Promise<void>;
 }
 
-/** Connection failures that happen before any byte of the request is written. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-
-function statusError(status: number): UpstreamFailure {
-  const extensions = { upstreamStatus: status };
-  if (status === 401 || status === 403) return new UpstreamFailure(ErrorCode.UNAUTHENTICATED, REJECTED_KEY_MESSAGE, { sent: true });
-  if (status === 429) {
-    return new UpstreamFailure(ErrorCode.UPSTREAM_RATE_LIMITED, 'Healthie is rate limiting this account (HTTP 429); retry after a pause.', {
-      sent: true,
-      retry: 'rate_limited',
-    });
-  }
-  if (status >= 500) {
-    return new UpstreamFailure(ErrorCode.UPSTREAM_UNAVAILABLE, `Healthie answered HTTP ${status}; retry later.`, {
-      sent: true,
-      extensions,
-      retry: 'http_5xx',
-      endpointFailure: true,
-    });
-  }
-  return new UpstreamFailure(ErrorCode.UPSTREAM_BAD_RESPONSE, `Healthie answered HTTP ${status} to a GraphQL request.`, { sent: true, extensions });
-}
-
-function transportError(error: unknown, timeoutMs: number): UpstreamFailure {
-  const name = (error as { name?: string }).name;
-  if (name === 'TimeoutError' || name === 'AbortError' || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
-    return new UpstreamFailure(ErrorCode.UPSTREAM_TIMEOUT, `Healthie did not answer within ${timeoutMs} ms (HEALTHIE_TIMEOUT_MS).`, {
-      sent: true,
-      endpointFailure: true,
-    });
-  }
-  if (error instanceof undiciErrors.ResponseExceededMaxSizeError) {
-    return new UpstreamFailure(ErrorCode.UPSTREAM_BAD_RESPONSE, "Healthie's response exceeded the size limit; request fewer records or fields.", { sent: true });
-  }
-  const raw = (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
-  const code = typeof raw === 'string' && /^[A-Z_]{2,40}$/.test(raw) ? raw : 'network error';
-  const sent = !NOT_SENT_CODES.has(code);
-  return new UpstreamFailure(ErrorCode.UPSTREAM_UNAVAILABLE, `Healthie could not be reached (${code}); check HEALTHIE_API_URL and the network, then retry.`, {
-    sent,
-    endpointFailure: true,
-    ...(sent ? {} : { retry: 'connect' as const }),
-  });
-}
-
 export function createHealthieClient(options: HealthieClientOptions): HealthieClient {
   const agent = new Agent({
-    connections: options.connections ?? 32,
+    connections,
     maxResponseSize: options.maxResponseBytes ?? 10 * 1024 * 1024,
     keepAliveTimeout: 10_000,
   });
   const metrics = options.metrics;
-  const fairness = new TenantLimiter({ maxInFlight: options.maxInFlightPerKey ?? 8, queueTimeoutMs: options.queueTimeoutMs ?? 2_000 });
+  const connections = options.connections ?? 32;
+  const maxInFlightPerKey = options.maxInFlightPerKey ?? 8;
+  // One connection stays free of requests, for the readiness probe.
+  const maxTotal = Math.max(1, connections - 1);
+  const fairness = new TenantLimiter({ maxInFlight: maxInFlightPerKey, maxTotal, queueTimeoutMs: options.queueTimeoutMs ?? 2_000 });
+  const refusedKeys = new RefusedKeys();
   const resilience = createResilience({ retries: options.retries ?? 2, cooldownMs: options.breakerCooldownMs ?? 10_000, ...(metrics ? { metrics } : {}) });
-  const baseHeaders: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (options.apiVersion) baseHeaders[API_VERSION_HEADER] = options.apiVersion;
+  const baseHeaders = { 'content-type': 'application/json', accept: 'application/json', [API_VERSION_HEADER]: options.apiVersion };
 
   async function post(headers: Record<string, string>, body: string, timeoutMs: number) {
     const response = await httpRequest(options.url, {
@@ -174,9 +138,13 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
       throw resilience.openFailure();
     }
     const tenant = tenantId(resolution.credentials);
+    if (refusedKeys.has(tenant)) {
+      log({ code: ErrorCode.UNAUTHENTICATED, reason: 'refused_key_remembered' });
+      throw refuse(ErrorCode.UNAUTHENTICATED, `${REJECTED_KEY_MESSAGE} Healthie refused this key less than ${refusedKeys.ttlMs / 1000} s ago; nothing was sent.`, 'refused_key');
+    }
     const rateLimiter = options.rateLimiter;
     const takeToken = async () => {
-      if (!rateLimiter || (await rateLimiter.take(tenant))) return;
+      if (!rateLimiter || (await rateLimiter.take(sharedTenantId(resolution.credentials)))) return;
       metrics?.rateLimited.inc({ source: 'subgraph' });
       throw refuse(ErrorCode.UPSTREAM_RATE_LIMITED, "This key is over the subgraph's request rate (HEALTHIE_RATE_LIMIT_RPS); nothing was sent. Retry after a pause.", 'subgraph_rate');
     };
@@ -190,7 +158,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
       log({ code: ErrorCode.UPSTREAM_BUSY, reason: error.reason });
       throw refuse(
         ErrorCode.UPSTREAM_BUSY,
-        `This key already has ${options.maxInFlightPerKey ?? 8} Healthie requests in flight (HEALTHIE_MAX_IN_FLIGHT_PER_KEY) and this one waited too long for its turn (HEALTHIE_QUEUE_TIMEOUT_MS); nothing was sent. Send fewer requests at once.`,
+        `This request waited too long for its turn (HEALTHIE_QUEUE_TIMEOUT_MS): this key may have ${maxInFlightPerKey} Healthie requests in flight (HEALTHIE_MAX_IN_FLIGHT_PER_KEY) and all keys together ${maxTotal} (HEALTHIE_CONNECTIONS - 1); nothing was sent. Send fewer requests at once.`,
         error.reason,
       );
     }
@@ -217,7 +185,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
         throw translated;
       }
       if (status < 200 || status >= 300) {
-        const translated = options.version?.inspectText(text) ?? statusError(status);
+        const translated = options.version?.inspectText(text, status) ?? statusError(status);
         if (status === 429) metrics?.rateLimited.inc({ source: 'healthie' });
         finish(translated.extensions.code as string, { upstreamStatus: status, code: translated.extensions.code });
         throw translated;
@@ -230,7 +198,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
         finish(ErrorCode.UPSTREAM_BAD_RESPONSE, { upstreamStatus: status, code: ErrorCode.UPSTREAM_BAD_RESPONSE });
         throw new UpstreamFailure(ErrorCode.UPSTREAM_BAD_RESPONSE, 'Healthie answered with a body that is not a GraphQL response.', { sent: true });
       }
-      const unsupported = options.version?.inspect(payload);
+      const unsupported = options.version?.inspect(payload, status);
       if (unsupported) {
         finish(unsupported.extensions.code as string, { upstreamStatus: status, code: unsupported.extensions.code });
         throw unsupported;
@@ -245,6 +213,10 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     };
     try {
       return await resilience.run(kind, deadline, attempt);
+    } catch (error) {
+      // A refused key is remembered, so its next requests do not hold connections.
+      if (error instanceof UpstreamFailure && error.sent && error.extensions.code === ErrorCode.UNAUTHENTICATED) refusedKeys.remember(tenant);
+      throw error;
     } finally {
       slot.release();
     }
@@ -256,8 +228,8 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     breakerOpen: () => resilience.isOpen(),
     async probe() {
       try {
-        const { text } = await post({}, JSON.stringify({ query: '{ __typename }' }), options.timeoutMs);
-        options.version?.inspectText(text);
+        const { status, text } = await post({}, JSON.stringify({ query: '{ __typename }' }), options.timeoutMs);
+        options.version?.inspectText(text, status);
         return true;
       } catch {
         return false;

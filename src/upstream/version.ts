@@ -72,6 +72,18 @@ export function unsupportedVersion(body: unknown): UnsupportedVersion | undefine
 }
 
 /**
+ * A successful answer: HTTP 2xx with data, and no error of the whole request (every error, if
+ * any, belongs to a field). Only such an answer shows Healthie serving the version.
+ */
+export function isSuccessfulAnswer(status: number, body: unknown): boolean {
+  if (status < 200 || status >= 300 || !body || typeof body !== 'object') return false;
+  const { data, errors } = body as { data?: unknown; errors?: unknown };
+  if (!data || typeof data !== 'object') return false;
+  if (errors === undefined) return true;
+  return Array.isArray(errors) && errors.every((error: { path?: unknown } | null) => Array.isArray(error?.path));
+}
+
+/**
  * The version to send: the one the committed artifacts were built for. HEALTHIE_API_VERSION may
  * only confirm it; a different value is a deployment mistake (the schema would not match what
  * Healthie serves at that version), so start-up fails.
@@ -115,14 +127,15 @@ export class VersionMonitor {
   }
 
   /**
-   * Reads the version signals of one parsed Healthie answer. Returns the operation's error when
-   * Healthie refuses the version; any other answer means the version is served.
+   * Reads the version signals of one parsed Healthie answer (HTTP `status`). Returns the
+   * operation's error when Healthie refuses the version. Only a successful answer proves the
+   * version is served again: a refused key, a 5xx or a whole-request error says nothing about it.
    */
-  inspect(body: unknown): GraphQLError | undefined {
+  inspect(body: unknown, status = 200): GraphQLError | undefined {
     for (const warning of versionWarnings(body)) this.warn(warning);
     const refusal = unsupportedVersion(body);
     if (!refusal) {
-      this.unsupported = undefined;
+      if (isSuccessfulAnswer(status, body)) this.unsupported = undefined;
       return undefined;
     }
     const latest = refusal.latest_version ?? this.latestVersion;
@@ -145,14 +158,14 @@ export class VersionMonitor {
   }
 
   /** The same, for an answer not parsed yet (error statuses, the readiness probe). */
-  inspectText(body: string): GraphQLError | undefined {
+  inspectText(body: string, status: number): GraphQLError | undefined {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
     } catch {
       return undefined;
     }
-    return this.inspect(parsed);
+    return this.inspect(parsed, status);
   }
 
   readiness(): VersionReadiness {

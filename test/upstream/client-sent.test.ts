@@ -36,7 +36,7 @@ describe('sent or not sent', () => {
   it('a booking that timed out may have reached Healthie', async () => {
     upstream = await startUpstream();
     upstream.setReply(() => 'hang');
-    client = createHealthieClient({ url: upstream.url, timeoutMs: 200 });
+    client = createHealthieClient({ url: upstream.url, timeoutMs: 200, apiVersion: '2026-01-01' });
     const error = await book();
     expect(error).toMatchObject({ extensions: { code: 'UPSTREAM_TIMEOUT' } });
     expect(mayHaveReachedHealthie(error)).toBe(true);
@@ -45,13 +45,13 @@ describe('sent or not sent', () => {
   it('a booking answered with a 5xx may have reached Healthie', async () => {
     upstream = await startUpstream();
     upstream.setReply(() => ({ status: 502, body: '' }));
-    client = createHealthieClient({ url: upstream.url, timeoutMs: 2000 });
+    client = createHealthieClient({ url: upstream.url, timeoutMs: 2000, apiVersion: '2026-01-01' });
     expect(mayHaveReachedHealthie(await book())).toBe(true);
     expect(upstream.received).toHaveLength(1);
   });
 
   it('a booking whose connection was refused did not reach Healthie', async () => {
-    client = createHealthieClient({ url: await closedPortUrl(), timeoutMs: 2000 });
+    client = createHealthieClient({ url: await closedPortUrl(), timeoutMs: 2000, apiVersion: '2026-01-01' });
     const error = await book();
     expect(error).toMatchObject({ extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
     expect(mayHaveReachedHealthie(error)).toBe(false);
@@ -60,7 +60,7 @@ describe('sent or not sent', () => {
   it('a booking refused by the open breaker did not reach Healthie', async () => {
     upstream = await startUpstream();
     upstream.setReply(() => ({ status: 500, body: '' }));
-    client = createHealthieClient({ url: upstream.url, timeoutMs: 2000, retries: 0 });
+    client = createHealthieClient({ url: upstream.url, timeoutMs: 2000, retries: 0, apiVersion: '2026-01-01' });
     for (let i = 0; i < BREAKER_CONSECUTIVE_FAILURES; i += 1) await book();
     const error = await book();
     expect(error).toMatchObject({ extensions: { code: 'UPSTREAM_UNAVAILABLE', breaker: 'open' } });
