@@ -83,13 +83,13 @@ export interface HealthieClient {
 }
 
 export function createHealthieClient(options: HealthieClientOptions): HealthieClient {
+  const connections = options.connections ?? 32;
   const agent = new Agent({
     connections,
     maxResponseSize: options.maxResponseBytes ?? 10 * 1024 * 1024,
     keepAliveTimeout: 10_000,
   });
   const metrics = options.metrics;
-  const connections = options.connections ?? 32;
   const maxInFlightPerKey = options.maxInFlightPerKey ?? 8;
   // One connection stays free of requests, for the readiness probe.
   const maxTotal = Math.max(1, connections - 1);
