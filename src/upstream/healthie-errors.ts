@@ -6,30 +6,63 @@
  * its paths can name fields outside the allowlist, and a broken or hostile answer can carry tens
  * of thousands of errors. So:
  * - at most MAX_UPSTREAM_ERRORS errors are read, and each message at most MAX_MESSAGE_BYTES;
- * - Healthie's text is kept only when it is a validation message about the caller's own input
- *   (see `keepsHealthieText`); otherwise the client gets a generic message and `healthieCode`;
+ * - Healthie's text is kept only when it is one of graphql-ruby's validation messages about the
+ *   caller's own input, checked against the request and rebuilt in the subgraph's names
+ *   (validation-messages.ts); otherwise the client gets a generic message and `healthieCode`;
  * - a path is kept only as far as it follows fields the request to Healthie selected (so never
  *   through a field outside the allowlist); graphql-tools then maps it to the client's own path;
- * - `healthieCode` is kept only when it looks like a code (a short identifier).
+ * - `healthieCode` is kept only when it is one of the codes Healthie and graphql-ruby are known
+ *   to send (KNOWN_HEALTHIE_CODES): an identifier-shaped string can still be patient text.
  * Nothing here logs; callers log counts and codes only.
  */
 import { GraphQLError, Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { ErrorCode } from '../errors.js';
 import { UpstreamFailure } from './failure.js';
+import { clientValidationMessage } from './validation-messages.js';
 
 export const MAX_UPSTREAM_ERRORS = 20;
 export const MAX_MESSAGE_BYTES = 1024;
 
-/** Healthie's codes for a problem with the values the caller sent. */
-export const INPUT_VALIDATION_CODES: ReadonlySet<string> = new Set(['BAD_USER_INPUT', 'INVALID_INPUT', 'VALIDATION_ERROR']);
-
-/** Longest Healthie message kept word for word. */
-const MAX_KEPT_MESSAGE = 200;
-const EMAIL = /[^\s@]+@[^\s@]+/;
-const DIGITS = /\d{3,}|\d+[-/.]\d+/;
-/** A capitalised word after the first: how names appear in otherwise generic sentences. */
-const CAPITALISED_LATER_WORD = /\s[A-Z][a-z]/;
-const CODE = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+/**
+ * The error codes passed on as `healthieCode`: Healthie's own (rate limit, API version), the
+ * conventional GraphQL server codes, and graphql-ruby's static validation codes. Any other code
+ * is omitted, however code-like it looks.
+ */
+export const KNOWN_HEALTHIE_CODES: ReadonlySet<string> = new Set([
+  'TOO_MANY_REQUESTS',
+  'UNSUPPORTED_API_VERSION',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'INVALID_INPUT',
+  'VALIDATION_ERROR',
+  'INTERNAL_SERVER_ERROR',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'argumentLiteralsIncompatible',
+  'argumentNotAccepted',
+  'missingRequiredArguments',
+  'missingRequiredInputObjectAttribute',
+  'undefinedField',
+  'undefinedType',
+  'selectionMismatch',
+  'fieldConflict',
+  'variableMismatch',
+  'variableNotDefined',
+  'variableNotUsed',
+  'variableRequiresValidType',
+  'argumentNotUnique',
+  'inputObjectArgumentNotUnique',
+  'directiveCannotBeApplied',
+  'undefinedDirective',
+  'fragmentSpreadTypeMismatch',
+  'fragmentTypeMismatch',
+  'undefinedFragment',
+  'useAndDefineFragment',
+  'fragmentNotUsed',
+  'infiniteLoop',
+]);
 
 export const GENERIC_FIELD_MESSAGE =
   'Healthie returned an error for this field; its message is withheld because it may contain patient data. See healthieCode.';
@@ -52,25 +85,6 @@ export function truncateUtf8(text: string, maxBytes = MAX_MESSAGE_BYTES): string
   // A split multi-byte character decodes as U+FFFD at the end; drop it.
   while (cut.endsWith('\uFFFD')) cut = cut.slice(0, -1);
   return cut;
-}
-
-/**
- * The rule for keeping Healthie's own text: its code says the caller's input is invalid, and the
- * message is short and quotes nothing that could identify a person: no email address, no number
- * of 3+ digits or digit groups (dates, phone numbers, ids), no capitalised word after the first
- * (names). "start_date must be a date (YYYY-MM-DD)" is kept; "Jane Roe has no appointment on
- * 1990-02-03" is not.
- */
-export function keepsHealthieText(code: string | undefined, message: string): boolean {
-  return (
-    code !== undefined &&
-    INPUT_VALIDATION_CODES.has(code) &&
-    message.length > 0 &&
-    message.length <= MAX_KEPT_MESSAGE &&
-    !EMAIL.test(message) &&
-    !DIGITS.test(message) &&
-    !CAPITALISED_LATER_WORD.test(message)
-  );
 }
 
 function fieldNamed(selectionSet: SelectionSetNode | undefined, responseKey: string): SelectionSetNode | null | undefined {
@@ -119,7 +133,7 @@ export interface TranslatedErrors {
 
 function codeOf(error: HealthieErrorPayload): string | undefined {
   const code = error?.extensions?.code;
-  return typeof code === 'string' && CODE.test(code) ? code : undefined;
+  return typeof code === 'string' && KNOWN_HEALTHIE_CODES.has(code) ? code : undefined;
 }
 
 /**
@@ -148,14 +162,14 @@ export function translateErrors(all: readonly HealthieErrorPayload[], operation:
   for (const error of errors) {
     const healthieCode = codeOf(error);
     const text = typeof error.message === 'string' ? truncateUtf8(error.message) : '';
-    const message = keepsHealthieText(healthieCode, text) ? text : GENERIC_FIELD_MESSAGE;
+    // Only a template naming what the request holds is bound to the caller's own input.
+    const kept = clientValidationMessage(text, operation);
     const extensions = { ...(healthieCode ? { healthieCode } : {}) };
     const path = pathWithinRequest(error.path, operation);
     if (!path) {
-      const whole = message === text ? text : WHOLE_REQUEST_MESSAGE;
-      return { fatal: new UpstreamFailure(ErrorCode.UPSTREAM_ERROR, whole, { sent: true, extensions }), fieldErrors: [], dropped };
+      return { fatal: new UpstreamFailure(ErrorCode.UPSTREAM_ERROR, kept ?? WHOLE_REQUEST_MESSAGE, { sent: true, extensions }), fieldErrors: [], dropped };
     }
-    fieldErrors.push(new GraphQLError(message, { path, extensions: { code: ErrorCode.UPSTREAM_ERROR, ...extensions } }));
+    fieldErrors.push(new GraphQLError(kept ?? GENERIC_FIELD_MESSAGE, { path, extensions: { code: ErrorCode.UPSTREAM_ERROR, ...extensions } }));
   }
   return { fieldErrors, dropped };
 }

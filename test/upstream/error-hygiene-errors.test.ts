@@ -12,7 +12,11 @@ import { rootKey, startUpstream, type Reply, type Upstream } from '../helpers/up
 
 const PATIENT = 'Rosalind Pemberton-Okafor, rosalind.pemberton@example.org, born 1984-03-07, phone +1 (555) 010-7788';
 /** Pieces of PATIENT that must appear nowhere (shaped so that no id, time or duration can match them). */
-const PATIENT_PIECES = ['Rosalind', 'Pemberton', 'Okafor', 'example.org', '1984-03-07', '(555) 010-7788'];
+const PATIENT_PIECES = ['Rosalind', 'Pemberton', 'Okafor', 'example.org', '1984-03-07', '(555) 010-7788', 'rosalind', 'pemberton', 'okafor', 'example dot org', '19840307'];
+/** The same patient written the way the old heuristic let through: lowercase, the email spelled out. */
+const LOWERCASE_PATIENT = 'email rosalind pemberton at example dot org is taken';
+/** A code shaped like an identifier that is itself patient text. */
+const PATIENT_CODE = 'rosalindPemberton_19840307';
 const auth = { 'x-healthie-api-key': DEMO_API_KEY };
 
 /** A Healthie error on `path` below the root field's response key (`$` stands for it). */
@@ -38,6 +42,20 @@ const CASES: Array<[string, Reply, string]> = [
   ['a rate limit with the patient in it', { body: { errors: [{ message: PATIENT, extensions: { code: 'TOO_MANY_REQUESTS' } }] } }, 'UPSTREAM_RATE_LIMITED'],
   ['a timeout', 'hang', 'UPSTREAM_TIMEOUT'],
   ['a code that is itself patient text', nulled([{ message: 'x', path: ['$'], extensions: { code: PATIENT } }]), 'UPSTREAM_ERROR'],
+  ['an identifier-shaped code that is patient text', nulled([{ message: 'x', path: ['$'], extensions: { code: PATIENT_CODE } }]), 'UPSTREAM_ERROR'],
+  ['a lowercase validation message with a spelled-out email on a field', nulled([field(LOWERCASE_PATIENT, ['$'], 'VALIDATION_ERROR')]), 'UPSTREAM_ERROR'],
+  ['a pathless lowercase validation message with a spelled-out email', { body: { data: null, errors: [{ message: LOWERCASE_PATIENT, extensions: { code: 'VALIDATION_ERROR' } }] } }, 'UPSTREAM_ERROR'],
+  ['a lowercase message with an identifier-shaped code', nulled([field('rosalind pemberton has no appointment', ['$'], PATIENT_CODE)]), 'UPSTREAM_ERROR'],
+  [
+    "graphql-ruby's argument template quoting the patient as the value",
+    nulled([field(`Argument 'id' on Field 'user' has an invalid value (${LOWERCASE_PATIENT}). Expected type 'ID'.`, ['$'], 'argumentLiteralsIncompatible')]),
+    'UPSTREAM_ERROR',
+  ],
+  [
+    "graphql-ruby's argument template naming the patient as the argument",
+    nulled([field("Argument 'rosalindPemberton' on Field 'currentUser' has an invalid value. Expected type 'ID'.", ['$'], 'argumentLiteralsIncompatible')]),
+    'UPSTREAM_ERROR',
+  ],
 ];
 
 function expectNoPatientText(text: string, where: string): void {
@@ -80,23 +98,37 @@ describe('error hygiene', () => {
 
   it('returns several errors on one path as several UPSTREAM_ERRORs on the client path, not one masked error', async () => {
     const { upstream, stack } = await start();
-    upstream.setReply((request) => forKey(nulled([field('one', ['$'], 'A'), field('two', ['$'], 'B')]), rootKey(request)));
+    upstream.setReply((request) => forKey(nulled([field('one', ['$'], 'NOT_FOUND'), field('two', ['$'], 'FORBIDDEN')]), rootKey(request)));
     const result = await stack.query('{ me: healthieCurrentUser { id } }', {}, auth);
     expect(result.body.errors).toEqual([
-      expect.objectContaining({ message: GENERIC_FIELD_MESSAGE, path: ['me'], extensions: expect.objectContaining({ code: 'UPSTREAM_ERROR', healthieCode: 'A' }) }),
-      expect.objectContaining({ message: GENERIC_FIELD_MESSAGE, path: ['me'], extensions: expect.objectContaining({ code: 'UPSTREAM_ERROR', healthieCode: 'B' }) }),
+      expect.objectContaining({ message: GENERIC_FIELD_MESSAGE, path: ['me'], extensions: expect.objectContaining({ code: 'UPSTREAM_ERROR', healthieCode: 'NOT_FOUND' }) }),
+      expect.objectContaining({ message: GENERIC_FIELD_MESSAGE, path: ['me'], extensions: expect.objectContaining({ code: 'UPSTREAM_ERROR', healthieCode: 'FORBIDDEN' }) }),
     ]);
   });
 
-  it("keeps Healthie's validation message about the caller's input, word for word, and keeps it out of the log", async () => {
+  it("keeps graphql-ruby's argument message about the caller's input, in the subgraph's names, without the value, and out of the log", async () => {
     const { upstream, stack } = await start();
-    const message = 'start_date must be a date (YYYY-MM-DD)';
-    upstream.setReply((request) => forKey(nulled([field(message, ['$'], 'BAD_USER_INPUT')]), rootKey(request)));
-    const result = await stack.query('{ healthieCurrentUser { id } }', {}, auth);
+    const message = `Argument 'id' on Field 'user' has an invalid value (${LOWERCASE_PATIENT}). Expected type 'ID'.`;
+    upstream.setReply((request) => forKey(nulled([field(message, ['$'], 'argumentLiteralsIncompatible')]), rootKey(request)));
+    const result = await stack.query('{ healthieUser(id: "7") { id } }', {}, auth);
     expect(result.body.errors).toEqual([
-      expect.objectContaining({ message, path: ['healthieCurrentUser'], extensions: expect.objectContaining({ code: 'UPSTREAM_ERROR', healthieCode: 'BAD_USER_INPUT' }) }),
+      expect.objectContaining({
+        message: "Argument 'id' on Field 'healthieUser' has an invalid value. Expected type 'ID'.",
+        path: ['healthieUser'],
+        extensions: expect.objectContaining({ code: 'UPSTREAM_ERROR', healthieCode: 'argumentLiteralsIncompatible' }),
+      }),
     ]);
-    expect(stack.logs.join('\n')).not.toContain('start_date must be');
+    expect(stack.logs.join('\n')).not.toContain('invalid value');
+    expectNoPatientText(JSON.stringify(result.body), 'the response');
+  });
+
+  it("keeps graphql-ruby's message about an invalid variable the caller declared, without the problem quoting its value", async () => {
+    const { upstream, stack } = await start();
+    const message = `Variable $who of type ID was provided invalid value for who (${LOWERCASE_PATIENT})`;
+    upstream.setReply(() => ({ body: { errors: [{ message, extensions: { value: LOWERCASE_PATIENT } }] } }));
+    const result = await stack.query('query ($who: ID) { healthieUser(id: $who) { id } }', { who: '7' }, auth);
+    expect(result.body.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([['Variable $who of type ID was provided invalid value.', 'UPSTREAM_ERROR']]);
+    expectNoPatientText(JSON.stringify(result.body), 'the response');
   });
 
   it('maps a path through a field outside the allowlist to the deepest allowed field', async () => {

@@ -5,7 +5,6 @@ import { parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import {
   GENERIC_FIELD_MESSAGE,
-  keepsHealthieText,
   MAX_MESSAGE_BYTES,
   MAX_UPSTREAM_ERRORS,
   pathWithinRequest,
@@ -16,18 +15,43 @@ import {
 const operation = parse('{ u: user(id: "1") { id appointments { id provider { name } } ... on User { organization { name } } } }')
   .definitions[0] as OperationDefinitionNode;
 
+const withVariables = parse('query Q($id: ID, $input: createAppointmentInput!) { u: user(id: $id) { id } book: createAppointment(input: $input) { appointment { id } } }')
+  .definitions[0] as OperationDefinitionNode;
+
 describe("keeping Healthie's text", () => {
-  it('keeps a short validation message about input that names no one', () => {
-    expect(keepsHealthieText('BAD_USER_INPUT', 'start_date must be a date (YYYY-MM-DD)')).toBe(true);
-    expect(keepsHealthieText('BAD_USER_INPUT', 'filter must be "future", "past" or "all"')).toBe(true);
+  const kept = (message: string, path: unknown = ['u'], op = operation) =>
+    translateErrors([{ message, path, extensions: { code: 'argumentLiteralsIncompatible' } }], op).fieldErrors[0]?.message;
+
+  it("keeps graphql-ruby's argument message about the request, in the subgraph's names and without the value", () => {
+    expect(kept(`Argument 'id' on Field 'user' has an invalid value ("jane roe"). Expected type 'ID'.`)).toBe(
+      "Argument 'id' on Field 'healthieUser' has an invalid value. Expected type 'ID'.",
+    );
+    expect(kept("Field 'user' doesn't accept argument 'id'")).toBe("Field 'healthieUser' doesn't accept argument 'id'.");
   });
 
-  it('withholds messages of other codes, or quoting emails, numbers, dates, phones or names', () => {
-    expect(keepsHealthieText('NOT_FOUND', 'record not found')).toBe(false);
-    expect(keepsHealthieText(undefined, 'record not found')).toBe(false);
-    for (const message of ['email jane@example.com is taken', 'dob 1984-03-07 is invalid', 'phone 555 0100 is invalid', 'user 12345 not found', 'Provider Jane Roe is busy', 'x'.repeat(201), '']) {
-      expect(keepsHealthieText('BAD_USER_INPUT', message), message).toBe(false);
+  it("keeps graphql-ruby's variable message for a variable the request declared, without the problem that quotes the value", () => {
+    const { fatal } = translateErrors([{ message: 'Variable $input of type createAppointmentInput! was provided invalid value for contact_type (jane at example dot com)' }], withVariables);
+    expect(fatal?.message).toBe('Variable $input of type HealthieCreateAppointmentInput! was provided invalid value.');
+  });
+
+  it('withholds free text however it is written, and templates naming what the request does not hold', () => {
+    for (const message of [
+      'email jane at example dot com is taken',
+      'start_date must be a date (YYYY-MM-DD)',
+      'provider jane roe is busy',
+      "Argument 'janeRoe' on Field 'user' has an invalid value. Expected type 'ID'.",
+      "Argument 'id' on Field 'janeRoe' has an invalid value. Expected type 'ID'.",
+      "Field 'user' doesn't accept argument 'jane_roe_1990'",
+      `Argument 'id' on Field 'user' has an invalid value. Expected type 'ID'. jane@example.com`,
+    ]) {
+      expect(kept(message), message).toBe(GENERIC_FIELD_MESSAGE);
     }
+    expect(translateErrors([{ message: 'Variable $janeRoe of type ID was provided invalid value' }], withVariables).fatal?.message).not.toContain('jane');
+    expect(translateErrors([{ message: 'Variable $id of type String was provided invalid value' }], withVariables).fatal?.message).not.toContain('Variable');
+  });
+
+  it('drops an expected type the request does not name', () => {
+    expect(kept("Argument 'id' on Field 'user' has an invalid value. Expected type 'JaneRoe'.")).toBe("Argument 'id' on Field 'healthieUser' has an invalid value.");
   });
 
   it('cuts a message to 1 KiB on a character boundary', () => {
@@ -54,11 +78,11 @@ describe('paths', () => {
 
 describe('translateErrors', () => {
   it(`reads at most ${MAX_UPSTREAM_ERRORS} errors and reports how many were dropped`, () => {
-    const errors = Array.from({ length: 1000 }, () => ({ message: 'Jane', path: ['u', 'id'], extensions: { code: 'X' } }));
+    const errors = Array.from({ length: 1000 }, () => ({ message: 'Jane', path: ['u', 'id'], extensions: { code: 'NOT_FOUND' } }));
     const { fieldErrors, dropped } = translateErrors(errors, operation);
     expect(fieldErrors).toHaveLength(MAX_UPSTREAM_ERRORS);
     expect(dropped).toBe(1000 - MAX_UPSTREAM_ERRORS);
-    expect(fieldErrors.every((e) => e.message === GENERIC_FIELD_MESSAGE && e.extensions.code === 'UPSTREAM_ERROR' && e.extensions.healthieCode === 'X')).toBe(true);
+    expect(fieldErrors.every((e) => e.message === GENERIC_FIELD_MESSAGE && e.extensions.code === 'UPSTREAM_ERROR' && e.extensions.healthieCode === 'NOT_FOUND')).toBe(true);
   });
 
   it('makes an error on no (allowed) field fatal for the request, its text withheld', () => {
@@ -68,9 +92,11 @@ describe('translateErrors', () => {
     expect(fatal?.message).not.toContain('Jane');
   });
 
-  it('drops a healthieCode that is not a plain code, and survives errors that are not objects', () => {
-    const { fieldErrors } = translateErrors([{ message: 'x', path: ['u'], extensions: { code: 'Jane Roe <jane@example.com>' } }], operation);
-    expect(fieldErrors[0]!.extensions).toEqual({ code: 'UPSTREAM_ERROR' });
+  it('drops a healthieCode that is not one Healthie or graphql-ruby sends, however code-like, and survives errors that are not objects', () => {
+    for (const code of ['Jane Roe <jane@example.com>', 'janeRoe_1990-02-03', 'JANE_ROE', 'X']) {
+      const { fieldErrors } = translateErrors([{ message: 'x', path: ['u'], extensions: { code } }], operation);
+      expect(fieldErrors[0]!.extensions, code).toEqual({ code: 'UPSTREAM_ERROR' });
+    }
     expect(translateErrors([null as never, 5 as never], operation).fatal?.extensions.code).toBe('UPSTREAM_ERROR');
   });
 });
