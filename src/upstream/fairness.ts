@@ -50,7 +50,7 @@ export class TenantBusyError extends Error {
 
 export interface FairnessOptions {
   readonly maxInFlight: number;
-  /** Healthie requests in flight over all keys; defaults to `maxInFlight`. */
+  /** Healthie requests in flight over all keys; unbounded when not given. */
   readonly maxTotal?: number;
   readonly queueTimeoutMs: number;
   readonly maxQueued?: number;
@@ -87,7 +87,7 @@ export class TenantLimiter {
   constructor(private readonly options: FairnessOptions) {
     this.maxQueued = options.maxQueued ?? 1_000;
     this.maxKeys = options.maxKeys ?? 10_000;
-    this.maxTotal = Math.max(1, options.maxTotal ?? options.maxInFlight);
+    this.maxTotal = Math.max(1, options.maxTotal ?? Number.POSITIVE_INFINITY);
   }
 
   /** Keys with requests in flight or waiting (for tests and metrics). */

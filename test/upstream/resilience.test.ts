@@ -113,7 +113,9 @@ describe('breaker over HTTP', () => {
       expect(result.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', breaker: 'open' });
     }
     expect(upstream.received).toHaveLength(BREAKER_CONSECUTIVE_FAILURES);
-    expect((await fetch(readyz)).status).toBe(503);
+    const open = await fetch(readyz);
+    expect(open.status).toBe(503);
+    expect(await open.json()).toMatchObject({ status: 'upstream failing (breaker open)', healthieApiVersion: '2026-01-01' });
     expect(await (await fetch(stack.url.replace('/graphql', '/metrics'))).text()).toMatch(/healthie_breaker_state 1/);
 
     // Healthie recovers; after the cooldown one call goes through, succeeds and closes the breaker.
@@ -130,7 +132,8 @@ describe('breaker over HTTP', () => {
     upstream = await startUpstream();
     stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_RETRIES: '0' } });
     upstream.setReply((_request, index) => (index % 2 === 0 ? RATE_LIMITED : { status: 401, body: {} }));
-    for (let i = 0; i < BREAKER_CONSECUTIVE_FAILURES * 2; i += 1) await stack.query(READ, {}, auth);
+    // One key per request: a refused key's next requests are not sent at all (see fairness-errors).
+    for (let i = 0; i < BREAKER_CONSECUTIVE_FAILURES * 2; i += 1) await stack.query(READ, {}, { 'x-healthie-api-key': `key-${i}` });
     upstream.setReply(undefined);
     expect((await stack.query(READ, {}, auth)).body.errors).toBeUndefined();
     expect(upstream.received).toHaveLength(BREAKER_CONSECUTIVE_FAILURES * 2 + 1);

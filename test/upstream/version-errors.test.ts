@@ -1,12 +1,13 @@
 /**
  * A Healthie API version that cannot be used: refused by Healthie (after its sunset date), or
- * configured differently from the version the schema was built for.
+ * configured differently from the version the schema was built for, and how long that state lasts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createServer } from '../../src/server.js';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
 const auth = { 'x-healthie-api-key': DEMO_API_KEY };
 
@@ -60,4 +61,43 @@ describe('HEALTHIE_API_VERSION that contradicts the schema', () => {
     expect(message).toContain('built for Healthie API version "2026-01-01"');
     expect(message).toContain('npm run schema:build -- --api-version 2025-10-15');
   });
+});
+
+describe('the unsupported-version state', () => {
+  let upstream: Upstream;
+  let stack: Stack;
+  afterAll(async () => {
+    await stack?.close();
+    await upstream?.close();
+  });
+
+  it('is cleared only by a successful answer, not by a refused key or a 5xx', async () => {
+    upstream = await startUpstream();
+    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_RETRIES: '0' } });
+    const readyz = async () => {
+      const response = await fetch(stack.url.replace('/graphql', '/readyz'));
+      return { status: response.status, body: (await response.json()) as Record<string, string> };
+    };
+    const refusal = { message: 'Unsupported', extensions: { code: 'UNSUPPORTED_API_VERSION', requested_version: '2026-01-01', latest_version: '2026-07-01' } };
+    upstream.setReply(() => ({ body: { data: null, errors: [refusal] } }));
+    const refused = await stack.query('{ healthieCurrentUser { id } }', {}, { 'x-healthie-api-key': 'key-a' });
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_VERSION_UNSUPPORTED');
+    expect(await readyz()).toMatchObject({ status: 503, body: { status: 'upstream version unsupported', healthieApiVersion: '2026-01-01' } });
+
+    // Answers that say nothing about the version leave the state as it is.
+    const others = [
+      { status: 401, body: { errors: [{ message: 'Unauthorized' }] } },
+      { body: { data: null, errors: [{ message: 'API key is not authorized' }] } },
+      { status: 500, body: { errors: [] } },
+    ];
+    for (const [i, reply] of others.entries()) {
+      upstream.setReply(() => reply);
+      expect((await stack.query('{ healthieCurrentUser { id } }', {}, { 'x-healthie-api-key': `other-${i}` })).body.errors).toBeDefined();
+      expect((await readyz()).body.status, JSON.stringify(reply)).toBe('upstream version unsupported');
+    }
+
+    upstream.setReply(undefined);
+    expect((await stack.query('{ healthieCurrentUser { id } }', {}, { 'x-healthie-api-key': 'key-a' })).body.errors).toBeUndefined();
+    expect(await readyz()).toMatchObject({ status: 200, body: { status: 'ready', healthieApiVersion: '2026-01-01' } });
+  }, 30_000);
 });
