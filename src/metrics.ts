@@ -26,6 +26,9 @@ export interface Metrics {
   readonly breakerState: Gauge;
   /** Time spent waiting for a per-key slot, in seconds. */
   readonly queueWait: Histogram;
+  /** Healthie requests holding a slot now, and requests waiting for one (fairness.ts). */
+  readonly upstreamInFlight: Gauge;
+  readonly upstreamWaiting: Gauge;
   /** Requests refused by a limit before reaching Healthie, by limit. */
   readonly rejections: Counter<'limit'>;
   /** Per-key rate decisions taken in-process because Redis did not answer. */
@@ -59,6 +62,8 @@ export function createMetrics(): Metrics {
       buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
+    upstreamInFlight: new Gauge({ name: 'healthie_upstream_in_flight', help: 'Healthie requests in flight, over all keys.', registers }),
+    upstreamWaiting: new Gauge({ name: 'healthie_upstream_waiting', help: 'Requests waiting for a Healthie slot, over all keys.', registers }),
     rejections: new Counter({ name: 'healthie_rejections_total', help: 'Requests refused before reaching Healthie, by limit.', labelNames: ['limit'], registers }),
     rateLimiterFallbacks: new Counter({ name: 'healthie_rate_limiter_fallbacks_total', help: 'Rate decisions taken in-process because Redis did not answer.', registers }),
     idempotencyReplays: new Counter({ name: 'healthie_idempotency_replays_total', help: 'Bookings answered from the idempotency store.', registers }),

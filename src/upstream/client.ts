@@ -93,7 +93,15 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
   const maxInFlightPerKey = options.maxInFlightPerKey ?? 8;
   // One connection stays free of requests, for the readiness probe.
   const maxTotal = Math.max(1, connections - 1);
-  const fairness = new TenantLimiter({ maxInFlight: maxInFlightPerKey, maxTotal, queueTimeoutMs: options.queueTimeoutMs ?? 2_000 });
+  const fairness = new TenantLimiter({
+    maxInFlight: maxInFlightPerKey,
+    maxTotal,
+    queueTimeoutMs: options.queueTimeoutMs ?? 2_000,
+    onChange: (inFlight, waiting) => {
+      metrics?.upstreamInFlight.set(inFlight);
+      metrics?.upstreamWaiting.set(waiting);
+    },
+  });
   const refusedKeys = new RefusedKeys();
   const resilience = createResilience({ retries: options.retries ?? 2, cooldownMs: options.breakerCooldownMs ?? 10_000, ...(metrics ? { metrics } : {}) });
   const baseHeaders = { 'content-type': 'application/json', accept: 'application/json', [API_VERSION_HEADER]: options.apiVersion };

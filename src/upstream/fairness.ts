@@ -55,6 +55,8 @@ export interface FairnessOptions {
   readonly queueTimeoutMs: number;
   readonly maxQueued?: number;
   readonly maxKeys?: number;
+  /** Called after the counts of requests in flight or waiting change (metrics). */
+  readonly onChange?: (inFlight: number, waiting: number) => void;
 }
 
 interface Waiter {
@@ -82,6 +84,7 @@ export class TenantLimiter {
   private readonly maxKeys: number;
   private readonly maxTotal: number;
   private total = 0;
+  private queued = 0;
   private grants = 0;
 
   constructor(private readonly options: FairnessOptions) {
@@ -98,6 +101,15 @@ export class TenantLimiter {
   /** Healthie requests holding a slot now, over all keys. */
   get inFlight(): number {
     return this.total;
+  }
+
+  /** Requests waiting for a slot, over all keys. */
+  get waitingCount(): number {
+    return this.queued;
+  }
+
+  private changed(): void {
+    this.options.onChange?.(this.total, this.queued);
   }
 
   /** Waits for a slot of `tenant`; throws TenantBusyError when none frees up in time. */
@@ -124,6 +136,7 @@ export class TenantLimiter {
     // Waiters are always served before newcomers: a free slot with waiters is handed out at once.
     if (owned.queue.length === 0 && this.canStart(owned)) {
       this.start(owned);
+      this.changed();
       return slot();
     }
     if (owned.queue.length >= this.maxQueued) throw new TenantBusyError('queue_full');
@@ -136,13 +149,19 @@ export class TenantLimiter {
       };
       const timer = setTimeout(() => {
         const index = owned.queue.indexOf(waiter);
-        if (index >= 0) owned.queue.splice(index, 1);
+        if (index >= 0) {
+          owned.queue.splice(index, 1);
+          this.queued -= 1;
+          this.changed();
+        }
         if (owned.queue.length === 0) this.waiting.delete(tenant);
         this.forgetIfIdle(tenant, owned);
         reject(new TenantBusyError('queue_timeout'));
       }, this.options.queueTimeoutMs);
       owned.queue.push(waiter);
+      this.queued += 1;
       this.waiting.add(tenant);
+      this.changed();
     });
   }
 
@@ -162,6 +181,7 @@ export class TenantLimiter {
     this.total -= 1;
     this.dispatch();
     this.forgetIfIdle(tenant, state);
+    this.changed();
   }
 
   /** Hands free slots to waiting keys, the key served longest ago first. */
@@ -179,6 +199,7 @@ export class TenantLimiter {
       }
       if (!chosen || !chosenState) return;
       const waiter = chosenState.queue.shift()!;
+      this.queued -= 1;
       if (chosenState.queue.length === 0) this.waiting.delete(chosen);
       this.start(chosenState);
       waiter.grant();

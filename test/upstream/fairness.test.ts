@@ -1,6 +1,7 @@
 /**
- * Fair sharing: one key's flood holds at most its share of Healthie, waits in its own queue, and
- * never delays another tenant by more than about one upstream latency.
+ * Fair sharing: a flood, from one key or spread over many, holds at most its share of Healthie,
+ * waits in its keys' queues, and never delays another tenant by more than about one upstream
+ * latency.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { TenantBusyError, TenantLimiter, tenantId } from '../../src/upstream/fairness.js';
@@ -47,6 +48,68 @@ describe('tenant fairness over HTTP', () => {
     expect(results.every((r) => r.body.errors === undefined)).toBe(true);
     expect(upstream.maxConcurrent.get('Basic flooding-key')).toBe(8);
   }, 30_000);
+
+  it('answers a quiet tenant before any waiting request of a flood spread over 12 keys, within about one upstream latency', async () => {
+    const latencyMs = 300;
+    upstream = await startUpstream({ latencyMs });
+    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_QUEUE_TIMEOUT_MS: '30000', HEALTHIE_TIMEOUT_MS: '30000' } });
+    const quiet = { 'x-healthie-api-key': 'quiet-key' };
+    expect((await stack.query(READ, {}, quiet)).body.errors).toBeUndefined();
+    // Healthie holds the flood's answers until the whole flood and the quiet request are inside,
+    // so the order below does not depend on how fast this machine accepts 97 requests.
+    const held: Array<() => void> = [];
+    let open = false;
+    upstream.setReply(async (request) => {
+      if (!open && String(request.headers.authorization).startsWith('Basic flood-key')) await new Promise<void>((resolve) => held.push(resolve));
+      return undefined;
+    });
+    let floodDone = 0;
+    const flood = Array.from({ length: 96 }, (_, i) =>
+      stack.query(READ, {}, { 'x-healthie-api-key': `flood-key-${i % 12}` }).then((result) => {
+        floodDone += 1;
+        return result;
+      }),
+    );
+    const metricsUrl = stack.url.replace('/graphql', '/metrics');
+    const gauges = async () => {
+      const text = await (await fetch(metricsUrl)).text();
+      return [/^healthie_upstream_in_flight (\d+)/m, /^healthie_upstream_waiting (\d+)/m].map((re) => Number(re.exec(text)?.[1]));
+    };
+    const until = async (inFlight: number, waiting: number) => {
+      for (let waited = 0; waited < 30_000; waited += 20) {
+        const now = await gauges();
+        if (now[0] === inFlight && now[1] === waiting) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(await gauges()).toEqual([inFlight, waiting]);
+    };
+    // 31 in flight (HEALTHIE_CONNECTIONS 32, minus one kept for /readyz), 65 waiting.
+    await until(31, 65);
+    const other = stack.query(READ, {}, quiet);
+    await until(31, 66);
+    // One flood answer frees one slot: it goes to the quiet key, not to any of the 65 flood
+    // requests waiting before it (first come, first served, it would follow all of them).
+    const started = performance.now();
+    held.shift()!();
+    for (let waited = 0; upstream.received.length < 1 + 31 + 1 && waited < 30_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    expect(upstream.received[32]?.headers.authorization).toBe('Basic quiet-key');
+    open = true;
+    for (const release of held.splice(0)) release();
+    const answer = await other;
+    const otherMs = performance.now() - started;
+    const doneWhenOtherAnswered = floodDone;
+
+    expect(answer.body).toEqual({ data: { healthieCurrentUser: { id: '1' } } });
+    const sentBefore = upstream.received.findIndex((r, i) => i > 0 && r.headers.authorization === 'Basic quiet-key') - 1;
+    expect(sentBefore).toBe(31);
+    // It runs alongside the flood's second round, so it is answered before the third.
+    expect(doneWhenOtherAnswered).toBeLessThan(62);
+    // Generous wall-clock bound for a shared 2-core machine running other suites in parallel.
+    expect(otherMs).toBeLessThan(latencyMs * 10);
+    const results = await Promise.all(flood);
+    expect(results.every((r) => r.body.errors === undefined)).toBe(true);
+    for (let k = 0; k < 12; k += 1) expect(upstream.maxConcurrent.get(`Basic flood-key-${k}`)).toBeLessThanOrEqual(8);
+  }, 90_000);
 
   it('fails requests that wait too long for their key with UPSTREAM_BUSY, sending nothing for them', async () => {
     upstream = await startUpstream({ latencyMs: 500 });
@@ -97,6 +160,36 @@ describe('TenantLimiter', () => {
     await expect(Promise.race([third, new Promise((r) => setTimeout(() => r('waiting'), 50))])).resolves.toBe('waiting');
     next.release();
     await expect(third).resolves.toBe('granted');
+  });
+
+  it('caps requests over all keys and hands a freed slot to the waiting key served longest ago', async () => {
+    const limiter = new TenantLimiter({ maxInFlight: 2, maxTotal: 2, queueTimeoutMs: 1000 });
+    const held = [await limiter.acquire('flood-a'), await limiter.acquire('flood-b')];
+    const order: string[] = [];
+    const wait = (key: string) => limiter.acquire(key).then((slot) => (order.push(key), slot));
+    const waiting = [wait('flood-a'), wait('flood-a'), wait('flood-b'), wait('quiet')];
+    expect(limiter.inFlight).toBe(2);
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    held[0]!.release();
+    await settle();
+    held[1]!.release();
+    await settle();
+    const quiet = (await waiting[3])!;
+    const a1 = (await waiting[0])!;
+    // The quiet key was never served, so it goes first; then the key served longest ago.
+    expect(order).toEqual(['quiet', 'flood-a']);
+    expect(limiter.inFlight).toBe(2);
+    quiet.release();
+    await settle();
+    const b1 = (await waiting[2])!;
+    a1.release();
+    await settle();
+    const a2 = (await waiting[1])!;
+    expect(order).toEqual(['quiet', 'flood-a', 'flood-b', 'flood-a']);
+    b1.release();
+    a2.release();
+    expect(limiter.inFlight).toBe(0);
+    expect(limiter.activeKeys).toBe(0);
   });
 
   it('times out a waiter with queue_timeout and removes it from the queue', async () => {
