@@ -24,6 +24,8 @@ import { LIMITS, limitProtections } from './plugins/limits.js';
 import { loggingPlugin } from './plugins/logging.js';
 import { createRuntimeSchema } from './subgraph/schema.js';
 import { createHealthieClient } from './upstream/client.js';
+import { createBookingService } from './booking/service.js';
+import { hostCheck, routerSecretCheck } from './http/router-trust.js';
 
 export interface ServerDependencies {
   /** Defaults to a pino logger at config.logLevel writing to stdout. */
@@ -62,6 +64,8 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     logger,
   });
 
+  const booking = await createBookingService({ config, executor: client.executor, logger });
+
   const app = express();
   app.disable('x-powered-by');
   const httpServer: Server = createHttpServer(
@@ -88,6 +92,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       loggingPlugin(),
       costLimitPlugin(),
+      booking.plugin,
       ...(limits.plugins as ApolloServerPlugin<SubgraphContext>[]),
     ],
   });
@@ -107,9 +112,12 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   });
   app.use(
     '/graphql',
+    hostCheck(config.access.allowedHosts),
+    // CORS before the router secret: a browser's preflight cannot carry it.
     ...(config.production ? [] : [cors({ origin: SANDBOX_ORIGINS, maxAge: 600 })]),
+    routerSecretCheck(config.access.routerSecret),
     express.json({ limit: MAX_REQUEST_BYTES }),
-    expressMiddleware(apollo, { context: async ({ req }) => contextFor(req.headersDistinct) }),
+    expressMiddleware(apollo, { context: async ({ req }) => booking.attach(contextFor(req.headersDistinct), req.headersDistinct) }),
   );
   app.use((_req, res) => {
     res.status(404).json(httpError(404, HTTP_MESSAGES[404]!));
@@ -132,6 +140,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await client.close();
+      await booking.close();
     },
   };
 }

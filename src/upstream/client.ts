@@ -13,6 +13,7 @@ import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
 import { Agent, request as httpRequest, errors as undiciErrors } from 'undici';
 import { healthieHeaders, type CredentialResolution } from '../credentials.js';
 import { ErrorCode, subgraphError } from '../errors.js';
+import { isConnectFailure, markNotSent } from './delivery.js';
 import type { Logger } from '../logger.js';
 
 /** What the client needs from the per-request context. */
@@ -126,7 +127,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     // Every delegation carries the request's context; without one there is no tenant to act for.
     if (!context) throw subgraphError(ErrorCode.INTERNAL_SERVER_ERROR, 'A Healthie request was attempted outside a GraphQL request.');
     const resolution = context.credentials;
-    if ('problem' in resolution) throw subgraphError(ErrorCode.UNAUTHENTICATED, resolution.problem);
+    if ('problem' in resolution) throw markNotSent(subgraphError(ErrorCode.UNAUTHENTICATED, resolution.problem));
     const started = performance.now();
     const operationType = request.operationType ?? 'query';
     const log = (fields: Record<string, unknown>) =>
@@ -141,6 +142,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
       ));
     } catch (error) {
       const translated = transportError(error, options.timeoutMs);
+      if (isConnectFailure(error)) markNotSent(translated);
       log({ upstreamStatus: null, code: translated.extensions.code });
       throw translated;
     }

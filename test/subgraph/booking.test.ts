@@ -23,7 +23,7 @@ describe('healthieCreateAppointment', () => {
   let slot: string;
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ env: { HEALTHIE_ALLOW_SCHEDULING: 'true' } });
     const setup = await stack.query(
       `{ healthieUsers(pageSize: 1) { id }
          healthieOrganizationMembers(pageSize: 1) { id }
