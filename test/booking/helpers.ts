@@ -104,7 +104,7 @@ export async function sendRaw(url: string, headers: Array<[string, string]>, bod
   const socket = connect(Number(port), hostname);
   const head = [
     `POST ${pathname} HTTP/1.1`,
-    `host: ${hostname}:${port}`,
+    ...(headers.some(([name]) => name.toLowerCase() === 'host') ? [] : [`host: ${hostname}:${port}`]),
     'content-type: application/json',
     `content-length: ${payload.length}`,
     'connection: close',
