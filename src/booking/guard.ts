@@ -84,42 +84,40 @@ export function bookingGuardPlugin(options: GuardOptions): ApolloServerPlugin<Su
           if (!operation) return;
           const fields = countMutationFields(document, operation, request.variables);
           if (fields === 0) return;
-          const refuse = (code: ErrorCode, status: number, message: string, extensions: Record<string, unknown> = {}) => {
+          // HTTP 200, as for any GraphQL error: a router or gateway turns a subgraph's non-2xx
+          // answer into a transport error of its own, and the client would lose the code.
+          const refuse = (code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) => {
             booking?.service.auditRefusal(contextValue, code);
-            return subgraphError(code, message, { ...extensions, http: { status } });
+            return subgraphError(code, message, { ...extensions, http: { status: 200 } });
           };
           if (!options.allowScheduling) {
             throw refuse(
               ErrorCode.FORBIDDEN,
-              403,
               'Booking is not enabled on this subgraph: HEALTHIE_ALLOW_SCHEDULING is false. Set HEALTHIE_ALLOW_SCHEDULING=true on the server that should book appointments.',
             );
           }
-          if (!booking) throw refuse(ErrorCode.INTERNAL_SERVER_ERROR, 500, 'Booking state missing for this request.');
+          if (!booking) throw refuse(ErrorCode.INTERNAL_SERVER_ERROR, 'Booking state missing for this request.');
           const scopes = booking.scopes;
           if (scopes.kind === 'invalid') {
-            throw refuse(ErrorCode.FORBIDDEN, 403, `Booking refused: ${scopes.problem}. The router must send ${SCOPES_HEADER} once, as a comma-separated list of read, schedule.`);
+            throw refuse(ErrorCode.FORBIDDEN, `Booking refused: ${scopes.problem}. The router must send ${SCOPES_HEADER} once, as a comma-separated list of read, schedule.`);
           }
           if (scopes.kind === 'granted' && !scopes.scopes.includes('schedule')) {
             throw refuse(
               ErrorCode.FORBIDDEN,
-              403,
               `Booking refused: ${SCOPES_HEADER} does not include "schedule" for this request. Grant the schedule scope to the tenant in the router's settings.`,
             );
           }
           if (fields > 1) {
             throw refuse(
               ErrorCode.QUERY_TOO_COMPLEX,
-              400,
               `An operation may book at most one appointment; this one has ${Number.isFinite(fields) ? fields : 'too many'} mutation fields (aliases and fragments count). Send one healthieCreateAppointment per operation.`,
               { mutationFields: Number.isFinite(fields) ? fields : null, maxMutationFields: 1 },
             );
           }
-          if (booking.idempotencyKey.problem) throw refuse(ErrorCode.BAD_USER_INPUT, 400, booking.idempotencyKey.problem);
+          if (booking.idempotencyKey.problem) throw refuse(ErrorCode.BAD_USER_INPUT, booking.idempotencyKey.problem);
           if (options.requireIdempotencyKey && booking.idempotencyKey.value === undefined) {
             throw refuse(
               ErrorCode.BAD_USER_INPUT,
-              400,
               'Bookings need an Idempotency-Key header on this subgraph (HEALTHIE_REQUIRE_IDEMPOTENCY_KEY=true): send a new UUID per booking, and the same one when retrying it.',
             );
           }

@@ -9,9 +9,11 @@ import { AUTH, BOOK, bookingFixture, creates, send, sendRaw, type BookingFixture
 
 const READ = '{ healthieCurrentUser { id } }';
 
-function expectRefused(result: { status: number; body: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, any> }> } }, code: string, status: number) {
+/** Refusals are GraphQL errors with HTTP 200, so that a router passes their code through. */
+function expectRefused(result: { status: number; body: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, any> }> } }, code: string) {
   expect(result.body.errors?.map((e) => e.extensions?.code)).toEqual([code]);
-  expect(result.status).toBe(status);
+  expect(result.status).toBe(200);
+  expect(result.body.errors![0]!.extensions!.http).toBeUndefined();
   expect(result.body.data ?? null).toBeNull();
 }
 
@@ -25,14 +27,14 @@ describe('with HEALTHIE_ALLOW_SCHEDULING unset', () => {
 
   it('refuses healthieCreateAppointment with FORBIDDEN naming the setting, and sends nothing', async () => {
     const result = await send(stack.url, BOOK, { input: { userId: '1' } });
-    expectRefused(result, 'FORBIDDEN', 403);
+    expectRefused(result, 'FORBIDDEN');
     expect(result.body.errors![0]!.message).toContain('HEALTHIE_ALLOW_SCHEDULING');
     expect(stack.sandbox.requests).toHaveLength(0);
   });
 
   it('refuses a booking hidden in a fragment, and sends nothing', async () => {
     const result = await send(stack.url, 'mutation { ...B } fragment B on Mutation { healthieCreateAppointment(input: {}) { messages { field } } }');
-    expectRefused(result, 'FORBIDDEN', 403);
+    expectRefused(result, 'FORBIDDEN');
     expect(stack.sandbox.requests).toHaveLength(0);
   });
 
@@ -55,7 +57,7 @@ describe('with HEALTHIE_ALLOW_SCHEDULING=true', () => {
 
   it('refuses a request whose x-healthie-scopes lacks schedule, and sends nothing', async () => {
     const result = await send(stack.url, BOOK, { input: fixture.input(fixture.slots[0]!) }, { 'x-healthie-scopes': 'read' });
-    expectRefused(result, 'FORBIDDEN', 403);
+    expectRefused(result, 'FORBIDDEN');
     expect(result.body.errors![0]!.message).toContain('schedule');
     expect(stack.sandbox.requests).toHaveLength(0);
   });
@@ -63,14 +65,14 @@ describe('with HEALTHIE_ALLOW_SCHEDULING=true', () => {
   it('refuses an empty, unknown or repeated x-healthie-scopes rather than guessing', async () => {
     for (const scopes of ['', 'read,admin', 'Schedule']) {
       const result = await send(stack.url, BOOK, { input: fixture.input(fixture.slots[0]!) }, { 'x-healthie-scopes': scopes });
-      expectRefused(result, 'FORBIDDEN', 403);
+      expectRefused(result, 'FORBIDDEN');
     }
     const repeated = await sendRaw(
       stack.url,
       [['x-healthie-api-key', AUTH['x-healthie-api-key']], ['x-healthie-scopes', 'schedule'], ['x-healthie-scopes', 'read']],
       { query: BOOK, variables: { input: fixture.input(fixture.slots[0]!) } },
     );
-    expect(repeated.status).toBe(403);
+    expect(repeated.status).toBe(200);
     expect(repeated.body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect(stack.sandbox.requests).toHaveLength(0);
   });
@@ -99,7 +101,7 @@ describe('with HEALTHIE_ALLOW_SCHEDULING=true', () => {
 
   it('names the rule and the count when refusing two bookings', async () => {
     const result = await send(stack.url, twoBookings[0]![1], { i: fixture.input(fixture.slots[1]!) });
-    expectRefused(result, 'QUERY_TOO_COMPLEX', 400);
+    expectRefused(result, 'QUERY_TOO_COMPLEX');
     expect(result.body.errors![0]!.message).toContain('at most one appointment');
     expect(result.body.errors![0]!.extensions).toMatchObject({ mutationFields: 2, maxMutationFields: 1 });
   });
@@ -120,7 +122,7 @@ describe('with HEALTHIE_ALLOW_SCHEDULING=true', () => {
   for (const [name, key] of badKeys) {
     it(`refuses an Idempotency-Key with ${name} as BAD_USER_INPUT, and sends nothing`, async () => {
       const result = await send(stack.url, BOOK, { input: fixture.input(fixture.slots[3]!) }, { 'idempotency-key': key });
-      expectRefused(result, 'BAD_USER_INPUT', 400);
+      expectRefused(result, 'BAD_USER_INPUT');
       expect(result.body.errors![0]!.message).toContain('Idempotency-Key must be 1-255 printable ASCII characters');
       expect(stack.sandbox.requests).toHaveLength(0);
     });
@@ -136,7 +138,7 @@ describe('with HEALTHIE_ALLOW_SCHEDULING=true', () => {
     const latin1 = await raw([['idempotency-key', 'cl\u00e9']]);
     const twice = await raw([['idempotency-key', 'a'], ['idempotency-key', 'b']]);
     for (const response of [empty, latin1, twice]) {
-      expect(response.status).toBe(400);
+      expect(response.status).toBe(200);
       expect(response.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     }
     expect(stack.sandbox.requests).toHaveLength(0);
@@ -158,7 +160,7 @@ describe('with HEALTHIE_REQUIRE_IDEMPOTENCY_KEY=true', () => {
 
   it('refuses a booking without Idempotency-Key as BAD_USER_INPUT, and sends nothing', async () => {
     const result = await send(stack.url, BOOK, { input: { userId: '1' } });
-    expectRefused(result, 'BAD_USER_INPUT', 400);
+    expectRefused(result, 'BAD_USER_INPUT');
     expect(result.body.errors![0]!.message).toContain('HEALTHIE_REQUIRE_IDEMPOTENCY_KEY');
     expect(stack.sandbox.requests).toHaveLength(0);
   });
