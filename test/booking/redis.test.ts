@@ -4,6 +4,7 @@
  * another replica holds waits and then gets IDEMPOTENCY_IN_PROGRESS, and a crashed replica's
  * key is recovered by looking in Healthie first.
  */
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBookingHasher } from '../../src/booking/keys.js';
 import { createRedisStore } from '../../src/booking/redis-store.js';
@@ -99,6 +100,25 @@ describe('two replicas sharing Redis', () => {
     expect(result.body.data!.healthieCreateAppointment.appointment.id).toEqual(expect.any(String));
     const lookups = a.sandbox.requests.filter((r) => r.query.includes('BookingOutcomeLookup'));
     expect(lookups).toHaveLength(1);
+    expect(creates(a.sandbox)).toBe(1);
+  });
+
+  it('forgets an attempt refused before sending (connection refused), so the retry books without a lookup', async () => {
+    const closed = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => closed.once('listening', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    const unreachable = await startStack({ env: env(), upstreamUrl: `http://127.0.0.1:${port}/graphql` });
+    const input = fixture.input(nextSlot());
+    try {
+      const refused = await send(unreachable.url, BOOK, { input }, { 'idempotency-key': 'refused-before-sending' });
+      expect(refused.body.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_UNAVAILABLE']);
+    } finally {
+      await unreachable.close();
+    }
+    const retry = await send(a.url, BOOK, { input }, { 'idempotency-key': 'refused-before-sending' });
+    expect(retry.body.data!.healthieCreateAppointment.appointment.id).toEqual(expect.any(String));
+    expect(a.sandbox.requests.filter((r) => r.query.includes('BookingOutcomeLookup'))).toHaveLength(0);
     expect(creates(a.sandbox)).toBe(1);
   });
 });
