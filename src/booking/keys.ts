@@ -23,11 +23,9 @@ export function readIdempotencyKey(values: readonly string[] | undefined): KeyRe
   if (values === undefined) return {};
   if (values.length !== 1) return { problem: `Idempotency-Key was sent ${values.length} times; send it once per request.` };
   const value = values[0]!;
-  if (value.length < 1 || value.length > MAX_IDEMPOTENCY_KEY_LENGTH || !PRINTABLE_ASCII.test(value)) {
-    return {
-      problem: `Idempotency-Key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters (got ${value.length} characters${PRINTABLE_ASCII.test(value) || value === '' ? '' : ' including others'}); use a UUID per booking.`,
-    };
-  }
+  const rule = `Idempotency-Key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters`;
+  if (value.length < 1 || value.length > MAX_IDEMPOTENCY_KEY_LENGTH) return { problem: `${rule} (got ${value.length}); use a new UUID per booking.` };
+  if (!PRINTABLE_ASCII.test(value)) return { problem: `${rule} (got control or non-ASCII characters); use a new UUID per booking.` };
   return { value };
 }
 

@@ -35,7 +35,7 @@ describe('a booking whose answer is lost', () => {
   beforeAll(async () => {
     sandbox = await startSandbox();
     upstream = await startFaultyUpstream(sandbox.url);
-    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_ALLOW_SCHEDULING: 'true', HEALTHIE_TIMEOUT_MS: '1500' } });
+    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_ALLOW_SCHEDULING: 'true', HEALTHIE_TIMEOUT_MS: '4000' } });
     fixture = await bookingFixture(stack.url);
   });
   afterAll(async () => {

@@ -22,7 +22,7 @@ describe('two replicas sharing Redis', () => {
   let fixture: BookingFixture;
   let slot = 0;
   const nextSlot = () => fixture.slots[slot++]!;
-  const env = () => ({ HEALTHIE_ALLOW_SCHEDULING: 'true', REDIS_URL: redis.url, TENANT_HASH_SECRET: SECRET, HEALTHIE_TIMEOUT_MS: '500' });
+  const env = () => ({ HEALTHIE_ALLOW_SCHEDULING: 'true', REDIS_URL: redis.url, TENANT_HASH_SECRET: SECRET, HEALTHIE_TIMEOUT_MS: '4000' });
 
   beforeAll(async () => {
     redis = await startRedis();

@@ -102,7 +102,7 @@ describe('through two gateways to two replicas sharing Redis, with answers that 
       HEALTHIE_REQUIRE_IDEMPOTENCY_KEY: 'true',
       REDIS_URL: redis.url,
       TENANT_HASH_SECRET: 'tenant-hash-secret-for-the-gateway-test-0123',
-      HEALTHIE_TIMEOUT_MS: '1500',
+      HEALTHIE_TIMEOUT_MS: '4000',
     };
     replicas = [await startStack({ env, upstreamUrl: upstream.url }), await startStack({ env, upstreamUrl: upstream.url })];
     routers = [await startGateway(replicas[0]!.url, SECRET), await startGateway(replicas[1]!.url, SECRET)];

@@ -65,7 +65,7 @@ describe('upstream failures', () => {
 
   beforeAll(async () => {
     upstream = await startFaultyUpstream();
-    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_TIMEOUT_MS: '300' } });
+    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_TIMEOUT_MS: '300', HEALTHIE_ALLOW_SCHEDULING: 'true' } });
   });
   afterAll(async () => {
     await stack.close();

@@ -51,7 +51,7 @@ describe('whether a failed request may have reached Healthie', () => {
   it('is "no" when the request has no credentials and is never sent', async () => {
     const client = createHealthieClient({ url: sandbox.url, timeoutMs: 1_000 });
     sandbox.clearRequests();
-    const error = await client.executor({ document, context: { ...context, credentials: { problem: 'none' } } } as never).catch((e: unknown) => e);
+    const error = await Promise.resolve(client.executor({ document, context: { ...context, credentials: { problem: 'none' } } } as never)).catch((e: unknown) => e);
     await client.close();
     expect(mayHaveReachedHealthie(error)).toBe(false);
     expect(sandbox.requests).toHaveLength(0);
