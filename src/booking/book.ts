@@ -13,6 +13,9 @@
  *   only if it is not there.
  * Bookings are never retried here: a failed send is reported, and the key remembers whether it
  * may have reached Healthie.
+ *
+ * `input` must be the argument as executed (graphql-js's coerced value: variables and defaults
+ * applied, subgraph field names), so that every path fingerprints one booking alike.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { codeOf, ErrorCode, subgraphError } from '../errors.js';

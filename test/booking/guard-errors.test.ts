@@ -99,6 +99,14 @@ describe('with HEALTHIE_ALLOW_SCHEDULING=true', () => {
     });
   }
 
+  it('refuses a mutation whose fragments expand beyond the field limit, and sends nothing', async () => {
+    const levels = Array.from({ length: 14 }, (_, n) => `fragment F${n} on Mutation { ...F${n + 1} ...F${n + 1} }`);
+    const document = `mutation($i: HealthieCreateAppointmentInput) { ...F0 } ${levels.join(' ')} fragment F14 on Mutation { healthieCreateAppointment(input: $i) { messages { field } } }`;
+    const result = await send(stack.url, document, { i: fixture.input(fixture.slots[1]!) });
+    expect(result.body.errors?.map((e) => e.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
   it('names the rule and the count when refusing two bookings', async () => {
     const result = await send(stack.url, twoBookings[0]![1], { i: fixture.input(fixture.slots[1]!) });
     expectRefused(result, 'QUERY_TOO_COMPLEX');
