@@ -13,7 +13,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { Subschema } from '@graphql-tools/delegate';
 import { getResolversFromSchema, type Executor, type IResolvers } from '@graphql-tools/utils';
 import { wrapSchema } from '@graphql-tools/wrap';
-import { buildSchema, isObjectType, type GraphQLObjectType, isInputObjectType, parse, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { buildSchema, isObjectType, isInputObjectType, parse, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
 import { createNamingTransforms } from '../schema/naming.js';
 import type { SubgraphContext } from '../context.js';
