@@ -2,6 +2,7 @@
  * Redis unreachable: a booking with an Idempotency-Key is refused with UPSTREAM_UNAVAILABLE and
  * never sent without its protection; reads are unaffected; booking resumes once Redis is back.
  */
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -51,5 +52,27 @@ describe('when Redis stops', () => {
     expect(resumed.body.errors).toBeUndefined();
     expect(resumed.body.data!.healthieCreateAppointment.appointment.id).toEqual(expect.any(String));
     expect(creates(stack.sandbox)).toBe(1);
+  });
+});
+
+describe('when Redis is down at start-up', () => {
+  it('starts, serves reads, and refuses keyed bookings with UPSTREAM_UNAVAILABLE without sending them', async () => {
+    const probe = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => probe.once('listening', resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise((resolve) => probe.close(resolve));
+    const stack = await startStack({
+      env: { HEALTHIE_ALLOW_SCHEDULING: 'true', REDIS_URL: `redis://127.0.0.1:${port}`, TENANT_HASH_SECRET: 'another-test-secret-of-at-least-32-chars' },
+    });
+    try {
+      const read = await send(stack.url, '{ healthieCurrentUser { id } }');
+      expect(read.body.errors).toBeUndefined();
+      stack.sandbox.clearRequests();
+      const refused = await send(stack.url, BOOK, { input: { userId: '1' } }, { 'idempotency-key': 'redis-never-up' });
+      expect(refused.body.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_UNAVAILABLE']);
+      expect(stack.sandbox.requests).toHaveLength(0);
+    } finally {
+      await stack.close();
+    }
   });
 });
