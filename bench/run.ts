@@ -47,8 +47,8 @@ async function stack(latencyMs: number) {
   const config = loadConfig({ HEALTHIE_API_URL: sandbox.url, LOG_LEVEL: 'silent' });
   const server = await createServer(config, { logger: createLogger({ level: 'silent' }) });
   const { url } = await server.listen(0, '127.0.0.1');
-  const listed = await post(url, auth, `{ healthieUsers(pageSize: ${REFS}) { id } }`);
-  const ids: string[] = listed.data.healthieUsers.map((u: { id: string }) => u.id);
+  const listed = await post(url, auth, `{ healthieUsers(first: ${REFS}) { nodes { id } } }`);
+  const ids: string[] = listed.data.healthieUsers.nodes.map((u: { id: string }) => u.id);
   return { sandbox, server, url, ids, close: async () => (await server.close(), await sandbox.close()) };
 }
 

@@ -12,7 +12,7 @@ export interface Config {
     readonly url: string | undefined;
     /** Server-level credentials, used when a request brings none. */
     readonly credentials: Credentials | undefined;
-    /** Sent as Healthie-GraphQL-API-Version when set. */
+    /** Expected Healthie API version; must equal the one the schema was built for (checked at start-up). */
     readonly apiVersion: string | undefined;
     readonly timeoutMs: number;
   };
@@ -91,7 +91,7 @@ const schema = z.object({
   HEALTHIE_API_KEY: optionalText,
   HEALTHIE_SHARD: optionalText,
   HEALTHIE_API_VERSION: optionalText.pipe(
-    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'HEALTHIE_API_VERSION must be a date such as 2024-11-01').optional(),
+    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'HEALTHIE_API_VERSION must be a date such as 2026-01-01').optional(),
   ),
   HEALTHIE_TIMEOUT_MS: integer('HEALTHIE_TIMEOUT_MS', 100, 120_000, 10_000),
   PORT: integer('PORT', 0, 65_535, 4001),

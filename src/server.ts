@@ -22,8 +22,10 @@ import { costLimitPlugin } from './plugins/cost.js';
 import { formatError } from './format-error.js';
 import { LIMITS, limitProtections } from './plugins/limits.js';
 import { loggingPlugin } from './plugins/logging.js';
-import { createRuntimeSchema } from './subgraph/schema.js';
+import { artifactApiVersion } from './schema/build.js';
+import { createRuntimeSchema, readSchemaArtifacts } from './subgraph/schema.js';
 import { createHealthieClient } from './upstream/client.js';
+import { resolveApiVersion, VersionMonitor } from './upstream/version.js';
 import { createBookingService } from './booking/service.js';
 import { hostCheck, routerSecretCheck } from './http/router-trust.js';
 
@@ -55,8 +57,11 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   const url = config.healthie.url;
   if (!url) throw new Error('createServer needs config.healthie.url; main.ts starts the built-in sandbox when none is configured.');
   const logger = dependencies.logger ?? createLogger({ level: config.logLevel });
-  const client = createHealthieClient({ url, timeoutMs: config.healthie.timeoutMs, apiVersion: config.healthie.apiVersion });
-  const runtime = createRuntimeSchema(client.executor);
+  const artifacts = readSchemaArtifacts();
+  // The version sent is the one the schema was built for; HEALTHIE_API_VERSION may only confirm it.
+  const version = new VersionMonitor({ apiVersion: resolveApiVersion(artifactApiVersion(artifacts.approvedSdl), config.healthie.apiVersion), logger });
+  const client = createHealthieClient({ url, timeoutMs: config.healthie.timeoutMs, apiVersion: version.apiVersion, version });
+  const runtime = createRuntimeSchema(client.executor, artifacts);
   const contextFor = createContextFactory({
     subschema: runtime.subschema,
     entityType: (typeName) => runtime.wrapped.getType(typeName) as GraphQLObjectType,
@@ -107,8 +112,10 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     if (!readiness || Date.now() - readiness.at > READINESS_CACHE_MS) {
       readiness = { ready: client.probe(), at: Date.now() };
     }
-    const ready = await readiness.ready;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'upstream unreachable', schema: 'loaded' });
+    const reachable = await readiness.ready;
+    const { unsupported, ...healthie } = version.readiness();
+    const status = !reachable ? 'upstream unreachable' : unsupported ? 'upstream version unsupported' : 'ready';
+    res.status(status === 'ready' ? 200 : 503).json({ status, schema: 'loaded', ...healthie, ...(unsupported ? { reason: unsupported } : {}) });
   });
   app.use(
     '/graphql',

@@ -37,7 +37,6 @@ function outcomeOf(result: Record<string, unknown> | null): BookingOutcome {
 export function delegatedBooking(
   subschema: Subschema<unknown, unknown, unknown, SubgraphContext>,
   appointmentType: GraphQLOutputType,
-  args: Record<string, unknown>,
   context: SubgraphContext,
   info: GraphQLResolveInfo,
 ): BookingPath<unknown> {
@@ -47,7 +46,8 @@ export function delegatedBooking(
         schema: subschema,
         operation: OperationTypeNode.MUTATION,
         fieldName: info.fieldName,
-        args,
+        // No `args`: the arguments go upstream as the client wrote them (literals stay literals,
+        // variables stay variables), as for every other delegated field.
         context,
         info,
         fieldNodes: withOutcomeFields(info.fieldNodes),

@@ -4,9 +4,9 @@
  * with that provider, starting at that time. Healthie has no idempotency of its own, so this
  * lookup is the only way to tell.
  *
- * Written for the unversioned API shape (`appointments(...)` returns a list, times are strings
- * such as `2025-03-12 10:00:00 -0400`). When the schema moves to a versioned API whose
- * `appointments` is a connection, only this module changes.
+ * Written for Healthie API 2026-01-01: `appointments(...)` is a connection (`nodes`), its date
+ * arguments and `date` are ISO 8601 date-times. When the API version changes shape again, only
+ * this module changes.
  */
 import { parse, type ExecutionResult } from 'graphql';
 import type { Executor } from '@graphql-tools/utils';
@@ -21,11 +21,10 @@ export interface BookingInput {
   readonly timezone?: string | null;
 }
 
-const LOOKUP = parse(`query BookingOutcomeLookup($userId: ID, $providerId: ID, $startDate: String, $endDate: String) {
-  appointments(user_id: $userId, provider_id: $providerId, filter: "all", startDate: $startDate, endDate: $endDate) {
-    id
-    date
-    provider { id timezone }
+/** One page is plenty: one patient's appointments with one provider over three days. */
+const LOOKUP = parse(`query BookingOutcomeLookup($userId: ID, $providerId: ID, $startDate: ISO8601DateTime, $endDate: ISO8601DateTime) {
+  appointments(user_id: $userId, provider_id: $providerId, filter: "all", startDate: $startDate, endDate: $endDate, first: 100) {
+    nodes { id date provider { id timezone } }
   }
 }`);
 
@@ -74,6 +73,12 @@ export function instantOf(text: string, timeZone: string | null | undefined): nu
   return naive - (zoneOffset(naive - first, timeZone) ?? first);
 }
 
+interface LookedUp {
+  readonly id: string;
+  readonly date: string | null;
+  readonly provider: { readonly id: string; readonly timezone: string | null } | null;
+}
+
 /** The provider createAppointment books with: other_party_id, else the first of providers. */
 function providerOf(input: BookingInput): string | undefined {
   const explicit = input.otherPartyId?.trim() || input.providers?.split(',').map((id) => id.trim()).find((id) => id !== '');
@@ -96,15 +101,16 @@ export async function findBookedAppointment(
   if (!userId || !day) return undefined;
   const providerId = providerOf(input);
   const midnight = Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]));
-  const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const isoInstant = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const result = (await executor({
     document: LOOKUP,
-    variables: { userId, providerId: providerId ?? null, startDate: isoDay(midnight - MS_PER_DAY), endDate: isoDay(midnight + MS_PER_DAY) },
+    variables: { userId, providerId: providerId ?? null, startDate: isoInstant(midnight - MS_PER_DAY), endDate: isoInstant(midnight + 2 * MS_PER_DAY) },
     context,
     operationType: 'query' as never,
-  })) as ExecutionResult<{ appointments?: Array<{ id: string; date: string | null; provider: { id: string; timezone: string | null } | null }> | null }>;
+  })) as ExecutionResult<{ appointments?: { nodes?: Array<LookedUp | null> | null } | null }>;
   if (result.errors?.length) throw result.errors[0];
-  for (const appointment of result.data?.appointments ?? []) {
+  for (const appointment of result.data?.appointments?.nodes ?? []) {
+    if (!appointment) continue;
     if (providerId && appointment.provider?.id !== providerId) continue;
     const booked = appointment.date ? instantOf(appointment.date, undefined) : undefined;
     const wanted = instantOf(datetime!, input.timezone || appointment.provider?.timezone);

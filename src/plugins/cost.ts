@@ -5,6 +5,8 @@
  *
  * The score (graphql-query-complexity, one estimator), following Healthie's documentation: a
  * field costs 1 plus what it selects, and paged fields multiply their selection by the page size.
+ * - A connection field (`first`/`last`) multiplies its selection by `first` or `last`, else by 100,
+ *   Healthie's documented rule; its `nodes` and `edges` thereby count once per item.
  * - A field with a `pageSize` argument multiplies by the page size sent, else by its own default
  *   page size (at most 100), else by 100, Healthie's documented default page size.
  * - `_entities` multiplies by the number of representations.
@@ -24,8 +26,16 @@ export const MAX_COST = HEALTHIE_MAX_COMPLEXITY;
 /** Healthie's documented page size for paged fields that do not state one. */
 export const DEFAULT_LIST_SIZE = HEALTHIE_DEFAULT_PAGE_SIZE;
 
+/** Connection fields (Healthie's `first`/`last` paging): their selection counts once per item of the page. */
+const isConnection = (field: GraphQLField<unknown, unknown>): boolean => field.args.some((arg) => arg.name === 'first' || arg.name === 'last');
+
 function listSize(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
   if (field.name === '_entities') return Array.isArray(args.representations) ? args.representations.length : 1;
+  if (isConnection(field)) {
+    // `first` else `last`, the larger when both are sent (they can only shrink the page together).
+    const sizes = [args.first, args.last].filter((size): size is number => typeof size === 'number');
+    return sizes.length > 0 ? Math.max(0, ...sizes) : DEFAULT_LIST_SIZE;
+  }
   const pageSize = field.args.find((arg) => arg.name === 'pageSize');
   if (!pageSize) return 1;
   // `args` has defaults applied, so a declared default shows up as if it had been sent.
@@ -39,7 +49,7 @@ export const healthieCostEstimator: ComplexityEstimator = ({ field, args, childC
   const named = getNamedType(field.type);
   if (!isCompositeType(named)) return 1;
   const own = 2; // the field, and the __typename that delegation adds to its selection
-  return isListType(getNullableType(field.type)) ? 1 + listSize(field, args) * (own - 1 + childComplexity) : own + childComplexity;
+  return isListType(getNullableType(field.type)) || isConnection(field) ? 1 + listSize(field, args) * (own - 1 + childComplexity) : own + childComplexity;
 };
 
 export function costLimitPlugin(max = MAX_COST): ApolloServerPlugin<SubgraphContext> {
@@ -63,7 +73,7 @@ export function costLimitPlugin(max = MAX_COST): ApolloServerPlugin<SubgraphCont
           if (cost > max) {
             throw subgraphError(
               ErrorCode.QUERY_TOO_COMPLEX,
-              `Operation cost ${cost} exceeds ${max}, Healthie's complexity limit. Ask for fewer fields, or smaller pages with pageSize (lists without one count as ${DEFAULT_LIST_SIZE} items).`,
+              `Operation cost ${cost} exceeds ${max}, Healthie's complexity limit. Ask for fewer fields, or smaller pages with first or last (connections without either count as ${DEFAULT_LIST_SIZE} items).`,
               { cost, maxCost: max, http: { status: 400 } },
             );
           }

@@ -17,6 +17,7 @@ import { buildSchema, isObjectType, isInputObjectType, parse, type GraphQLObject
 import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
 import { createNamingTransforms } from '../schema/naming.js';
 import type { SubgraphContext } from '../context.js';
+import { inputDefaults, withInputDefaults, type InputDefaults } from './defaults.js';
 import { guardEntities, representationId } from './representations.js';
 import { bookOnce } from '../booking/book.js';
 import { delegatedBooking } from '../booking/delegation.js';
@@ -103,9 +104,11 @@ export function readSchemaArtifacts(): SchemaArtifacts {
 
 export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifacts: SchemaArtifacts = readSchemaArtifacts()): RuntimeSchema {
   const approved = buildSchema(artifacts.approvedSdl);
+  let defaults: InputDefaults = new Map();
   const subschema = new Subschema<unknown, unknown, unknown, SubgraphContext>({
     schema: approved,
-    executor,
+    // Healthie receives the subgraph's input defaults even when the client omits those fields.
+    executor: withInputDefaults(executor, approved, () => defaults),
     transforms: createNamingTransforms(),
     // Merges the root fields delegated while resolving one operation into one upstream request.
     // The batcher is memoized on the context object, which is created per request, so two
@@ -130,7 +133,7 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifac
   resolvers.Mutation = {
     ...(resolvers.Mutation as object),
     healthieCreateAppointment: (_root: unknown, args: { input?: Record<string, unknown> | null }, context: SubgraphContext, info: GraphQLResolveInfo) =>
-      bookOnce(context, args.input, delegatedBooking(subschema, wrapped.getType('HealthieAppointment') as GraphQLObjectType, args, context, info)),
+      bookOnce(context, args.input, delegatedBooking(subschema, wrapped.getType('HealthieAppointment') as GraphQLObjectType, context, info)),
   };
 
   const schema = buildSubgraphSchema({
@@ -140,5 +143,6 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifac
   });
   guardEntities(schema);
   assertArtifactsAgree(wrapped, schema);
+  defaults = inputDefaults(approved, schema);
   return { schema, subschema, wrapped };
 }

@@ -15,6 +15,7 @@ import { healthieHeaders, type CredentialResolution } from '../credentials.js';
 import { ErrorCode, subgraphError } from '../errors.js';
 import { isConnectFailure, markNotSent } from './delivery.js';
 import type { Logger } from '../logger.js';
+import { API_VERSION_HEADER, type VersionMonitor } from './version.js';
 
 /** What the client needs from the per-request context. */
 export interface UpstreamRequestContext {
@@ -27,6 +28,8 @@ export interface HealthieClientOptions {
   readonly url: string;
   readonly timeoutMs: number;
   readonly apiVersion?: string;
+  /** Reads Healthie's version signals (warnings, UNSUPPORTED_API_VERSION) of every answer. */
+  readonly version?: VersionMonitor;
   /** Largest response body accepted, in bytes. */
   readonly maxResponseBytes?: number;
   /** Upper bound of concurrent connections to Healthie. */
@@ -109,7 +112,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     keepAliveTimeout: 10_000,
   });
   const baseHeaders: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (options.apiVersion) baseHeaders['Healthie-GraphQL-API-Version'] = options.apiVersion;
+  if (options.apiVersion) baseHeaders[API_VERSION_HEADER] = options.apiVersion;
 
   async function post(headers: Record<string, string>, body: string) {
     const response = await httpRequest(options.url, {
@@ -148,7 +151,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     }
 
     if (status < 200 || status >= 300) {
-      const translated = statusError(status);
+      const translated = options.version?.inspectText(text) ?? statusError(status);
       log({ upstreamStatus: status, code: translated.extensions.code });
       throw translated;
     }
@@ -158,6 +161,11 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     } catch {
       log({ upstreamStatus: status, code: ErrorCode.UPSTREAM_BAD_RESPONSE });
       throw subgraphError(ErrorCode.UPSTREAM_BAD_RESPONSE, 'Healthie answered with a body that is not JSON.');
+    }
+    const unsupported = options.version?.inspect(payload);
+    if (unsupported) {
+      log({ upstreamStatus: status, code: unsupported.extensions.code });
+      throw unsupported;
     }
     const { fatal, fieldErrors } = translateErrors(Array.isArray(payload.errors) ? payload.errors : []);
     log({ upstreamStatus: status, code: fatal?.extensions.code, fieldErrors: fieldErrors.length });
@@ -169,7 +177,8 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     executor: executor as Executor<UpstreamRequestContext>,
     async probe() {
       try {
-        await post({}, JSON.stringify({ query: '{ __typename }' }));
+        const { text } = await post({}, JSON.stringify({ query: '{ __typename }' }));
+        options.version?.inspectText(text);
         return true;
       } catch {
         return false;

@@ -83,13 +83,13 @@ describe('with HEALTHIE_ALLOW_SCHEDULING=true', () => {
   });
 
   const twoBookings: Array<[string, string]> = [
-    ['two aliases', 'mutation($i: HealthieCreateAppointmentInput) { a: healthieCreateAppointment(input: $i) { messages { field } } b: healthieCreateAppointment(input: $i) { messages { field } } }'],
-    ['thirty aliases', `mutation($i: HealthieCreateAppointmentInput) { ${Array.from({ length: 30 }, (_, n) => `a${n}: healthieCreateAppointment(input: $i) { messages { field } }`).join(' ')} }`],
-    ['a field and a fragment', 'mutation($i: HealthieCreateAppointmentInput) { healthieCreateAppointment(input: $i) { messages { field } } ...F } fragment F on Mutation { again: healthieCreateAppointment(input: $i) { messages { field } } }'],
-    ['nested inline fragments', 'mutation($i: HealthieCreateAppointmentInput) { ... on Mutation { a: healthieCreateAppointment(input: $i) { messages { field } } ... { b: healthieCreateAppointment(input: $i) { messages { field } } } } }'],
-    ['one fragment spread twice', 'mutation($i: HealthieCreateAppointmentInput) { ...F ...G } fragment F on Mutation { a: healthieCreateAppointment(input: $i) { messages { field } } } fragment G on Mutation { ...F b: healthieCreateAppointment(input: $i) { messages { field } } }'],
-    ['@include with a variable that is not sent', 'mutation($i: HealthieCreateAppointmentInput, $twice: Boolean!) { a: healthieCreateAppointment(input: $i) { messages { field } } b: healthieCreateAppointment(input: $i) @include(if: $twice) { messages { field } } }'],
-    ['@skip(if: false)', 'mutation($i: HealthieCreateAppointmentInput) { a: healthieCreateAppointment(input: $i) { messages { field } } b: healthieCreateAppointment(input: $i) @skip(if: false) { messages { field } } }'],
+    ['two aliases', 'mutation($i: HealthieCreateAppointmentInput!) { a: healthieCreateAppointment(input: $i) { messages { field } } b: healthieCreateAppointment(input: $i) { messages { field } } }'],
+    ['thirty aliases', `mutation($i: HealthieCreateAppointmentInput!) { ${Array.from({ length: 30 }, (_, n) => `a${n}: healthieCreateAppointment(input: $i) { messages { field } }`).join(' ')} }`],
+    ['a field and a fragment', 'mutation($i: HealthieCreateAppointmentInput!) { healthieCreateAppointment(input: $i) { messages { field } } ...F } fragment F on Mutation { again: healthieCreateAppointment(input: $i) { messages { field } } }'],
+    ['nested inline fragments', 'mutation($i: HealthieCreateAppointmentInput!) { ... on Mutation { a: healthieCreateAppointment(input: $i) { messages { field } } ... { b: healthieCreateAppointment(input: $i) { messages { field } } } } }'],
+    ['one fragment spread twice', 'mutation($i: HealthieCreateAppointmentInput!) { ...F ...G } fragment F on Mutation { a: healthieCreateAppointment(input: $i) { messages { field } } } fragment G on Mutation { ...F b: healthieCreateAppointment(input: $i) { messages { field } } }'],
+    ['@include with a variable that is not sent', 'mutation($i: HealthieCreateAppointmentInput!, $twice: Boolean!) { a: healthieCreateAppointment(input: $i) { messages { field } } b: healthieCreateAppointment(input: $i) @include(if: $twice) { messages { field } } }'],
+    ['@skip(if: false)', 'mutation($i: HealthieCreateAppointmentInput!) { a: healthieCreateAppointment(input: $i) { messages { field } } b: healthieCreateAppointment(input: $i) @skip(if: false) { messages { field } } }'],
   ];
   for (const [name, document] of twoBookings) {
     it(`refuses more than one booking per operation (${name}) and sends nothing`, async () => {
@@ -101,7 +101,7 @@ describe('with HEALTHIE_ALLOW_SCHEDULING=true', () => {
 
   it('refuses a mutation whose fragments expand beyond the field limit, and sends nothing', async () => {
     const levels = Array.from({ length: 14 }, (_, n) => `fragment F${n} on Mutation { ...F${n + 1} ...F${n + 1} }`);
-    const document = `mutation($i: HealthieCreateAppointmentInput) { ...F0 } ${levels.join(' ')} fragment F14 on Mutation { healthieCreateAppointment(input: $i) { messages { field } } }`;
+    const document = `mutation($i: HealthieCreateAppointmentInput!) { ...F0 } ${levels.join(' ')} fragment F14 on Mutation { healthieCreateAppointment(input: $i) { messages { field } } }`;
     const result = await send(stack.url, document, { i: fixture.input(fixture.slots[1]!) });
     expect(result.body.errors?.map((e) => e.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
     expect(stack.sandbox.requests).toHaveLength(0);
@@ -116,7 +116,7 @@ describe('with HEALTHIE_ALLOW_SCHEDULING=true', () => {
 
   it('counts only fields that are provably skipped as absent: one booking plus a skipped one books once', async () => {
     const document =
-      'mutation($i: HealthieCreateAppointmentInput, $no: Boolean = false) { a: healthieCreateAppointment(input: $i) { appointment { id } } b: healthieCreateAppointment(input: $i) @include(if: $no) { appointment { id } } c: healthieCreateAppointment(input: $i) @skip(if: true) { appointment { id } } }';
+      'mutation($i: HealthieCreateAppointmentInput!, $no: Boolean = false) { a: healthieCreateAppointment(input: $i) { appointment { id } } b: healthieCreateAppointment(input: $i) @include(if: $no) { appointment { id } } c: healthieCreateAppointment(input: $i) @skip(if: true) { appointment { id } } }';
     const result = await send(stack.url, document, { i: fixture.input(fixture.slots[2]!) });
     expect(result.body.errors).toBeUndefined();
     expect(result.body.data!.a.appointment.id).toEqual(expect.any(String));

@@ -3,14 +3,22 @@
  * sandbox, the booking mutation, a client that returns response headers too, and a count of the
  * createAppointment requests Healthie (the sandbox) received.
  */
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { artifactApiVersion } from '../../src/schema/build.js';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import type { StartedSandbox } from '../../src/sandbox/index.js';
 import type { GraphQLResponse } from '../helpers/stack.js';
 
 export const AUTH = { 'x-healthie-api-key': DEMO_API_KEY };
 
-export const BOOK = `mutation Book($input: HealthieCreateAppointmentInput) {
+/** The API version the committed schema was built for, which the sandbox requires. */
+export const HEALTHIE_API_VERSION = artifactApiVersion(readFileSync('schema/healthie-approved.graphql', 'utf8'))!;
+
+/** Headers of a request sent straight to the sandbox, as the subgraph sends them to Healthie. */
+export const HEALTHIE_HEADERS = { authorization: `Basic ${DEMO_API_KEY}`, authorizationsource: 'API', 'healthie-graphql-api-version': HEALTHIE_API_VERSION };
+
+export const BOOK = `mutation Book($input: HealthieCreateAppointmentInput!) {
   healthieCreateAppointment(input: $input) {
     appointment { id start provider { id } user { id } }
     messages { field message }
@@ -48,22 +56,22 @@ export async function send<T = Record<string, any>>(
 export async function bookingFixture(url: string, headers: Record<string, string> = {}): Promise<BookingFixture> {
   const setup = await send(
     url,
-    `{ healthieUsers(pageSize: 1) { id }
-       healthieOrganizationMembers(pageSize: 1) { id }
-       healthieAppointmentTypes { id availableContactTypes } }`,
+    `{ healthieUsers(first: 1) { nodes { id } }
+       healthieOrganizationMembers(first: 1) { nodes { id } }
+       healthieAppointmentTypes(first: 10) { nodes { id availableContactTypes } } }`,
     {},
     headers,
   );
   expect(setup.body.errors, JSON.stringify(setup.body.errors)).toBeUndefined();
   const data = setup.body.data!;
-  const patientId = data.healthieUsers[0].id as string;
-  const providerId = data.healthieOrganizationMembers[0].id as string;
-  const typeId = data.healthieAppointmentTypes[0].id as string;
-  const contactType = data.healthieAppointmentTypes[0].availableContactTypes[0] as string;
+  const patientId = data.healthieUsers.nodes[0].id as string;
+  const providerId = data.healthieOrganizationMembers.nodes[0].id as string;
+  const typeId = data.healthieAppointmentTypes.nodes[0].id as string;
+  const contactType = data.healthieAppointmentTypes.nodes[0].availableContactTypes[0] as string;
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
   const slots = await send(
     url,
-    'query($p: String, $t: String, $s: String, $e: String) { healthieAvailableSlotsForRange(providerId: $p, apptTypeId: $t, startDate: $s, endDate: $e) { date } }',
+    'query($p: ID!, $t: ID, $s: HealthieISO8601DateTime, $e: HealthieISO8601DateTime) { healthieAvailableSlotsForRange(providerId: $p, apptTypeId: $t, startDate: $s, endDate: $e) { date } }',
     { p: providerId, t: typeId, s: day(2), e: day(12) },
     headers,
   );

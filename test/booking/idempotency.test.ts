@@ -52,7 +52,7 @@ describe('booking with an Idempotency-Key', () => {
     const id = first.body.data!.healthieCreateAppointment.appointment.id;
     const replay = await send(
       stack.url,
-      `mutation($input: HealthieCreateAppointmentInput) { booking: healthieCreateAppointment(input: $input) {
+      `mutation($input: HealthieCreateAppointmentInput!) { booking: healthieCreateAppointment(input: $input) {
          ...on HealthieCreateAppointmentPayload { a: appointment { id contactType } }
          b: appointment { appointmentType { id } }
        } }`,

@@ -5,10 +5,10 @@
  * is none, it books.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_API_KEY, startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
 import { startFaultyUpstream, type FaultyUpstream } from '../helpers/faulty-upstream.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { BOOK, bookingFixture, creates, send, type BookingFixture } from './helpers.js';
+import { BOOK, bookingFixture, creates, HEALTHIE_HEADERS, send, type BookingFixture } from './helpers.js';
 
 describe('a booking whose answer is lost', () => {
   let sandbox: StartedSandbox;
@@ -22,12 +22,12 @@ describe('a booking whose answer is lost', () => {
   async function appointmentsAt(datetime: string): Promise<string[]> {
     const result = await send(
       sandbox.url,
-      'query($u: ID) { appointments(user_id: $u, filter: "all") { id date } }',
+      'query($u: ID) { appointments(user_id: $u, filter: "all", first: 100) { nodes { id date } } }',
       { u: fixture.patientId },
-      { authorization: `Basic ${DEMO_API_KEY}`, authorizationsource: 'API' },
+      HEALTHIE_HEADERS,
     );
     const wanted = Date.parse(datetime.replace(' ', 'T').replace(/ ([+-]\d{2})(\d{2})$/, '$1:$2'));
-    return (result.body.data!.appointments as Array<{ id: string; date: string }>)
+    return (result.body.data!.appointments.nodes as Array<{ id: string; date: string }>)
       .filter((a) => Date.parse(a.date.replace(' ', 'T').replace(/ ([+-]\d{2})(\d{2})$/, '$1:$2')) === wanted)
       .map((a) => a.id);
   }

@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logger.js';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { createHealthieClient, type HealthieClient } from '../../src/upstream/client.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { BOOK, bookingFixture, send, type BookingFixture } from './helpers.js';
+import { BOOK, bookingFixture, HEALTHIE_API_VERSION, send, type BookingFixture } from './helpers.js';
 
 describe('instantOf', () => {
   it("reads Healthie's rendering, ISO 8601 with offsets or Z, and wall time in a timezone across DST", () => {
@@ -41,7 +41,7 @@ describe('findBookedAppointment against the sandbox', () => {
 
   beforeAll(async () => {
     stack = await startStack({ env: { HEALTHIE_ALLOW_SCHEDULING: 'true' } });
-    client = createHealthieClient({ url: stack.sandbox.url, timeoutMs: 10_000 });
+    client = createHealthieClient({ url: stack.sandbox.url, timeoutMs: 10_000, apiVersion: HEALTHIE_API_VERSION });
     fixture = await bookingFixture(stack.url);
     const provider = await send(stack.url, 'query($id: ID) { healthieUser(id: $id) { timezone } }', { id: fixture.providerId });
     providerZone = provider.body.data!.healthieUser.timezone;

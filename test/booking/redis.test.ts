@@ -73,7 +73,7 @@ describe('two replicas sharing Redis', () => {
     const elsewhere = createRedisStore(redis.url, { ttlMs: 60_000, leaseMs: 60_000 });
     try {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const claim = await elsewhere.claim(hasher.recordKey({ apiKey: DEMO_API_KEY }, 'held-elsewhere'), hasher.fingerprint(input));
+      const claim = await elsewhere.claim(hasher.recordKey({ apiKey: DEMO_API_KEY }, 'held-elsewhere'), hasher.fingerprint({ ...input, enforceAvailability: true }));
       expect(claim.kind).toBe('claimed');
       const result = await send(b.url, BOOK, { input }, { 'idempotency-key': 'held-elsewhere' });
       expect(result.body.errors?.map((e) => e.extensions?.code)).toEqual(['IDEMPOTENCY_IN_PROGRESS']);
@@ -90,7 +90,7 @@ describe('two replicas sharing Redis', () => {
     const crashed = createRedisStore(redis.url, { ttlMs: 60_000, leaseMs: 1 });
     try {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      await crashed.claim(hasher.recordKey({ apiKey: DEMO_API_KEY }, 'crashed-owner'), hasher.fingerprint(input));
+      await crashed.claim(hasher.recordKey({ apiKey: DEMO_API_KEY }, 'crashed-owner'), hasher.fingerprint({ ...input, enforceAvailability: true }));
     } finally {
       await crashed.close();
     }

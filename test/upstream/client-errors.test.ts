@@ -40,8 +40,8 @@ function startFaultyUpstream(): Promise<{ server: Server; url: string; setMode(m
         // A refused key reported as HTTP 200 with a message and no code.
         case 'authMessage': return json(200, { data: null, errors: [{ message: 'API Key is invalid' }] });
         case 'hang': return; // never answers
-        // Breaks Healthie's own contract ([AppointmentType!]): a bug-shaped failure, not the caller's.
-        case 'nullItem': return json(200, { data: { healthieAppointmentTypes: [null] } });
+        // Breaks Healthie's own contract (AppointmentType.id: ID!): a bug-shaped failure, not the caller's.
+        case 'nullItem': return json(200, { data: { healthieAppointmentTypes: { nodes: [{ __typename: 'AppointmentType', id: null }] } } });
         default: {
           const { query, variables } = JSON.parse(text) as { query: string; variables?: Record<string, unknown> };
           const currentUser = mode === 'fieldError' ? forbidden : () => ({ id: '1' });
@@ -113,7 +113,7 @@ describe('upstream failures', () => {
     const response = await fetch(stack.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-healthie-api-key': DEMO_API_KEY },
-      body: JSON.stringify({ query: '{ healthieAppointmentTypes { id } }' }),
+      body: JSON.stringify({ query: '{ healthieAppointmentTypes { nodes { id } } }' }),
     });
     const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
     expect(body.errors[0]!.extensions.code).toBe('INTERNAL_SERVER_ERROR');
