@@ -15,7 +15,25 @@ export interface Config {
     /** Expected Healthie API version; must equal the one the schema was built for (checked at start-up). */
     readonly apiVersion: string | undefined;
     readonly timeoutMs: number;
+    /** Connections to Healthie shared by all tenants (HEALTHIE_CONNECTIONS). */
+    readonly connections: number;
+    /** Healthie requests in flight per API key; always below `connections`. */
+    readonly maxInFlightPerKey: number;
+    /** Longest wait for a per-key slot before UPSTREAM_BUSY. */
+    readonly queueTimeoutMs: number;
+    /** Per-key request rate enforced here; undefined: none. */
+    readonly rateLimitRps: number | undefined;
+    /** Retries of a read after a rate-limit answer, a 5xx or a failed connection. */
+    readonly retries: number;
+    /** How long the breaker stays open after consecutive failures. */
+    readonly breakerCooldownMs: number;
   };
+  /** Redis shared by replicas (per-key rates, booking idempotency); undefined: in-process state. */
+  readonly redisUrl: string | undefined;
+  /** Serve /metrics on this port instead of the main one; undefined: the main port. */
+  readonly metricsPort: number | undefined;
+  /** Shared secret of the router; when set, /graphql and /metrics require `router-authorization`. */
+  readonly routerSecret: string | undefined;
   readonly port: number;
   /** Interface to listen on. */
   readonly host: string;
@@ -23,8 +41,6 @@ export interface Config {
   readonly production: boolean;
   /** Access to the subgraph itself: who may call it, and under which Host names. */
   readonly access: {
-    /** When set, /graphql requires `router-authorization: <secret>`. */
-    readonly routerSecret: string | undefined;
     /** Host names accepted besides loopback names; undefined means "any" (production only). */
     readonly allowedHosts: readonly string[] | undefined;
   };
@@ -35,8 +51,6 @@ export interface Config {
     readonly requireIdempotencyKey: boolean;
     /** How long an Idempotency-Key and its outcome are remembered. */
     readonly idempotencyTtlS: number;
-    /** Shared idempotency store; undefined means in memory (one replica). */
-    readonly redisUrl: string | undefined;
     /** Keys the hashes of API keys and booking inputs; undefined means a random per-process key. */
     readonly hashSecret: string | undefined;
   };
@@ -69,7 +83,17 @@ const integer = (name: string, min: number, max: number, fallback: number) =>
         .max(max, `${name} must be at most ${max}`),
     );
 
-const SECRET_SETTINGS = new Set(['HEALTHIE_API_KEY', 'HEALTHIE_SHARD', 'ROUTER_SECRET', 'TENANT_HASH_SECRET', 'REDIS_URL']);
+const optionalInteger = (name: string, min: number, max: number) =>
+  optionalText.pipe(
+    z.coerce
+      .number<string>({ message: `${name} must be a whole number` })
+      .int(`${name} must be a whole number`)
+      .min(min, `${name} must be at least ${min}`)
+      .max(max, `${name} must be at most ${max}`)
+      .optional(),
+  );
+
+const SECRET_SETTINGS = new Set(['HEALTHIE_API_KEY', 'HEALTHIE_SHARD', 'ROUTER_SECRET', 'REDIS_URL', 'TENANT_HASH_SECRET']);
 
 /** Accepted NODE_ENV values; anything else (e.g. `Production`) is a start-up error, not silently development. */
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
@@ -94,13 +118,19 @@ const schema = z.object({
     z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'HEALTHIE_API_VERSION must be a date such as 2026-01-01').optional(),
   ),
   HEALTHIE_TIMEOUT_MS: integer('HEALTHIE_TIMEOUT_MS', 100, 120_000, 10_000),
+  HEALTHIE_CONNECTIONS: integer('HEALTHIE_CONNECTIONS', 2, 1_024, 32),
+  HEALTHIE_MAX_IN_FLIGHT_PER_KEY: integer('HEALTHIE_MAX_IN_FLIGHT_PER_KEY', 1, 1_023, 8),
+  HEALTHIE_QUEUE_TIMEOUT_MS: integer('HEALTHIE_QUEUE_TIMEOUT_MS', 0, 60_000, 2_000),
+  HEALTHIE_RATE_LIMIT_RPS: optionalInteger('HEALTHIE_RATE_LIMIT_RPS', 1, 10_000),
+  HEALTHIE_RETRIES: integer('HEALTHIE_RETRIES', 0, 5, 2),
+  HEALTHIE_BREAKER_COOLDOWN_MS: integer('HEALTHIE_BREAKER_COOLDOWN_MS', 100, 600_000, 10_000),
+  REDIS_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/, message: 'REDIS_URL must be a redis:// or rediss:// URL' }).optional()),
+  METRICS_PORT: optionalInteger('METRICS_PORT', 0, 65_535),
+  ROUTER_SECRET: optionalText.pipe(z.string().min(16, 'ROUTER_SECRET must be at least 16 characters').optional()),
   PORT: integer('PORT', 0, 65_535, 4001),
   HOST: optionalText,
   LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
   NODE_ENV: optionalText.pipe(z.enum(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')} (or unset)` }).optional()),
-  ROUTER_SECRET: optionalText.pipe(
-    z.string().min(MIN_SECRET_LENGTH, `ROUTER_SECRET must be at least ${MIN_SECRET_LENGTH} characters; generate one with: openssl rand -hex 32`).optional(),
-  ),
   ALLOWED_HOSTS: optionalText.pipe(
     z
       .string()
@@ -113,7 +143,6 @@ const schema = z.object({
   HEALTHIE_ALLOW_SCHEDULING: boolean('HEALTHIE_ALLOW_SCHEDULING'),
   HEALTHIE_REQUIRE_IDEMPOTENCY_KEY: boolean('HEALTHIE_REQUIRE_IDEMPOTENCY_KEY'),
   IDEMPOTENCY_TTL_S: integer('IDEMPOTENCY_TTL_S', 60, 30 * 86_400, 86_400),
-  REDIS_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/, message: 'REDIS_URL must be a redis:// or rediss:// URL' }).optional()),
   TENANT_HASH_SECRET: optionalText.pipe(
     z.string().min(MIN_SECRET_LENGTH, `TENANT_HASH_SECRET must be at least ${MIN_SECRET_LENGTH} characters; generate one with: openssl rand -hex 32`).optional(),
   ),
@@ -144,6 +173,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (production && values.HEALTHIE_API_URL && !isHttpsOrLoopback(values.HEALTHIE_API_URL)) {
       problems.push(`HEALTHIE_API_URL must use https in production; http would send API keys in clear text (got "${values.HEALTHIE_API_URL}")`);
     }
+    if (values.HEALTHIE_MAX_IN_FLIGHT_PER_KEY >= values.HEALTHIE_CONNECTIONS) {
+      problems.push(
+        `HEALTHIE_MAX_IN_FLIGHT_PER_KEY (${values.HEALTHIE_MAX_IN_FLIGHT_PER_KEY}) must be below HEALTHIE_CONNECTIONS (${values.HEALTHIE_CONNECTIONS}), so one key can never take every connection; lower it or raise HEALTHIE_CONNECTIONS`,
+      );
+    }
+    if (values.METRICS_PORT !== undefined && values.METRICS_PORT !== 0 && values.METRICS_PORT === values.PORT) {
+      problems.push(`METRICS_PORT must differ from PORT (both ${values.PORT}); unset METRICS_PORT to serve /metrics on PORT`);
+    }
     if (values.HEALTHIE_SHARD && !values.HEALTHIE_API_KEY) {
       problems.push('HEALTHIE_SHARD is set without HEALTHIE_API_KEY; a shard belongs to a key, so set both or neither');
     }
@@ -152,9 +189,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         'ROUTER_SECRET is required when NODE_ENV=production and HEALTHIE_API_KEY is set: without it anyone who reaches the port acts with that key. Set ROUTER_SECRET (and have the router send it as router-authorization), or unset HEALTHIE_API_KEY and let the router forward x-healthie-api-key',
       );
     }
-    if (values.REDIS_URL && !values.TENANT_HASH_SECRET) {
+    if (values.REDIS_URL && values.HEALTHIE_ALLOW_SCHEDULING && !values.TENANT_HASH_SECRET) {
       problems.push(
-        'TENANT_HASH_SECRET is required when REDIS_URL is set: replicas sharing Redis must hash tenants and booking inputs with the same key. Set the same value (openssl rand -hex 32) on every replica',
+        'TENANT_HASH_SECRET is required when REDIS_URL is set and HEALTHIE_ALLOW_SCHEDULING=true: replicas sharing the idempotency store must hash tenants and booking inputs with the same key. Set the same value (openssl rand -hex 32) on every replica',
       );
     }
   }
@@ -167,14 +204,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       credentials: values.HEALTHIE_API_KEY ? { apiKey: values.HEALTHIE_API_KEY, shard: values.HEALTHIE_SHARD } : undefined,
       apiVersion: values.HEALTHIE_API_VERSION,
       timeoutMs: values.HEALTHIE_TIMEOUT_MS,
+      connections: values.HEALTHIE_CONNECTIONS,
+      maxInFlightPerKey: values.HEALTHIE_MAX_IN_FLIGHT_PER_KEY,
+      queueTimeoutMs: values.HEALTHIE_QUEUE_TIMEOUT_MS,
+      rateLimitRps: values.HEALTHIE_RATE_LIMIT_RPS,
+      retries: values.HEALTHIE_RETRIES,
+      breakerCooldownMs: values.HEALTHIE_BREAKER_COOLDOWN_MS,
     },
+    redisUrl: values.REDIS_URL,
+    metricsPort: values.METRICS_PORT,
+    routerSecret: values.ROUTER_SECRET,
     port: values.PORT,
     // The built-in sandbox (no HEALTHIE_API_URL) is a developer's machine: stay on loopback.
     host: values.HOST ?? (!production && !values.HEALTHIE_API_URL ? '127.0.0.1' : '0.0.0.0'),
     logLevel: values.LOG_LEVEL ?? 'info',
     production,
     access: {
-      routerSecret: values.ROUTER_SECRET,
       // Outside production the Host check is always on (loopback names plus this list), so a web
       // page cannot reach a developer's server by DNS rebinding; in production, when listed.
       allowedHosts: values.ALLOWED_HOSTS ?? (production ? undefined : []),
@@ -183,7 +228,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowScheduling: values.HEALTHIE_ALLOW_SCHEDULING,
       requireIdempotencyKey: values.HEALTHIE_REQUIRE_IDEMPOTENCY_KEY,
       idempotencyTtlS: values.IDEMPOTENCY_TTL_S,
-      redisUrl: values.REDIS_URL,
       hashSecret: values.TENANT_HASH_SECRET,
     },
   };

@@ -25,6 +25,10 @@ import { loggingPlugin } from './plugins/logging.js';
 import { artifactApiVersion } from './schema/build.js';
 import { createRuntimeSchema, readSchemaArtifacts } from './subgraph/schema.js';
 import { createHealthieClient } from './upstream/client.js';
+import { createMetrics, metricsHandler, metricsPlugin, type Metrics } from './metrics.js';
+import { upstreamErrorsPlugin } from './plugins/upstream-errors.js';
+import { createRedis, type Redis } from './redis.js';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './upstream/rate-limit.js';
 import { resolveApiVersion, VersionMonitor } from './upstream/version.js';
 import { createBookingService } from './booking/service.js';
 import { hostCheck, routerSecretCheck } from './http/router-trust.js';
@@ -36,6 +40,10 @@ export interface ServerDependencies {
 
 export interface HealthieSubgraphServer {
   readonly app: express.Express;
+  /** This server's own metrics (one registry per server). */
+  readonly metrics: Metrics;
+  /** The port /metrics is served on when METRICS_PORT is set (0 picks one), once listening. */
+  readonly metricsUrl: () => string | undefined;
   /** Starts listening; resolves with the GraphQL endpoint URL. */
   listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
@@ -60,7 +68,27 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   const artifacts = readSchemaArtifacts();
   // The version sent is the one the schema was built for; HEALTHIE_API_VERSION may only confirm it.
   const version = new VersionMonitor({ apiVersion: resolveApiVersion(artifactApiVersion(artifacts.approvedSdl), config.healthie.apiVersion), logger });
-  const client = createHealthieClient({ url, timeoutMs: config.healthie.timeoutMs, apiVersion: version.apiVersion, version });
+  const metrics = createMetrics();
+  const redis: Redis | undefined = config.redisUrl && config.healthie.rateLimitRps ? createRedis({ url: config.redisUrl }) : undefined;
+  const rps = config.healthie.rateLimitRps;
+  const rateLimiter: RateLimiter | undefined = rps
+    ? redis
+      ? new RedisRateLimiter(redis, rps, () => metrics.rateLimiterFallbacks.inc())
+      : new MemoryRateLimiter(rps)
+    : undefined;
+  const client = createHealthieClient({
+    url,
+    timeoutMs: config.healthie.timeoutMs,
+    apiVersion: version.apiVersion,
+    version,
+    connections: config.healthie.connections,
+    maxInFlightPerKey: config.healthie.maxInFlightPerKey,
+    queueTimeoutMs: config.healthie.queueTimeoutMs,
+    retries: config.healthie.retries,
+    breakerCooldownMs: config.healthie.breakerCooldownMs,
+    metrics,
+    ...(rateLimiter ? { rateLimiter } : {}),
+  });
   const runtime = createRuntimeSchema(client.executor, artifacts);
   const contextFor = createContextFactory({
     subschema: runtime.subschema,
@@ -69,7 +97,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     logger,
   });
 
-  const booking = await createBookingService({ config, executor: client.executor, logger });
+  const booking = await createBookingService({ config, executor: client.executor, logger, metrics });
 
   const app = express();
   app.disable('x-powered-by');
@@ -95,7 +123,10 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      // Before logging: the logging plugin must see Healthie's errors already split and coded.
+      upstreamErrorsPlugin(),
       loggingPlugin(),
+      metricsPlugin(metrics),
       costLimitPlugin(),
       booking.plugin,
       ...(limits.plugins as ApolloServerPlugin<SubgraphContext>[]),
@@ -109,6 +140,11 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
+    // An open breaker means Healthie is failing: not ready, and no probe adds to its load.
+    if (client.breakerOpen()) {
+      res.status(503).json({ status: 'upstream failing (breaker open)', schema: 'loaded' });
+      return;
+    }
     if (!readiness || Date.now() - readiness.at > READINESS_CACHE_MS) {
       readiness = { ready: client.probe(), at: Date.now() };
     }
@@ -117,12 +153,26 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     const status = !reachable ? 'upstream unreachable' : unsupported ? 'upstream version unsupported' : 'ready';
     res.status(status === 'ready' ? 200 : 503).json({ status, schema: 'loaded', ...healthie, ...(unsupported ? { reason: unsupported } : {}) });
   });
+  // /metrics: on METRICS_PORT when set (a port the router's network never reaches), else here,
+  // behind ROUTER_SECRET when one is configured.
+  const serveMetrics = metricsHandler(metrics, config.routerSecret);
+  let metricsServer: Server | undefined;
+  let metricsAddress: string | undefined;
+  if (config.metricsPort !== undefined) {
+    const metricsApp = express();
+    metricsApp.disable('x-powered-by');
+    metricsApp.get('/metrics', serveMetrics);
+    metricsServer = createHttpServer(metricsApp);
+  } else {
+    // The Host check too: a page rebinding its name to this server must not read the metrics.
+    app.get('/metrics', hostCheck(config.access.allowedHosts), serveMetrics);
+  }
   app.use(
     '/graphql',
     hostCheck(config.access.allowedHosts),
     // CORS before the router secret: a browser's preflight cannot carry it.
     ...(config.production ? [] : [cors({ origin: SANDBOX_ORIGINS, maxAge: 600 })]),
-    routerSecretCheck(config.access.routerSecret),
+    routerSecretCheck(config.routerSecret),
     express.json({ limit: MAX_REQUEST_BYTES }),
     expressMiddleware(apollo, { context: async ({ req }) => booking.attach(contextFor(req.headersDistinct), req.headersDistinct) }),
   );
@@ -133,7 +183,17 @@ export async function createServer(config: Config, dependencies: ServerDependenc
 
   return {
     app,
-    listen(port = config.port, host = config.host) {
+    metrics,
+    metricsUrl: () => metricsAddress,
+    async listen(port = config.port, host = config.host) {
+      if (metricsServer) {
+        const server = metricsServer;
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(config.metricsPort, host, () => resolve());
+        });
+        metricsAddress = `http://${host === '0.0.0.0' ? 'localhost' : host}:${(server.address() as AddressInfo).port}/metrics`;
+      }
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
@@ -147,6 +207,8 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await client.close();
+      if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
+      redis?.disconnect();
       await booking.close();
     },
   };
@@ -167,6 +229,7 @@ const HTTP_MESSAGES: Record<string | number, string> = {
   'entity.too.large': `Request body exceeds ${MAX_REQUEST_BYTES} bytes; send a smaller operation.`,
   'charset.unsupported': 'Request body must be UTF-8 JSON (Content-Type: application/json; charset=utf-8).',
   'encoding.unsupported': 'Request body must not be compressed.',
+  400: 'Request body could not be read: send uncompressed UTF-8 JSON with Content-Type: application/json.',
   404: 'Not found: GraphQL is served at /graphql, health at /healthz and /readyz.',
 };
 

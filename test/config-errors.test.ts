@@ -42,6 +42,32 @@ describe('configuration errors', () => {
     expect(problems.join('\n')).not.toContain('secret-shard');
   });
 
+  it('keeps the per-key in-flight cap below the connection pool', () => {
+    expect(problemsOf({ HEALTHIE_MAX_IN_FLIGHT_PER_KEY: '32' })).toEqual([expect.stringContaining('must be below HEALTHIE_CONNECTIONS (32)')]);
+    expect(problemsOf({ HEALTHIE_MAX_IN_FLIGHT_PER_KEY: '8', HEALTHIE_CONNECTIONS: '8' })).toHaveLength(1);
+    expect(() => loadConfig({ HEALTHIE_MAX_IN_FLIGHT_PER_KEY: '8', HEALTHIE_CONNECTIONS: '9' })).not.toThrow();
+  });
+
+  it('validates the resilience, rate, Redis and metrics settings together', () => {
+    const problems = problemsOf({
+      HEALTHIE_RETRIES: '9',
+      HEALTHIE_BREAKER_COOLDOWN_MS: '1',
+      HEALTHIE_QUEUE_TIMEOUT_MS: 'soon',
+      HEALTHIE_RATE_LIMIT_RPS: '0',
+      REDIS_URL: 'http://cache:6379',
+      METRICS_PORT: 'none',
+      ROUTER_SECRET: 'short-secret',
+    });
+    expect(problems).toHaveLength(7);
+    const text = problems.join('\n');
+    for (const name of ['HEALTHIE_RETRIES', 'HEALTHIE_BREAKER_COOLDOWN_MS', 'HEALTHIE_QUEUE_TIMEOUT_MS', 'HEALTHIE_RATE_LIMIT_RPS', 'REDIS_URL', 'METRICS_PORT', 'ROUTER_SECRET']) {
+      expect(text).toContain(name);
+    }
+    expect(text).not.toContain('short-secret');
+    expect(text).not.toContain('cache:6379');
+    expect(problemsOf({ METRICS_PORT: '4001' })).toEqual([expect.stringContaining('METRICS_PORT must differ from PORT')]);
+  });
+
   it('refuses an unknown NODE_ENV such as Production, listing the accepted values', () => {
     expect(problemsOf({ NODE_ENV: 'Production' })).toEqual([expect.stringContaining('NODE_ENV must be one of development, test, production (or unset) (got "Production")')]);
   });
@@ -52,13 +78,15 @@ describe('configuration errors', () => {
     expect(problems.join('\n')).not.toContain('server-key');
   });
 
-  it('requires TENANT_HASH_SECRET with REDIS_URL, so replicas hash alike', () => {
-    expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([expect.stringContaining('TENANT_HASH_SECRET is required when REDIS_URL is set')]);
+  it('requires TENANT_HASH_SECRET with REDIS_URL when booking is enabled, so replicas hash alike', () => {
+    expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379', HEALTHIE_ALLOW_SCHEDULING: 'true' })).toEqual([
+      expect.stringContaining('TENANT_HASH_SECRET is required when REDIS_URL is set and HEALTHIE_ALLOW_SCHEDULING=true'),
+    ]);
   });
 
   it('refuses short secrets, bad booleans, TTLs and URLs, and never echoes secrets', () => {
     const problems = problemsOf({
-      ROUTER_SECRET: 'short-router-secret',
+      ROUTER_SECRET: 'short-secret',
       TENANT_HASH_SECRET: 'short-hash-secret',
       HEALTHIE_ALLOW_SCHEDULING: 'yes',
       HEALTHIE_REQUIRE_IDEMPOTENCY_KEY: '1',
@@ -68,13 +96,13 @@ describe('configuration errors', () => {
     });
     const text = problems.join('\n');
     expect(problems).toHaveLength(7);
-    expect(text).toContain('ROUTER_SECRET must be at least 32 characters');
+    expect(text).toContain('ROUTER_SECRET must be at least 16 characters');
     expect(text).toContain('TENANT_HASH_SECRET must be at least 32 characters');
     expect(text).toContain('HEALTHIE_ALLOW_SCHEDULING must be true or false (got "yes")');
     expect(text).toContain('HEALTHIE_REQUIRE_IDEMPOTENCY_KEY must be true or false');
     expect(text).toContain('IDEMPOTENCY_TTL_S must be at least 60');
     expect(text).toContain('REDIS_URL must be a redis:// or rediss:// URL');
     expect(text).toContain('ALLOWED_HOSTS must be comma-separated host names');
-    for (const secret of ['short-router-secret', 'short-hash-secret', 'redis-password']) expect(text).not.toContain(secret);
+    for (const secret of ['short-secret', 'short-hash-secret', 'redis-password']) expect(text).not.toContain(secret);
   });
 });

@@ -9,8 +9,8 @@ describe('configuration', () => {
     expect(config.host).toBe('127.0.0.1');
     expect(config.healthie.timeoutMs).toBe(10_000);
     expect(config.production).toBe(false);
-    expect(config.access).toEqual({ routerSecret: undefined, allowedHosts: [] });
-    expect(config.booking).toEqual({ allowScheduling: false, requireIdempotencyKey: false, idempotencyTtlS: 86_400, redisUrl: undefined, hashSecret: undefined });
+    expect(config.access).toEqual({ allowedHosts: [] });
+    expect(config.booking).toEqual({ allowScheduling: false, requireIdempotencyKey: false, idempotencyTtlS: 86_400, hashSecret: undefined });
   });
 
   it('listens on loopback by default only for the built-in sandbox outside production', () => {
@@ -50,13 +50,27 @@ describe('configuration', () => {
       TENANT_HASH_SECRET: 't'.repeat(32),
     });
     expect(config).toEqual({
-      healthie: { url: 'https://api.gethealthie.com/graphql', credentials: { apiKey: 'key', shard: 'shard' }, apiVersion: '2024-11-01', timeoutMs: 2500 },
+      healthie: {
+        url: 'https://api.gethealthie.com/graphql',
+        credentials: { apiKey: 'key', shard: 'shard' },
+        apiVersion: '2024-11-01',
+        timeoutMs: 2500,
+        connections: 32,
+        maxInFlightPerKey: 8,
+        queueTimeoutMs: 2000,
+        rateLimitRps: undefined,
+        retries: 2,
+        breakerCooldownMs: 10000,
+      },
+      redisUrl: 'rediss://redis.internal:6380',
+      metricsPort: undefined,
+      routerSecret: 'r'.repeat(32),
       port: 8080,
       host: '127.0.0.1',
       logLevel: 'warn',
       production: true,
-      access: { routerSecret: 'r'.repeat(32), allowedHosts: ['healthie.internal', '10.0.0.5'] },
-      booking: { allowScheduling: true, requireIdempotencyKey: true, idempotencyTtlS: 3600, redisUrl: 'rediss://redis.internal:6380', hashSecret: 't'.repeat(32) },
+      access: { allowedHosts: ['healthie.internal', '10.0.0.5'] },
+      booking: { allowScheduling: true, requireIdempotencyKey: true, idempotencyTtlS: 3600, hashSecret: 't'.repeat(32) },
     });
   });
 });

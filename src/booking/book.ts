@@ -20,7 +20,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { codeOf, ErrorCode, subgraphError } from '../errors.js';
 import type { SubgraphContext } from '../context.js';
-import { mayHaveReachedHealthie } from '../upstream/delivery.js';
+import { mayHaveReachedHealthie } from '../upstream/failure.js';
 import type { AuditOutcome } from './audit.js';
 import type { BookingInput } from './outcome-lookup.js';
 import { bookingRequestOf } from './request.js';

@@ -81,6 +81,6 @@ export function routerSecretCheck(secret: string | undefined): RequestHandler {
 }
 
 /** Host check, then the router secret: the middleware every non-health route mounts. */
-export function routerTrust(access: Config['access']): RequestHandler[] {
-  return [hostCheck(access.allowedHosts), routerSecretCheck(access.routerSecret)];
+export function routerTrust(config: Pick<Config, 'access' | 'routerSecret'>): RequestHandler[] {
+  return [hostCheck(config.access.allowedHosts), routerSecretCheck(config.routerSecret)];
 }

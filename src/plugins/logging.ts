@@ -8,6 +8,13 @@ import { performance } from 'node:perf_hooks';
 import { codeOf } from '../errors.js';
 import type { SubgraphContext } from '../context.js';
 
+/** An error's type and stack frames, with its message (and its causes') left out. */
+export function describeForLog(error: unknown): { type: string; stack: string[] } {
+  if (!(error instanceof Error)) return { type: typeof error, stack: [] };
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  return { type: error.name, stack: frames.slice(0, 20).map((line) => line.trim()) };
+}
+
 export function loggingPlugin(): ApolloServerPlugin<SubgraphContext> {
   return {
     async requestDidStart({ contextValue }) {
@@ -31,11 +38,11 @@ export function loggingPlugin(): ApolloServerPlugin<SubgraphContext> {
           );
         },
         async didEncounterErrors({ errors }) {
-          // Unexpected failures get their stack in the log (never in the response); the message
-          // of an internal error does not contain request data.
+          // Unexpected failures get their type and stack in the log (never in the response), but
+          // not their message: a message can quote Healthie's text or request data.
           for (const error of errors) {
             if (!error.extensions?.code) {
-              contextValue.logger.error({ requestId: contextValue.requestId, err: error.originalError ?? error }, 'unexpected error');
+              contextValue.logger.error({ requestId: contextValue.requestId, error: describeForLog(error.originalError ?? error) }, 'unexpected error');
             }
           }
         },

@@ -25,5 +25,7 @@ describe('reusing an Idempotency-Key', () => {
       expect(again.headers.get('idempotent-replayed')).toBeNull();
     }
     expect(creates(stack.sandbox)).toBe(1);
+    const conflicts = await stack.server.metrics.idempotencyConflicts.get();
+    expect(conflicts.values).toEqual([expect.objectContaining({ labels: { reason: 'key_reused' }, value: 3 })]);
   });
 });

@@ -44,6 +44,7 @@ describe('booking with an Idempotency-Key', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.data!.healthieCreateAppointment).toEqual({ appointment: booked, messages: null });
     expect(creates(stack.sandbox)).toBe(1);
+    expect((await stack.server.metrics.idempotencyReplays.get()).values[0]!.value).toBeGreaterThanOrEqual(1);
   });
 
   it("answers a replay with the caller's own selection, aliases and fragments included, read again from Healthie", async () => {

@@ -27,11 +27,12 @@ describe('operation cost', () => {
 
   it(`refuses a page so large that the cost exceeds ${MAX_COST}, stating the cost, before calling Healthie`, async () => {
     for (const [query, variables] of [
-      [`{ healthieUsers(first: 200) { nodes { ${USER} } } }`, {}],
-      [`{ healthieUsers(last: 200) { nodes { ${USER} } } }`, {}],
-      [`query($n: Int) { healthieUsers(first: $n) { nodes { ${USER} } } }`, { n: 200 }],
+      // Two full pages of every approved field: each alone fits, together they cost over the limit.
+      [`{ a: healthieUsers(first: 100) { nodes { ${USER} } } b: healthieUsers(first: 100) { nodes { ${USER} } } }`, {}],
+      [`{ a: healthieUsers(last: 100) { nodes { ${USER} } } b: healthieUsers(last: 100) { nodes { ${USER} } } }`, {}],
+      [`query($n: Int) { a: healthieUsers(first: $n) { nodes { ${USER} } } b: healthieUsers(first: $n) { nodes { ${USER} } } }`, { n: 100 }],
       // Both sizes sent: the larger one counts, so a small `first` cannot hide a large `last`.
-      [`{ healthieUsers(first: 1, last: 200) { nodes { ${USER} } } }`, {}],
+      [`{ a: healthieUsers(first: 1, last: 100) { nodes { ${USER} } } b: healthieUsers(first: 1, last: 100) { nodes { ${USER} } } }`, {}],
     ] as const) {
       const result = await stack.query(query, variables, auth);
       expect(result.status, query).toBe(400);

@@ -83,6 +83,23 @@ describe('delegation to Healthie', () => {
     expect(me.first).toBe(me.given);
   });
 
+  it("sends Healthie the normalized operation, never the client's fragments", async () => {
+    const result = await stack.query(
+      'query Q { a: healthieCurrentUser { ...U } healthieUser(id: "1001") { ...U } } fragment U on HealthieUser { ...Name id } fragment Name on HealthieUser { firstName }',
+      {},
+      auth,
+    );
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data!.healthieUser).toEqual({ firstName: expect.any(String), id: '1001' });
+    const [request] = stack.sandbox.requests;
+    const document = parse(request!.query);
+    expect(document.definitions.map((d) => d.kind)).toEqual(['OperationDefinition']);
+    let spreads = 0;
+    visit(document, { FragmentSpread: () => void (spreads += 1) });
+    expect(spreads).toBe(0);
+    expect(validate(approvedSchema, document)).toEqual([]);
+  });
+
   it('pages healthieUsers forwards with first/after and backwards with last/before, through opaque cursors', async () => {
     const page = (args: string, variables: Record<string, unknown> = {}) =>
       stack.query(`query($c: String) { healthieUsers(${args}) { nodes { id isPatient } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`, variables, auth);
