@@ -17,11 +17,19 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { createServer } from '../src/server.js';
+import { readFileSync } from 'node:fs';
 import { DEMO_API_KEY, startSandbox } from '../src/sandbox/index.js';
+import { artifactApiVersion } from '../src/schema/build.js';
 
 const REFS = 40;
 const auth = { 'content-type': 'application/json', 'x-healthie-api-key': DEMO_API_KEY };
-const healthieAuth = { 'content-type': 'application/json', Authorization: `Basic ${DEMO_API_KEY}`, AuthorizationSource: 'API' };
+/** What the subgraph sends Healthie, the API version of the committed schema included. */
+const healthieAuth = {
+  'content-type': 'application/json',
+  Authorization: `Basic ${DEMO_API_KEY}`,
+  AuthorizationSource: 'API',
+  'Healthie-GraphQL-API-Version': artifactApiVersion(readFileSync(new URL('../schema/healthie-approved.graphql', import.meta.url), 'utf8')) ?? '',
+};
 
 async function post(url: string, headers: Record<string, string>, query: string, variables?: unknown): Promise<any> {
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
