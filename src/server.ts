@@ -3,6 +3,7 @@
  * Listening is separate (`listen`), so tests create servers on ephemeral loopback ports and the
  * entry point (`main.ts`) stays a few lines.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -28,8 +29,11 @@ import { createHealthieClient } from './upstream/client.js';
 import { createMetrics, metricsHandler, metricsPlugin, type Metrics } from './metrics.js';
 import { upstreamErrorsPlugin } from './plugins/upstream-errors.js';
 import { createRedis, type Redis } from './redis.js';
-import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './upstream/rate-limit.js';
+import { MemoryRateLimiter, rateLimitTenant, RedisRateLimiter, type RateLimiter } from './upstream/rate-limit.js';
+import type { Credentials } from './credentials.js';
 import { resolveApiVersion, VersionMonitor } from './upstream/version.js';
+import { createBookingService } from './booking/service.js';
+import { hostCheck, routerSecretCheck } from './http/router-trust.js';
 
 export interface ServerDependencies {
   /** Defaults to a pino logger at config.logLevel writing to stdout. */
@@ -69,6 +73,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   const metrics = createMetrics();
   const redis: Redis | undefined = config.redisUrl && config.healthie.rateLimitRps ? createRedis({ url: config.redisUrl }) : undefined;
   const rps = config.healthie.rateLimitRps;
+  const rateLimitSecret = config.booking.hashSecret ?? randomBytes(32).toString('hex');
   const rateLimiter: RateLimiter | undefined = rps
     ? redis
       ? new RedisRateLimiter(redis, rps, () => metrics.rateLimiterFallbacks.inc())
@@ -85,7 +90,8 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     retries: config.healthie.retries,
     breakerCooldownMs: config.healthie.breakerCooldownMs,
     metrics,
-    ...(rateLimiter ? { rateLimiter } : {}),
+    // Buckets are named by a hash keyed like booking's (TENANT_HASH_SECRET, required with Redis).
+    ...(rateLimiter ? { rateLimiter: { limiter: rateLimiter, tenant: (c: Credentials) => rateLimitTenant(c, rateLimitSecret) } } : {}),
   });
   const runtime = createRuntimeSchema(client.executor, artifacts);
   const contextFor = createContextFactory({
@@ -94,6 +100,8 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     serverCredentials: config.healthie.credentials,
     logger,
   });
+
+  const booking = await createBookingService({ config, executor: client.executor, logger, metrics });
 
   const app = express();
   app.disable('x-powered-by');
@@ -124,6 +132,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       loggingPlugin(),
       metricsPlugin(metrics),
       costLimitPlugin(),
+      booking.plugin,
       ...(limits.plugins as ApolloServerPlugin<SubgraphContext>[]),
     ],
   });
@@ -160,13 +169,17 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     metricsApp.get('/metrics', serveMetrics);
     metricsServer = createHttpServer(metricsApp);
   } else {
-    app.get('/metrics', serveMetrics);
+    // The Host check too: a page rebinding its name to this server must not read the metrics.
+    app.get('/metrics', hostCheck(config.access.allowedHosts), serveMetrics);
   }
   app.use(
     '/graphql',
+    hostCheck(config.access.allowedHosts),
+    // CORS before the router secret: a browser's preflight cannot carry it.
     ...(config.production ? [] : [cors({ origin: SANDBOX_ORIGINS, maxAge: 600 })]),
+    routerSecretCheck(config.routerSecret),
     express.json({ limit: MAX_REQUEST_BYTES }),
-    expressMiddleware(apollo, { context: async ({ req }) => contextFor(req.headersDistinct) }),
+    expressMiddleware(apollo, { context: async ({ req }) => booking.attach(contextFor(req.headersDistinct), req.headersDistinct) }),
   );
   app.use((_req, res) => {
     res.status(404).json(httpError(404, HTTP_MESSAGES[404]!));
@@ -201,6 +214,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       await client.close();
       if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
       redis?.disconnect();
+      await booking.close();
     },
   };
 }

@@ -25,14 +25,14 @@ import { performance } from 'node:perf_hooks';
 import { print, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
 import { Agent, request as httpRequest } from 'undici';
-import { healthieHeaders, type CredentialResolution } from '../credentials.js';
+import { healthieHeaders, type CredentialResolution, type Credentials } from '../credentials.js';
 import { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { ExpansionLimitError } from '../operation/expand.js';
 import { upstreamOperation } from '../operation/normalize.js';
 import { UpstreamFailure } from './failure.js';
-import { RefusedKeys, sharedTenantId, TenantBusyError, TenantLimiter, tenantId } from './fairness.js';
+import { RefusedKeys, TenantBusyError, TenantLimiter, tenantId } from './fairness.js';
 import { REJECTED_KEY_MESSAGE, translateErrors, type HealthieErrorPayload } from './healthie-errors.js';
 import { statusError, transportError } from './http-failures.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -67,8 +67,8 @@ export interface HealthieClientOptions {
   readonly retries?: number;
   /** How long the breaker stays open (HEALTHIE_BREAKER_COOLDOWN_MS). */
   readonly breakerCooldownMs?: number;
-  /** Per-key request rate, when HEALTHIE_RATE_LIMIT_RPS is set. */
-  readonly rateLimiter?: RateLimiter;
+  /** Per-key request rate, when HEALTHIE_RATE_LIMIT_RPS is set, and the name of a key's bucket. */
+  readonly rateLimiter?: { readonly limiter: RateLimiter; readonly tenant: (credentials: Credentials) => string };
   readonly metrics?: Metrics;
 }
 
@@ -97,10 +97,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     maxInFlight: maxInFlightPerKey,
     maxTotal,
     queueTimeoutMs: options.queueTimeoutMs ?? 2_000,
-    onChange: (inFlight, waiting) => {
-      metrics?.upstreamInFlight.set(inFlight);
-      metrics?.upstreamWaiting.set(waiting);
-    },
+    onChange: (inFlight, waiting) => (metrics?.upstreamInFlight.set(inFlight), metrics?.upstreamWaiting.set(waiting)),
   });
   const refusedKeys = new RefusedKeys();
   const resilience = createResilience({ retries: options.retries ?? 2, cooldownMs: options.breakerCooldownMs ?? 10_000, ...(metrics ? { metrics } : {}) });
@@ -152,7 +149,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     }
     const rateLimiter = options.rateLimiter;
     const takeToken = async () => {
-      if (!rateLimiter || (await rateLimiter.take(sharedTenantId(resolution.credentials)))) return;
+      if (!rateLimiter || (await rateLimiter.limiter.take(rateLimiter.tenant(resolution.credentials)))) return;
       metrics?.rateLimited.inc({ source: 'subgraph' });
       throw refuse(ErrorCode.UPSTREAM_RATE_LIMITED, "This key is over the subgraph's request rate (HEALTHIE_RATE_LIMIT_RPS); nothing was sent. Retry after a pause.", 'subgraph_rate');
     };

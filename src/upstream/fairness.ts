@@ -19,7 +19,7 @@
  * `RefusedKeys` remembers, briefly and in bounded space, the keys Healthie refused, so requests
  * with an invalid key fail at once instead of holding connections.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Credentials } from '../credentials.js';
 
@@ -32,11 +32,6 @@ const TENANT_SECRET = randomBytes(32);
 /** An opaque, fixed-size identifier of a tenant's credentials (keyed hash); the raw key is never stored. */
 export function tenantId(credentials: Credentials): string {
   return createHmac('sha256', TENANT_SECRET).update(credentials.apiKey).update('\0').update(credentials.shard ?? '').digest('base64url');
-}
-
-/** The same tenant's identifier shared by all replicas (Redis rate-limit buckets): an unkeyed hash. */
-export function sharedTenantId(credentials: Credentials): string {
-  return createHash('sha256').update(credentials.apiKey).update('\0').update(credentials.shard ?? '').digest('base64url');
 }
 
 export type BusyReason = 'queue_timeout' | 'queue_full' | 'too_many_keys';

@@ -3,7 +3,7 @@
  * so Healthie's own per-account limit never has to: a refused request costs Healthie nothing and
  * fails at once with UPSTREAM_RATE_LIMITED (`limit: "subgraph_rate"`).
  *
- * A token bucket per key: `rps` tokens per second, holding at most one second's worth (`rps`),
+ * A token bucket per key (named by `rateLimitTenant`): `rps` tokens per second, holding at most one second's worth (`rps`),
  * so short bursts pass and a sustained rate above `rps` does not.
  * - Without Redis the bucket lives in this process (an LRU of hashed keys, bounded).
  * - With REDIS_URL every replica shares one bucket per key, updated atomically by a Lua script
@@ -13,8 +13,19 @@
  *   become a read outage, and each replica still holds a key to the rate on its own. The
  *   fallback is counted (`healthie_rate_limiter_fallbacks_total`), never logged per request.
  */
+import { createHmac } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import type { Credentials } from '../credentials.js';
 import type { Redis } from '../redis.js';
+
+/**
+ * The name of a tenant's bucket: an HMAC-SHA-256 keyed by TENANT_HASH_SECRET (as booking
+ * idempotency names tenants, with its own purpose label), so Redis never holds anything from
+ * which a key could be recovered by trying candidates, and every replica names a key alike.
+ */
+export function rateLimitTenant(credentials: Credentials, secret: string): string {
+  return createHmac('sha256', secret).update('rate-limit').update('\0').update(credentials.apiKey).update('\0').update(credentials.shard ?? '').digest('hex');
+}
 
 export interface RateLimiter {
   /** True when `tenant` may send one more request now (and takes the token). */

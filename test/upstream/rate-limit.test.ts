@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '../../src/redis.js';
-import { MemoryRateLimiter, RedisRateLimiter } from '../../src/upstream/rate-limit.js';
+import { createHash } from 'node:crypto';
+import { MemoryRateLimiter, rateLimitTenant, RedisRateLimiter } from '../../src/upstream/rate-limit.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { startStack } from '../helpers/stack.js';
 import { startUpstream } from '../helpers/upstream.js';
@@ -75,7 +76,8 @@ describe('RedisRateLimiter', () => {
 
   it('holds a key to HEALTHIE_RATE_LIMIT_RPS across two servers, refusing without calling Healthie', async () => {
     const upstream = await startUpstream();
-    const env = { HEALTHIE_RATE_LIMIT_RPS: '1', REDIS_URL: redis.url };
+    const secret = 'tenant-hash-secret-for-the-rate-test-0123';
+    const env = { HEALTHIE_RATE_LIMIT_RPS: '1', REDIS_URL: redis.url, TENANT_HASH_SECRET: secret };
     const [one, two] = await Promise.all([startStack({ upstreamUrl: upstream.url, env }), startStack({ upstreamUrl: upstream.url, env })]);
     try {
       // Warm both servers up with other keys, then send the rated key to both at once.
@@ -88,6 +90,17 @@ describe('RedisRateLimiter', () => {
       expect(refused.every((r) => r.body.errors![0]!.extensions!.limit === 'subgraph_rate')).toBe(true);
       expect(upstream.received.length - sentBefore).toBe(4 - refused.length);
       expect((await two.query(READ, {}, { 'x-healthie-api-key': 'other' })).body.errors).toBeUndefined();
+      // Buckets are named by the keyed hash (TENANT_HASH_SECRET), never the key or its plain hash.
+      const client = createRedis({ url: redis.url });
+      try {
+        if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+        const names = await client.keys('healthie-subgraph:rate:*');
+        expect(names).toContain(`healthie-subgraph:rate:${rateLimitTenant({ apiKey: 'rated' }, secret)}`);
+        const plain = createHash('sha256').update('rated').update('\0').update('').digest('base64url');
+        expect(names.join(' ')).not.toMatch(new RegExp(`rated|${plain}`));
+      } finally {
+        client.disconnect();
+      }
     } finally {
       await one.close();
       await two.close();
