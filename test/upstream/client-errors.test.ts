@@ -63,7 +63,7 @@ function startFaultyUpstream(): Promise<{ server: Server; url: string; setMode(m
 describe('upstream failures', () => {
   let upstream: Awaited<ReturnType<typeof startFaultyUpstream>>;
   let stack: Stack;
-  const ask = () => stack.query('{ healthieCurrentUser { id } }', {}, { 'x-healthie-api-key': DEMO_API_KEY });
+  const ask = (key = DEMO_API_KEY) => stack.query('{ healthieCurrentUser { id } }', {}, { 'x-healthie-api-key': key });
 
   beforeAll(async () => {
     upstream = await startFaultyUpstream();
@@ -87,14 +87,16 @@ describe('upstream failures', () => {
   for (const [mode, code] of cases) {
     it(`reports ${code} when Healthie answers ${mode}, then keeps serving`, async () => {
       upstream.setMode(mode);
-      const failed = await ask();
+      // A key of its own: a key Healthie refused is not sent again for a while (fairness-errors).
+      const key = `key-for-${mode}`;
+      const failed = await ask(key);
       expect(failed.status).toBe(200);
       expect(failed.body.data?.healthieCurrentUser ?? null).toBeNull();
       expect(failed.body.errors?.[0]?.extensions?.code).toBe(code);
       expect(failed.body.errors?.[0]?.message).not.toMatch(/at \w+ \(/);
 
       upstream.setMode('ok');
-      const recovered = await ask();
+      const recovered = await ask(code === 'UNAUTHENTICATED' ? `${key}-replaced` : key);
       expect(recovered.body).toEqual({ data: { healthieCurrentUser: { id: '1' } } });
     });
   }
