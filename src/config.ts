@@ -21,6 +21,8 @@ export interface Config {
   readonly host: string;
   readonly logLevel: string;
   readonly production: boolean;
+  /** The planned path (src/plan): translated once per document, forwarded without re-execution. */
+  readonly plan: { readonly enabled: boolean; readonly cacheSize: number };
 }
 
 export class ConfigError extends Error {
@@ -70,6 +72,8 @@ const schema = z.object({
   HOST: optionalText,
   LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
   NODE_ENV: optionalText,
+  PLAN_ENABLED: optionalText.pipe(z.enum(['true', 'false'], { message: 'PLAN_ENABLED must be true or false' }).optional()),
+  PLAN_CACHE_SIZE: integer('PLAN_CACHE_SIZE', 1, 100_000, 1000),
 });
 
 /** https, or http to this machine itself (a local Healthie-compatible server in tests). */
@@ -115,5 +119,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: values.HOST ?? '0.0.0.0',
     logLevel: values.LOG_LEVEL ?? 'info',
     production,
+    plan: { enabled: values.PLAN_ENABLED !== 'false', cacheSize: values.PLAN_CACHE_SIZE },
   };
 }

@@ -22,6 +22,7 @@ import { costLimitPlugin } from './plugins/cost.js';
 import { formatError } from './format-error.js';
 import { LIMITS, limitProtections } from './plugins/limits.js';
 import { loggingPlugin } from './plugins/logging.js';
+import { planPlugin, type PlanStats } from './plan/plugin.js';
 import { createRuntimeSchema } from './subgraph/schema.js';
 import { createHealthieClient } from './upstream/client.js';
 
@@ -35,6 +36,8 @@ export interface HealthieSubgraphServer {
   /** Starts listening; resolves with the GraphQL endpoint URL. */
   listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
+  /** Counters of the planned path (plan-cache hits, planned and delegated requests). */
+  planStats(): PlanStats;
 }
 
 /** Largest accepted request body. Operations are small; large bodies are abuse or mistakes. */
@@ -70,6 +73,13 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     app,
   );
   const limits = limitProtections({ production: config.production });
+  const planned = planPlugin({
+    schema: runtime.schema,
+    approved: runtime.subschema.schema,
+    executor: client.executor,
+    cacheSize: config.plan.cacheSize,
+    includeStacktrace: !config.production,
+  });
 
   const apollo = new ApolloServer<SubgraphContext>({
     schema: runtime.schema,
@@ -89,6 +99,8 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       loggingPlugin(),
       costLimitPlugin(),
       ...(limits.plugins as ApolloServerPlugin<SubgraphContext>[]),
+      // After every check above: it answers only operations that passed them all.
+      ...(config.plan.enabled ? [planned.plugin] : []),
     ],
   });
   await apollo.start();
@@ -118,6 +130,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
 
   return {
     app,
+    planStats: planned.stats,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);

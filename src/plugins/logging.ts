@@ -4,6 +4,7 @@
  * hold API keys and patient information.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
 import { performance } from 'node:perf_hooks';
 import { codeOf } from '../errors.js';
 import type { SubgraphContext } from '../context.js';
@@ -31,15 +32,22 @@ export function loggingPlugin(): ApolloServerPlugin<SubgraphContext> {
           );
         },
         async didEncounterErrors({ errors }) {
-          // Unexpected failures get their stack in the log (never in the response); the message
-          // of an internal error does not contain request data.
-          for (const error of errors) {
-            if (!error.extensions?.code) {
-              contextValue.logger.error({ requestId: contextValue.requestId, err: error.originalError ?? error }, 'unexpected error');
-            }
-          }
+          logUnexpectedErrors(contextValue, errors);
         },
       };
     },
   };
+}
+
+/**
+ * Unexpected failures get their stack in the log (never in the response); the message of an
+ * internal error does not contain request data. Also called by the planned path, whose
+ * responses skip Apollo's didEncounterErrors.
+ */
+export function logUnexpectedErrors(context: SubgraphContext, errors: readonly GraphQLError[]): void {
+  for (const error of errors) {
+    if (!error.extensions?.code) {
+      context.logger.error({ requestId: context.requestId, err: error.originalError ?? error }, 'unexpected error');
+    }
+  }
 }

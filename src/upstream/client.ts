@@ -8,7 +8,7 @@
  * get a precise code instead and decide.
  */
 import { performance } from 'node:perf_hooks';
-import { print, GraphQLError, type ExecutionResult } from 'graphql';
+import { print, GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
 import { Agent, request as httpRequest, errors as undiciErrors } from 'undici';
 import { healthieHeaders, type CredentialResolution } from '../credentials.js';
@@ -101,6 +101,14 @@ function translateErrors(errors: readonly HealthieErrorPayload[]): { fatal?: Gra
   return unpathed ? { fatal: unpathed, fieldErrors: [] } : { fieldErrors };
 }
 
+/** Printed documents: a planned document is printed once, not on every request. */
+const printed = new WeakMap<DocumentNode, string>();
+function printOnce(document: DocumentNode): string {
+  let text = printed.get(document);
+  if (text === undefined) printed.set(document, (text = print(document)));
+  return text;
+}
+
 export function createHealthieClient(options: HealthieClientOptions): HealthieClient {
   const agent = new Agent({
     connections: options.connections ?? 32,
@@ -130,14 +138,14 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     const started = performance.now();
     const operationType = request.operationType ?? 'query';
     const log = (fields: Record<string, unknown>) =>
-      context.logger.info({ requestId: context.requestId, operationType, durationMs: Math.round(performance.now() - started), ...fields }, 'healthie request');
+      context.logger.debug({ requestId: context.requestId, operationType, durationMs: Math.round(performance.now() - started), ...fields }, 'healthie request');
 
     let status: number;
     let text: string;
     try {
       ({ status, text } = await post(
         healthieHeaders(resolution.credentials),
-        JSON.stringify({ query: print(request.document), variables: request.variables, operationName: request.operationName }),
+        JSON.stringify({ query: printOnce(request.document), variables: request.variables, operationName: request.operationName }),
       ));
     } catch (error) {
       const translated = transportError(error, options.timeoutMs);
