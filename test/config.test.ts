@@ -33,6 +33,7 @@ describe('configuration', () => {
       host: '127.0.0.1',
       logLevel: 'warn',
       production: true,
+      plan: { enabled: true, cacheSize: 1000 },
     });
   });
 });
