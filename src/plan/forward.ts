@@ -16,7 +16,11 @@
  */
 import {
   GraphQLError,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  getDirectiveValues,
   getVariableValues,
+  type DirectiveNode,
   isLeafType,
   isListType,
   isNonNullType,
@@ -54,6 +58,13 @@ function pathArray(path: Path): Array<string | number> {
   const keys: Array<string | number> = [];
   for (let p = path; p; p = p.prev) keys.unshift(p.key);
   return keys;
+}
+
+/** Whether an @include/@skip directive lets its selection through, with these variables. */
+function passes(directive: DirectiveNode, variables: Record<string, unknown>): boolean {
+  const definition = directive.name.value === 'skip' ? GraphQLSkipDirective : GraphQLIncludeDirective;
+  const value = getDirectiveValues(definition, { directives: [directive] }, variables)?.if;
+  return directive.name.value === 'skip' ? value !== true : value !== false;
 }
 
 /** Entity documents kept per plan, by their mix of types (most plans use one or two). */
@@ -145,9 +156,11 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
     try {
       result = await send(plan.document, variables.sent, request);
     } catch (error) {
-      // The whole request failed: every root field carries the error, as each did on delegation.
-      const errors = plan.shape.map((field) => locatedError(error, field.nodes, [field.key]));
-      return { data: Object.fromEntries(plan.shape.map((field) => [field.key, null])), errors };
+      // The whole request failed: every root field the operation includes carries the error, as
+      // each did on delegation.
+      const included = plan.shape.filter((field) => field.conditions.some((all) => all.every((d) => passes(d, variables.coerced))));
+      const errors = included.map((field) => locatedError(error, field.nodes, [field.key]));
+      return { data: Object.fromEntries(included.map((field) => [field.key, null])), errors };
     }
     const errors = [...(result.errors ?? [])];
     const data = completeObject(plan.shape, result.data ?? {}, undefined, errors);
@@ -160,9 +173,10 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
     const key = types.join(',');
     let document = documents.get(key);
     if (!document) {
-      const definitions = types.map((t, i) => `$e${i}: ${plan.types.get(t)!.idType}`).join(' ');
+      const used = new Set(types.flatMap((t) => plan.types.get(t)!.variables));
+      const definitions = [...types.map((t, i) => `$e${i}: ${plan.types.get(t)!.idType}`), ...[...used].map((v) => plan.variableDefinitions.get(v)!)].join(' ');
       const fields = types.map((t, i) => `e${i}: ${plan.types.get(t)!.rootField}(id: $e${i}) ${plan.types.get(t)!.selection}`).join(' ');
-      document = parse(`query(${definitions} ${plan.variableDefinitions}) { ${fields} }`, { noLocation: true });
+      document = parse(`query(${definitions}) { ${fields} }`, { noLocation: true });
       if (documents.size < MAX_ENTITY_DOCUMENTS_PER_PLAN) documents.set(key, document);
     }
     return document;
@@ -192,7 +206,10 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
 
     await Promise.all(
       chunks.map(async (chunk) => {
-        const sent: Record<string, unknown> = { ...variables.sent };
+        const sent: Record<string, unknown> = {};
+        for (const type of new Set(chunk.map((e) => e.type))) {
+          for (const name of plan.types.get(type)!.variables) if (Object.hasOwn(variables.sent, name)) sent[name] = variables.sent[name];
+        }
         chunk.forEach((entry, i) => (sent[`e${i}`] = entry.id));
         let result: ExecutionResult;
         try {
@@ -210,8 +227,9 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
           }
         }
         chunk.forEach((entry, i) => {
-          const raw = data[`e${i}`];
-          const shape = plan.types.get(entry.type)!.shape;
+          const typePlan = plan.types.get(entry.type)!;
+          const raw = typePlan.empty && data[`e${i}`] != null ? {} : data[`e${i}`];
+          const shape = typePlan.shape;
           // A reference repeated in the request gets its own copy, completed at its own path.
           const copies = entry.positions.map((_, n) => (n === 0 ? raw : structuredClone(raw)));
           entry.positions.forEach((position, n) => {
@@ -222,7 +240,7 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
         });
       }),
     );
-    // In reference order, as the delegation path reports them.
+    // In reference order (GraphQL gives the order of errors no meaning; this one is stable).
     const position = (error: GraphQLError) => (typeof error.path?.[1] === 'number' ? error.path[1] : -1);
     return { data: { [plan.key]: items }, errors: errors.sort((a, b) => position(a) - position(b)) };
   }

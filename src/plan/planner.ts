@@ -57,6 +57,8 @@ export interface ShapeField {
   readonly nodes: readonly FieldNode[];
   /** Under @skip/@include: Healthie may leave the key out. */
   readonly optional: boolean;
+  /** Per occurrence of the key, the @skip/@include directives on the way to it. */
+  readonly conditions: ReadonlyArray<readonly DirectiveNode[]>;
   readonly children?: readonly ShapeField[];
 }
 
@@ -74,6 +76,10 @@ export interface EntityTypePlan {
   /** The client's selection for this type, in Healthie's names, printed once. */
   readonly selection: string;
   readonly shape: readonly ShapeField[];
+  /** The client selects none of this type's fields. */
+  readonly empty: boolean;
+  /** Client variables the selection uses. */
+  readonly variables: readonly string[];
 }
 
 export type Plan =
@@ -84,8 +90,8 @@ export type Plan =
       readonly nodes: readonly FieldNode[];
       readonly representations: string;
       readonly types: ReadonlyMap<EntityTypeName, EntityTypePlan>;
-      /** Client variable definitions the entity selections use, in Healthie's names. */
-      readonly variableDefinitions: string;
+      /** Client variable definitions (printed, Healthie's names) by name; each type lists those it uses. */
+      readonly variableDefinitions: ReadonlyMap<string, string>;
       readonly variables: VariablesPlan;
     };
 
@@ -158,27 +164,29 @@ export function createPlanner(mapping: SchemaMapping) {
   }
 
   /** Response keys of `sets` merged as graphql-js collects fields, in order of first appearance. */
-  function shapeOf(sets: readonly SelectionSetNode[], type: GraphQLObjectType): ShapeField[] {
-    const byKey = new Map<string, { nodes: FieldNode[]; optional: boolean }>();
-    const collect = (set: SelectionSetNode, optional: boolean) => {
+  function shapeOf(sets: ReadonlyArray<{ set: SelectionSetNode; conditions: readonly DirectiveNode[] }>, type: GraphQLObjectType): ShapeField[] {
+    const byKey = new Map<string, { nodes: FieldNode[]; optional: boolean; conditions: DirectiveNode[][] }>();
+    const collect = (set: SelectionSetNode, outer: readonly DirectiveNode[]) => {
       for (const selection of set.selections) {
-        const conditional = optional || (selection.directives?.length ?? 0) > 0;
-        if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet, conditional);
+        const conditions = [...outer, ...(selection.directives ?? [])];
+        if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet, conditions);
         else if (selection.kind === Kind.FIELD) {
           const key = selection.alias?.value ?? selection.name.value;
-          const entry = byKey.get(key) ?? { nodes: [], optional: true };
+          const entry = byKey.get(key) ?? { nodes: [], optional: true, conditions: [] };
           entry.nodes.push(selection);
-          entry.optional &&= conditional;
+          entry.optional &&= conditions.length > 0;
+          entry.conditions.push(conditions);
           byKey.set(key, entry);
         }
       }
     };
-    for (const set of sets) collect(set, false);
-    return [...byKey].map(([key, { nodes, optional }]) => {
+    for (const { set, conditions } of sets) collect(set, conditions);
+    return [...byKey].map(([key, { nodes, optional, conditions }]) => {
       const fieldName = nodes[0]!.name.value;
       const def = fieldName === '__typename' ? undefined : type.getFields()[fieldName]!;
       const named = def ? getNamedType(def.type) : undefined;
-      const childSets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+      // A nested field is optional when the occurrence it came from is.
+      const childSets = nodes.flatMap((n, i) => (n.selectionSet ? [{ set: n.selectionSet, conditions: conditions[i]! }] : []));
       return {
         key,
         type: def ? def.type : (subgraph.getType('String') as GraphQLOutputType),
@@ -186,6 +194,7 @@ export function createPlanner(mapping: SchemaMapping) {
         fieldName,
         nodes,
         optional,
+        conditions,
         ...(named && isObjectType(named) ? { children: shapeOf(childSets, named) } : {}),
       };
     });
@@ -219,7 +228,6 @@ export function createPlanner(mapping: SchemaMapping) {
     const representations = field.arguments?.find((a) => a.name.value === 'representations')?.value;
     if (representations?.kind !== Kind.VARIABLE || field.directives?.length) throw new Fallback('_entities without a representations variable');
     const types = new Map<EntityTypeName, EntityTypePlan>();
-    const used = new Set<string>();
     for (const typeName of Object.keys(ENTITIES) as EntityTypeName[]) {
       const type = subgraph.getType(typeName) as GraphQLObjectType;
       // The union's selection as it applies to this type, type conditions resolved.
@@ -232,21 +240,23 @@ export function createPlanner(mapping: SchemaMapping) {
         });
       const set: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: applicable(field.selectionSet!) };
       const translated = translate(set, type, variables);
-      const text = print(translated);
-      for (const match of text.matchAll(/\$(\w+)/g)) used.add(match[1]!);
+      // A type the client selects nothing of still answers {} for a known id and null for an
+      // unknown one: Healthie is asked for `__typename`, which the answer then leaves out.
+      const empty = set.selections.length === 0;
+      const text = empty ? '{ __typename }' : print(translated);
+      const used = [...new Set([...text.matchAll(/\$(\w+)/g)].map((m) => m[1]!))];
       const rootField = ENTITIES[typeName].rootField;
       const idArg = mapping.healthie.getQueryType()!.getFields()[rootField]!.args.find((a) => a.name === 'id')!;
-      types.set(typeName, { rootField, idType: String(idArg.type), selection: text, shape: shapeOf([set], type) });
+      types.set(typeName, { rootField, idType: String(idArg.type), selection: text, shape: shapeOf([{ set, conditions: [] }], type), empty, variables: used });
     }
     const plan = variablesPlan((operation.variableDefinitions ?? []).filter((d) => d.variable.name.value !== representations.name.value));
-    const definitions = plan.definitions.filter((d) => used.has(d.variable.name.value));
     return {
       kind: 'entities',
       key: field.alias?.value ?? field.name.value,
       nodes: [field],
       representations: representations.name.value,
       types,
-      variableDefinitions: definitions.map((d) => print(d)).join(' '),
+      variableDefinitions: new Map(plan.definitions.map((d) => [d.variable.name.value, print(d)])),
       // Coercion covers every variable (representations included); only the others are sent.
       variables: { ...plan, client: operation.variableDefinitions ?? [] },
     };
@@ -279,7 +289,7 @@ export function createPlanner(mapping: SchemaMapping) {
       return {
         kind: 'root',
         document: { kind: Kind.DOCUMENT, definitions: [healthieOperation] },
-        shape: shapeOf([operation.selectionSet], query),
+        shape: shapeOf([{ set: operation.selectionSet, conditions: [] }], query),
         variables: variablesOut,
       };
     } catch (error) {
