@@ -15,6 +15,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getNamedType, getNullableType, isCompositeType, isListType, type GraphQLField } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { LRUCache } from 'lru-cache';
 import type { SubgraphContext } from '../context.js';
 import { ErrorCode, subgraphError } from '../errors.js';
 import { HEALTHIE_DEFAULT_PAGE_SIZE, HEALTHIE_MAX_COMPLEXITY } from '../healthie.js';
@@ -42,23 +43,41 @@ export const healthieCostEstimator: ComplexityEstimator = ({ field, args, childC
   return isListType(getNullableType(field.type)) ? 1 + listSize(field, args) * (own - 1 + childComplexity) : own + childComplexity;
 };
 
+/**
+ * What of the variables the estimate can depend on: numbers (page sizes), booleans (@include,
+ * @skip), nulls and the length of lists (`_entities` representations), never the text of a
+ * string. Strings are blanked, so requests that differ only in ids or search text share one entry.
+ */
+function costSignature(variables: Record<string, unknown> | undefined): string {
+  return variables ? JSON.stringify(variables, (_key, value: unknown) => (typeof value === 'string' ? '' : value)) : '';
+}
+
+/** Estimates kept per document, operation and cost signature of the variables. */
+const COST_CACHE_SIZE = 1000;
+
 export function costLimitPlugin(max = MAX_COST): ApolloServerPlugin<SubgraphContext> {
+  // The estimate walks the whole document; routers send the same few documents again and again.
+  const estimates = new LRUCache<string, number>({ max: COST_CACHE_SIZE });
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema }) {
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              variables: request.variables ?? {},
-              ...(request.operationName ? { operationName: request.operationName } : {}),
-              estimators: [healthieCostEstimator],
-            });
-          } catch {
-            // Variables that do not fit their types: execution reports them as BAD_USER_INPUT.
-            return;
+        async didResolveOperation({ request, document, schema, queryHash }) {
+          const key = `${queryHash}\u0000${request.operationName ?? ''}\u0000${costSignature(request.variables)}`;
+          let cost = estimates.get(key);
+          if (cost === undefined) {
+            try {
+              cost = getComplexity({
+                schema,
+                query: document,
+                variables: request.variables ?? {},
+                ...(request.operationName ? { operationName: request.operationName } : {}),
+                estimators: [healthieCostEstimator],
+              });
+            } catch {
+              // Variables that do not fit their types: execution reports them as BAD_USER_INPUT.
+              return;
+            }
+            estimates.set(key, cost);
           }
           if (cost > max) {
             throw subgraphError(

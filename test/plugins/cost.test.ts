@@ -51,4 +51,19 @@ describe('operation cost', () => {
     const many = await stack.query(query, { r: representations(200) }, auth);
     expect(many.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
   });
+
+  it('estimates a cached document again when a variable changes the page size, the list length or an @include', async () => {
+    const paged = `query($size: Int, $all: Boolean!) { healthieUsers(pageSize: $size) { id ... @include(if: $all) { ${USER} } } }`;
+    expect((await stack.query(paged, { size: 5, all: true }, auth)).body.errors).toBeUndefined();
+    expect((await stack.query(paged, { size: 5, all: true }, auth)).body.errors).toBeUndefined();
+    const large = await stack.query(paged, { size: 200, all: true }, auth);
+    expect(large.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    const fewFields = await stack.query(paged, { size: 200, all: false }, auth);
+    expect(fewFields.body.errors?.map((e) => e.extensions?.code) ?? []).not.toContain('QUERY_TOO_COMPLEX');
+
+    const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { ${USER} } } }`;
+    const refs = (n: number) => Array.from({ length: n }, (_, i) => ({ __typename: 'HealthieUser', id: String(1001 + i) }));
+    expect((await stack.query(entities, { r: refs(40) }, auth)).body.errors).toBeUndefined();
+    expect((await stack.query(entities, { r: refs(200) }, auth)).body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+  });
 });
