@@ -13,6 +13,8 @@ export interface LoadResult {
   perSecond: number;
   p50: number;
   p99: number;
+  /** Error codes (or HTTP status) of the first failed answer, to say what failed. */
+  firstFailure?: string;
 }
 
 export async function load(url: string, headers: Record<string, string>, body: string, connections: number, durationMs: number): Promise<LoadResult> {
@@ -20,6 +22,7 @@ export async function load(url: string, headers: Record<string, string>, body: s
   const pool = new Pool(target.origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
   const latencies: number[] = [];
   let failures = 0;
+  let firstFailure: string | undefined;
   const started = performance.now();
   const deadline = started + durationMs;
   const worker = async () => {
@@ -28,7 +31,10 @@ export async function load(url: string, headers: Record<string, string>, body: s
       const response = await pool.request({ origin: target.origin, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
       const text = await response.body.text();
       latencies.push(performance.now() - sent);
-      if (response.statusCode !== 200 || text.includes('"errors"')) failures += 1;
+      if (response.statusCode !== 200 || text.includes('"errors"')) {
+        failures += 1;
+        firstFailure ??= `HTTP ${response.statusCode} ${[...text.matchAll(/"code":"(\w+)"/g)].map((m) => m[1]).join(',')}`;
+      }
     }
   };
   await Promise.all(Array.from({ length: connections }, worker));
@@ -38,6 +44,7 @@ export async function load(url: string, headers: Record<string, string>, body: s
   return {
     requests: latencies.length,
     failures,
+    ...(firstFailure ? { firstFailure } : {}),
     perSecond: (latencies.length / elapsed) * 1000,
     p50: latencies[Math.floor(latencies.length / 2)] ?? NaN,
     p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN,

@@ -44,23 +44,8 @@ import { expandOperation, selectOperation } from '../operation/expand.js';
 import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
 import { MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST } from '../subgraph/schema.js';
 import type { SchemaMapping } from './mapping.js';
+import { createShaper, type ShapeField } from './shape.js';
 import { defaultToSend, translateValue, valueMapper, type ValueMapper } from './values.js';
-
-/** One response key of a selection, with what the forwarder needs to complete its value. */
-export interface ShapeField {
-  readonly key: string;
-  readonly type: GraphQLOutputType;
-  /** Subgraph coordinate, for graphql-js's own error messages. */
-  readonly parentType: string;
-  readonly fieldName: string;
-  /** The client's nodes for this key: error locations. */
-  readonly nodes: readonly FieldNode[];
-  /** Under @skip/@include: Healthie may leave the key out. */
-  readonly optional: boolean;
-  /** Per occurrence of the key, the @skip/@include directives on the way to it. */
-  readonly conditions: ReadonlyArray<readonly DirectiveNode[]>;
-  readonly children?: readonly ShapeField[];
-}
 
 export interface VariablesPlan {
   /** The client's definitions (subgraph names): request variables are coerced against them. */
@@ -81,6 +66,8 @@ export interface EntityTypePlan {
   /** Client variables the selection uses. */
   readonly variables: readonly string[];
 }
+
+export type { ShapeField };
 
 export type Plan =
   | { readonly kind: 'root'; readonly document: DocumentNode; readonly shape: readonly ShapeField[]; readonly variables: VariablesPlan }
@@ -108,6 +95,7 @@ function directivesOf(nodes: readonly DirectiveNode[] | undefined): DirectiveNod
 
 export function createPlanner(mapping: SchemaMapping) {
   const subgraph = mapping.subgraph;
+  const shapeOf = createShaper(subgraph);
 
   function translateArguments(field: FieldNode, def: GraphQLField<unknown, unknown>, parent: string, variables: Map<string, VariableDefinitionNode>): ArgumentNode[] {
     const fieldMap = mapping.field(parent, def.name)!;
@@ -161,43 +149,6 @@ export function createPlanner(mapping: SchemaMapping) {
       };
     });
     return { kind: Kind.SELECTION_SET, selections };
-  }
-
-  /** Response keys of `sets` merged as graphql-js collects fields, in order of first appearance. */
-  function shapeOf(sets: ReadonlyArray<{ set: SelectionSetNode; conditions: readonly DirectiveNode[] }>, type: GraphQLObjectType): ShapeField[] {
-    const byKey = new Map<string, { nodes: FieldNode[]; optional: boolean; conditions: DirectiveNode[][] }>();
-    const collect = (set: SelectionSetNode, outer: readonly DirectiveNode[]) => {
-      for (const selection of set.selections) {
-        const conditions = [...outer, ...(selection.directives ?? [])];
-        if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet, conditions);
-        else if (selection.kind === Kind.FIELD) {
-          const key = selection.alias?.value ?? selection.name.value;
-          const entry = byKey.get(key) ?? { nodes: [], optional: true, conditions: [] };
-          entry.nodes.push(selection);
-          entry.optional &&= conditions.length > 0;
-          entry.conditions.push(conditions);
-          byKey.set(key, entry);
-        }
-      }
-    };
-    for (const { set, conditions } of sets) collect(set, conditions);
-    return [...byKey].map(([key, { nodes, optional, conditions }]) => {
-      const fieldName = nodes[0]!.name.value;
-      const def = fieldName === '__typename' ? undefined : type.getFields()[fieldName]!;
-      const named = def ? getNamedType(def.type) : undefined;
-      // A nested field is optional when the occurrence it came from is.
-      const childSets = nodes.flatMap((n, i) => (n.selectionSet ? [{ set: n.selectionSet, conditions: conditions[i]! }] : []));
-      return {
-        key,
-        type: def ? def.type : (subgraph.getType('String') as GraphQLOutputType),
-        parentType: type.name,
-        fieldName,
-        nodes,
-        optional,
-        conditions,
-        ...(named && isObjectType(named) ? { children: shapeOf(childSets, named) } : {}),
-      };
-    });
   }
 
   function variablesPlan(all: readonly VariableDefinitionNode[]): VariablesPlan {
