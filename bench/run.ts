@@ -115,7 +115,7 @@ async function main() {
       if (ratio < FLOOR) failures.push(`${name}: ${ratio.toFixed(2)}x the proxy's throughput, below ${FLOOR}x`);
     }
 
-    const refs = async (n: number, target: Started) => (await measure(target, subgraphAuth, entities(n).subgraph, 1, DURATION_MS / 2, [target])).cpuPerRequest[0]!;
+    const refs = async (n: number, target: Started) => (await measure(target, subgraphAuth, entities(n).subgraph, 1, SHORT ? 2_000 : 5_000, [target])).cpuPerRequest[0]!;
     const [hundred, one] = [await refs(100, planned), await refs(1, planned)];
     const [hundredOld, oneOld] = [await refs(100, delegated), await refs(1, delegated)];
     console.log('\nCPU of entity references (subgraph process, c=1)');
@@ -148,9 +148,9 @@ async function main() {
   ]);
   try {
     const body = { subgraph: JSON.stringify({ query: '{ healthieCurrentUser { id firstName lastName } }' }), proxy: JSON.stringify({ query: '{ currentUser { id first_name last_name } }' }) };
-    const p: LoadResult = await measure(slowProxy, {}, body.proxy, 1, DURATION_MS / 2, []);
-    const s: LoadResult = await measure(slowPlanned, subgraphAuth, body.subgraph, 1, DURATION_MS / 2, []);
-    const d: LoadResult = await measure(slowDelegated, subgraphAuth, body.subgraph, 1, DURATION_MS / 2, []);
+    const p: LoadResult = await measure(slowProxy, {}, body.proxy, 1, SHORT ? 3_000 : 6_000, []);
+    const s: LoadResult = await measure(slowPlanned, subgraphAuth, body.subgraph, 1, SHORT ? 3_000 : 6_000, []);
+    const d: LoadResult = await measure(slowDelegated, subgraphAuth, body.subgraph, 1, SHORT ? 3_000 : 6_000, []);
     console.log('\n20 ms upstream, c=1, one-user query');
     row('  median: proxy / planned / delegation', '', `${p.p50.toFixed(2)} / ${s.p50.toFixed(2)} / ${d.p50.toFixed(2)} ms`);
     row('  added median, planned', `${(s.p50 - p.p50).toFixed(2)} ms`, verdict(s.p50 - p.p50 < 0.5, '< 0.5 ms'));
