@@ -137,4 +137,20 @@ describe('planned path', () => {
     expect(info[0]).toMatchObject({ msg: 'graphql request', errorCodes: ['UPSTREAM_ERROR'] });
     expect(lines.filter((l) => l.msg === 'healthie request').map((l) => l.level)).toEqual(['debug']);
   });
+
+  it('sends nothing for an operation the limits or the cost estimate refuse, whatever its fragments, aliases or variables', async () => {
+    const deep = '{ healthieAppointments { user { organization { id } } provider { organization { id } } } }';
+    const aliases = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: healthieCurrentUser { id }`).join(' ')} }`;
+    const fragments = `query { healthieUsers(pageSize: $size) { ...A } } fragment A on HealthieUser { ...B ...B } fragment B on HealthieUser { id firstName lastName fullName email phoneNumber dob timezone active isPatient dietitianId nextApptDate organization { id name } }`;
+    const before = stack.server.planStats();
+    const refused = [
+      await stack.query(aliases, {}, auth),
+      await stack.query(`query($size: Int) ${fragments.slice('query '.length)}`, { size: 200 }, auth),
+      await stack.query('query($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { id firstName lastName fullName email phoneNumber dob timezone organization { id name } } } }', { r: Array.from({ length: 240 }, (_, i) => ({ __typename: 'HealthieUser', id: String(i) })) }, auth),
+    ];
+    for (const result of refused) expect(result.body.errors?.[0]?.extensions?.code, JSON.stringify(result.body).slice(0, 300)).toBe("QUERY_TOO_COMPLEX");
+    expect((await stack.query(deep, {}, auth)).status).toBe(200);
+    expect(stack.server.planStats().planned).toBe(before.planned + 1);
+    expect(stack.sandbox.requests).toHaveLength(1);
+  });
 });
