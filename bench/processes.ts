@@ -63,7 +63,7 @@ if (role === 'upstream') {
 } else if (role === 'subgraph') {
   const { loadConfig } = await import('../src/config.js');
   const { createServer: createSubgraph } = await import('../src/server.js');
-  const config = loadConfig({ HEALTHIE_API_URL: option('upstream')!, LOG_LEVEL: 'info', PLAN_ENABLED: option('plan') ?? 'true' });
+  const config = loadConfig({ HEALTHIE_API_URL: option('upstream')!, LOG_LEVEL: option('log') ?? 'info', PLAN_ENABLED: option('plan') ?? 'true' });
   const server = await createSubgraph(config);
   const { url } = await server.listen(0, '127.0.0.1');
   reply(() => ({ plan: server.planStats() }));

@@ -22,7 +22,7 @@ import { costLimitPlugin } from './plugins/cost.js';
 import { formatError } from './format-error.js';
 import { LIMITS, limitProtections } from './plugins/limits.js';
 import { loggingPlugin } from './plugins/logging.js';
-import { planPlugin, type PlanStats } from './plan/plugin.js';
+import { planPlugin, TRACE_HEADER, type PlanStats } from './plan/plugin.js';
 import { createRuntimeSchema } from './subgraph/schema.js';
 import { createHealthieClient } from './upstream/client.js';
 
@@ -92,7 +92,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),
+      onlyForTracedRequests(ApolloServerPluginInlineTrace({ includeErrors: { masked: true } })),
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -145,6 +145,20 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await client.close();
+    },
+  };
+}
+
+/**
+ * The inline trace plugin builds a trace tree for every request before it looks at the header
+ * asking for one; only requests asking for a federated trace reach it.
+ */
+function onlyForTracedRequests(plugin: ApolloServerPlugin<SubgraphContext>): ApolloServerPlugin<SubgraphContext> {
+  return {
+    ...plugin,
+    async requestDidStart(requestContext) {
+      if (requestContext.request.http?.headers.get(TRACE_HEADER) !== 'ftv1') return undefined;
+      return plugin.requestDidStart?.(requestContext);
     },
   };
 }

@@ -71,6 +71,7 @@ describe('planned path', () => {
       expect(result.status).toBe(200);
       expect(stack.server.planStats().planned).toBe(before.planned);
       expect(stack.server.planStats().delegated).toBe(before.delegated + 1);
+      if ('apollo-federation-include-trace' in headers) expect((result.body as { extensions?: { ftv1?: unknown } }).extensions?.ftv1).toEqual(expect.any(String));
     });
   }
 
