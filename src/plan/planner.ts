@@ -33,7 +33,6 @@ import {
   type GraphQLField,
   type GraphQLInputType,
   type GraphQLObjectType,
-  type GraphQLOutputType,
   type OperationDefinitionNode,
   type SelectionNode,
   type SelectionSetNode,
@@ -178,6 +177,8 @@ export function createPlanner(mapping: SchemaMapping) {
   function entitiesPlan(field: FieldNode, operation: OperationDefinitionNode, variables: Map<string, VariableDefinitionNode>): Plan {
     const representations = field.arguments?.find((a) => a.name.value === 'representations')?.value;
     if (representations?.kind !== Kind.VARIABLE || field.directives?.length) throw new Fallback('_entities without a representations variable');
+    // The forwarder names its id variables e0, e1, …: a client variable of such a name would clash.
+    if (operation.variableDefinitions?.some((d) => /^e\d+$/.test(d.variable.name.value))) throw new Fallback('variable named like an entity alias');
     const types = new Map<EntityTypeName, EntityTypePlan>();
     for (const typeName of Object.keys(ENTITIES) as EntityTypeName[]) {
       const type = subgraph.getType(typeName) as GraphQLObjectType;
