@@ -76,23 +76,6 @@ describe('planned path', () => {
     });
   }
 
-  it('hands requests whose variables do not coerce to the delegation path, which refuses them as before', async () => {
-    const before = stack.server.planStats();
-    const result = await stack.query('query($size: Int) { healthieUsers(pageSize: $size) { id } }', { size: 'ten' }, auth);
-    expect(result.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(stack.sandbox.requests).toHaveLength(0);
-    expect(stack.server.planStats().delegated).toBe(before.delegated + 1);
-  });
-
-  it('hands representations the guard refuses to the delegation path, and sends nothing for them', async () => {
-    const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { id } } }';
-    const bad = await stack.query(query, { r: [{ __typename: 'HealthieUser', id: '' }, { __typename: 'Nope', id: '1' }] }, auth);
-    expect(bad.body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
-    const over = await stack.query(query, { r: Array.from({ length: 251 }, (_, i) => ({ __typename: 'HealthieUser', id: String(i) })) }, auth);
-    expect(over.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
-    expect(stack.sandbox.requests).toHaveLength(0);
-  });
-
   it('plans each document once and keeps at most PLAN_CACHE_SIZE plans', async () => {
     const documents = [1, 2, 3, 4].map((n) => `query Q${n} { healthieCurrentUser { id } }`);
     const before = stack.server.planStats();
@@ -140,19 +123,4 @@ describe('planned path', () => {
     expect(lines.filter((l) => l.msg === 'healthie request').map((l) => l.level)).toEqual(['debug']);
   });
 
-  it('sends nothing for an operation the limits or the cost estimate refuse, whatever its fragments, aliases or variables', async () => {
-    const deep = '{ healthieAppointments { user { organization { id } } provider { organization { id } } } }';
-    const aliases = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: healthieCurrentUser { id }`).join(' ')} }`;
-    const fragments = `query { healthieUsers(pageSize: $size) { ...A } } fragment A on HealthieUser { ...B ...B } fragment B on HealthieUser { id firstName lastName fullName email phoneNumber dob timezone active isPatient dietitianId nextApptDate organization { id name } }`;
-    const before = stack.server.planStats();
-    const refused = [
-      await stack.query(aliases, {}, auth),
-      await stack.query(`query($size: Int) ${fragments.slice('query '.length)}`, { size: 200 }, auth),
-      await stack.query('query($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { id firstName lastName fullName email phoneNumber dob timezone organization { id name } } } }', { r: Array.from({ length: 240 }, (_, i) => ({ __typename: 'HealthieUser', id: String(i) })) }, auth),
-    ];
-    for (const result of refused) expect(result.body.errors?.[0]?.extensions?.code, JSON.stringify(result.body).slice(0, 300)).toBe("QUERY_TOO_COMPLEX");
-    expect((await stack.query(deep, {}, auth)).status).toBe(200);
-    expect(stack.server.planStats().planned).toBe(before.planned + 1);
-    expect(stack.sandbox.requests).toHaveLength(1);
-  });
 });

@@ -1,0 +1,52 @@
+/**
+ * The planned path refuses nothing itself: requests the checks refuse never reach it, and those
+ * it cannot serve safely go to the delegation path, which refuses them as before. Nothing
+ * refused reaches Healthie.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_API_KEY } from '../../src/sandbox/index.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+
+const auth = { 'x-healthie-api-key': DEMO_API_KEY };
+
+describe('planned path, refused requests', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.sandbox.clearRequests());
+
+  it('hands requests whose variables do not coerce to the delegation path, which refuses them as before', async () => {
+    const before = stack.server.planStats();
+    const result = await stack.query('query($size: Int) { healthieUsers(pageSize: $size) { id } }', { size: 'ten' }, auth);
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(stack.sandbox.requests).toHaveLength(0);
+    expect(stack.server.planStats().delegated).toBe(before.delegated + 1);
+  });
+
+  it('hands representations the guard refuses to the delegation path, and sends nothing for them', async () => {
+    const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { id } } }';
+    const bad = await stack.query(query, { r: [{ __typename: 'HealthieUser', id: '' }, { __typename: 'Nope', id: '1' }] }, auth);
+    expect(bad.body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
+    const over = await stack.query(query, { r: Array.from({ length: 251 }, (_, i) => ({ __typename: 'HealthieUser', id: String(i) })) }, auth);
+    expect(over.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it('sends nothing for an operation the limits or the cost estimate refuse, whatever its fragments, aliases or variables', async () => {
+    const deep = '{ healthieAppointments { user { organization { id } } provider { organization { id } } } }';
+    const aliases = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: healthieCurrentUser { id }`).join(' ')} }`;
+    const fragments = `query { healthieUsers(pageSize: $size) { ...A } } fragment A on HealthieUser { ...B ...B } fragment B on HealthieUser { id firstName lastName fullName email phoneNumber dob timezone active isPatient dietitianId nextApptDate organization { id name } }`;
+    const before = stack.server.planStats();
+    const refused = [
+      await stack.query(aliases, {}, auth),
+      await stack.query(`query($size: Int) ${fragments.slice('query '.length)}`, { size: 200 }, auth),
+      await stack.query('query($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { id firstName lastName fullName email phoneNumber dob timezone organization { id name } } } }', { r: Array.from({ length: 240 }, (_, i) => ({ __typename: 'HealthieUser', id: String(i) })) }, auth),
+    ];
+    for (const result of refused) expect(result.body.errors?.[0]?.extensions?.code, JSON.stringify(result.body).slice(0, 300)).toBe("QUERY_TOO_COMPLEX");
+    expect((await stack.query(deep, {}, auth)).status).toBe(200);
+    expect(stack.server.planStats().planned).toBe(before.planned + 1);
+    expect(stack.sandbox.requests).toHaveLength(1);
+  });
+});
