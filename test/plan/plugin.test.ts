@@ -122,5 +122,4 @@ describe('planned path', () => {
     expect(info[0]).toMatchObject({ msg: 'graphql request', errorCodes: ['UPSTREAM_ERROR'] });
     expect(lines.filter((l) => l.msg === 'healthie request').map((l) => l.level)).toEqual(['debug']);
   });
-
 });
