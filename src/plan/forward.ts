@@ -26,6 +26,9 @@ import {
   isNonNullType,
   locatedError,
   parse,
+  Kind,
+  type FieldNode,
+  type OperationDefinitionNode,
   type DocumentNode,
   type ExecutionResult,
   type GraphQLOutputType,
@@ -167,19 +170,29 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
     return { data: data === INVALID ? null : (data as Record<string, unknown>), errors };
   }
 
-  function entityDocument(plan: Extract<Plan, { kind: 'entities' }>, types: readonly EntityTypeName[]): DocumentNode {
+  /**
+   * The Healthie request for one chunk: the template for its mix of types (parsed once per plan)
+   * with each reference's id as a string literal, so Healthie receives what a client fetching
+   * those users by id would send; only the id values are new per request, and print escapes them.
+   */
+  function entityDocument(plan: Extract<Plan, { kind: 'entities' }>, chunk: ReadonlyArray<{ type: EntityTypeName; id: string }>): DocumentNode {
     let documents = entityDocuments.get(plan);
     if (!documents) entityDocuments.set(plan, (documents = new Map()));
+    const types = chunk.map((entry) => entry.type);
     const key = types.join(',');
-    let document = documents.get(key);
-    if (!document) {
-      const used = new Set(types.flatMap((t) => plan.types.get(t)!.variables));
-      const definitions = [...types.map((t, i) => `$e${i}: ${plan.types.get(t)!.idType}`), ...[...used].map((v) => plan.variableDefinitions.get(v)!)].join(' ');
-      const fields = types.map((t, i) => `e${i}: ${plan.types.get(t)!.rootField}(id: $e${i}) ${plan.types.get(t)!.selection}`).join(' ');
-      document = parse(`query(${definitions}) { ${fields} }`, { noLocation: true });
-      if (documents.size < MAX_ENTITY_DOCUMENTS_PER_PLAN) documents.set(key, document);
+    let template = documents.get(key);
+    if (!template) {
+      const used = [...new Set(types.flatMap((t) => plan.types.get(t)!.variables))].map((v) => plan.variableDefinitions.get(v)!);
+      const fields = types.map((t, i) => `e${i}: ${plan.types.get(t)!.rootField}(id: "") ${plan.types.get(t)!.selection}`).join(' ');
+      template = parse(`query${used.length > 0 ? `(${used.join(' ')})` : ''} { ${fields} }`, { noLocation: true });
+      if (documents.size < MAX_ENTITY_DOCUMENTS_PER_PLAN) documents.set(key, template);
     }
-    return document;
+    const operation = template.definitions[0] as OperationDefinitionNode;
+    const selections = (operation.selectionSet.selections as FieldNode[]).map((field, i) => ({
+      ...field,
+      arguments: [{ ...field.arguments![0]!, value: { kind: Kind.STRING, value: chunk[i]!.id } as const }],
+    }));
+    return { kind: Kind.DOCUMENT, definitions: [{ ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } }] };
   }
 
   async function forwardEntities(plan: Extract<Plan, { kind: 'entities' }>, request: ForwardRequest): Promise<Forwarded | undefined> {
@@ -210,10 +223,9 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
         for (const type of new Set(chunk.map((e) => e.type))) {
           for (const name of plan.types.get(type)!.variables) if (Object.hasOwn(variables.sent, name)) sent[name] = variables.sent[name];
         }
-        chunk.forEach((entry, i) => (sent[`e${i}`] = entry.id));
         let result: ExecutionResult;
         try {
-          result = await send(entityDocument(plan, chunk.map((e) => e.type)), sent, request);
+          result = await send(entityDocument(plan, chunk), sent, request);
         } catch (error) {
           for (const entry of chunk) for (const position of entry.positions) errors.push(locatedError(error, plan.nodes, [plan.key, position]));
           return;

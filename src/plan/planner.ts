@@ -56,7 +56,6 @@ export interface VariablesPlan {
 
 export interface EntityTypePlan {
   readonly rootField: string;
-  readonly idType: string;
   /** The client's selection for this type, in Healthie's names, printed once. */
   readonly selection: string;
   readonly shape: readonly ShapeField[];
@@ -177,8 +176,6 @@ export function createPlanner(mapping: SchemaMapping) {
   function entitiesPlan(field: FieldNode, operation: OperationDefinitionNode, variables: Map<string, VariableDefinitionNode>): Plan {
     const representations = field.arguments?.find((a) => a.name.value === 'representations')?.value;
     if (representations?.kind !== Kind.VARIABLE || field.directives?.length) throw new Fallback('_entities without a representations variable');
-    // The forwarder names its id variables e0, e1, …: a client variable of such a name would clash.
-    if (operation.variableDefinitions?.some((d) => /^e\d+$/.test(d.variable.name.value))) throw new Fallback('variable named like an entity alias');
     const types = new Map<EntityTypeName, EntityTypePlan>();
     for (const typeName of Object.keys(ENTITIES) as EntityTypeName[]) {
       const type = subgraph.getType(typeName) as GraphQLObjectType;
@@ -198,8 +195,7 @@ export function createPlanner(mapping: SchemaMapping) {
       const text = empty ? '{ __typename }' : print(translated);
       const used = [...new Set([...text.matchAll(/\$(\w+)/g)].map((m) => m[1]!))];
       const rootField = ENTITIES[typeName].rootField;
-      const idArg = mapping.healthie.getQueryType()!.getFields()[rootField]!.args.find((a) => a.name === 'id')!;
-      types.set(typeName, { rootField, idType: String(idArg.type), selection: text, shape: shapeOf([{ set, conditions: [] }], type), empty, variables: used });
+      types.set(typeName, { rootField, selection: text, shape: shapeOf([{ set, conditions: [] }], type), empty, variables: used });
     }
     const plan = variablesPlan((operation.variableDefinitions ?? []).filter((d) => d.variable.name.value !== representations.name.value));
     return {

@@ -3,6 +3,7 @@
  * it cannot serve safely go to the delegation path, which refuses them as before. Nothing
  * refused reaches Healthie.
  */
+import { parse, visit, type FieldNode } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -48,5 +49,27 @@ describe('planned path, refused requests', () => {
     expect((await stack.query(deep, {}, auth)).status).toBe(200);
     expect(stack.server.planStats().planned).toBe(before.planned + 1);
     expect(stack.sandbox.requests).toHaveLength(1);
+  });
+
+  it('sends an id built to break out of its string literal as one literal, fetching nothing else', async () => {
+    const hostile = ['1001") { id } x: currentUser { id email } y: user(id: "1002', 'a\\"b', '\u2028\ud83d\ude00', '1001\n'];
+    const result = await stack.query(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { id } } }',
+      { r: hostile.map((id) => ({ __typename: 'HealthieUser', id })) },
+      auth,
+    );
+    expect(result.body).toEqual({ data: { _entities: [null, null, null, null] } });
+    const [request] = stack.sandbox.requests;
+    const roots: Array<{ name: string; id: unknown }> = [];
+    visit(parse(request!.query), {
+      OperationDefinition(node) {
+        for (const field of node.selectionSet.selections as FieldNode[]) {
+          const arg = field.arguments![0]!.value;
+          roots.push({ name: field.name.value, id: arg.kind === 'StringValue' ? arg.value : arg });
+        }
+        return false;
+      },
+    });
+    expect(roots).toEqual(hostile.map((id) => ({ name: 'user', id })));
   });
 });

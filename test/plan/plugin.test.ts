@@ -64,7 +64,6 @@ describe('planned path', () => {
     ['introspection', '{ __schema { queryType { name } } }', auth],
     ['a mix of _entities and other root fields', 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } healthieCurrentUser { id } }', auth],
     ['a federated trace', '{ healthieCurrentUser { id } }', { ...auth, 'apollo-federation-include-trace': 'ftv1' }],
-    ['_entities with a variable named like the forwarder\'s own', 'query($r: [_Any!]!, $e0: Boolean = true) { _entities(representations: $r) { __typename @include(if: $e0) } }', auth],
   ] as const) {
     it(`leaves ${what} to the delegation path`, async () => {
       const before = stack.server.planStats();
