@@ -70,8 +70,9 @@ async function main() {
   const all = [upstream, proxy, planned, delegated];
   const failures: string[] = [];
   try {
-    const listing = await fetch(planned.url, { method: 'POST', headers: { 'content-type': 'application/json', ...subgraphAuth }, body: JSON.stringify({ query: '{ healthieUsers(pageSize: 100) { id } healthieOrganizationMembers(pageSize: 100) { id } healthieAppointments(filter: "all") { id } }' }) });
-    const listed = ((await listing.json()) as { data: Record<string, Array<{ id: string }>> }).data;
+    const listing = await fetch(planned.url, { method: 'POST', headers: { 'content-type': 'application/json', ...subgraphAuth }, body: JSON.stringify({ query: '{ healthieUsers(first: 100) { nodes { id } } healthieOrganizationMembers(first: 100) { nodes { id } } healthieAppointments(filter: "all", first: 100) { nodes { id } } }' }) });
+    const connections = ((await listing.json()) as { data: Record<string, { nodes: Array<{ id: string }> }> }).data;
+    const listed = Object.fromEntries(Object.entries(connections).map(([name, connection]) => [name, connection.nodes]));
     const ids = [...listed.healthieUsers!, ...listed.healthieOrganizationMembers!].map((u) => u.id);
     // 100 distinct references: every user, then appointments.
     const references = [

@@ -2,9 +2,15 @@
  * npm run schema:check — the offline counterpart of Rover's checks, run in CI.
  *
  *   (no flags)            drift + composition + breaking changes against the base ref
- *   --source <file>       Healthie source for the drift check (default: the newest shared snapshot)
- *   --base <git ref>      base for breaking changes (default: origin/main, else the previous commit)
+ *   --source <file>       Healthie source for the drift check (default: the snapshot of the allowlist's
+ *                         healthieApiVersion, ../shared/healthie/schema-api-<version>.graphql)
+ *   --base <ref|file>     base for breaking changes: a git ref (default: origin/main, else the previous
+ *                         commit) or a subgraph SDL file
  *   --from OLD --to NEW   upstream drift between two Healthie versions, approved subset only
+ *                         (a URL is introspected at --api-version, default the allowlist's)
+ *
+ * Breaking changes against the base fail unless schema/breaking-changes.yaml acknowledges each
+ * one for that very move between API versions (see src/schema/acknowledged.ts).
  *
  * Exits 1 when any check fails; every failure names the schema coordinate involved.
  */
@@ -12,7 +18,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadAllowlist } from '../src/schema/allowlist.js';
-import { ALLOWLIST_FILE, APPROVED_SDL_FILE, buildArtifacts, DEFAULT_SOURCE, SUBGRAPH_SDL_FILE } from '../src/schema/build.js';
+import { ACKNOWLEDGED_FILE, loadAcknowledgements, partitionBreaking, UNVERSIONED } from '../src/schema/acknowledged.js';
+import { ALLOWLIST_FILE, APPROVED_SDL_FILE, artifactApiVersion, buildApiVersion, buildArtifacts, defaultSource, SUBGRAPH_SDL_FILE } from '../src/schema/build.js';
 import { composeSubgraphs, exampleConsumers, readRoverConfig, readSupergraphConfig } from '../src/schema/compose.js';
 import { compareSchemas, compareUpstream, defaultBaseRef, readAtRef, schemaFromSdl } from '../src/schema/diff.js';
 import { isUrl, loadSource } from '../src/schema/source.js';
@@ -25,20 +32,23 @@ const list = (lines: readonly string[]) => lines.forEach((line) => console.log(`
 runCli(async () => {
   const { values } = parseArgs({
     options: {
-      source: { type: 'string', default: DEFAULT_SOURCE },
+      source: { type: 'string' },
+      'api-version': { type: 'string' },
       base: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
     },
   });
   const allowlist = loadAllowlist(ALLOWLIST_FILE);
+  const apiVersion = buildApiVersion(allowlist, values['api-version']);
+  const source = values.source ?? defaultSource(apiVersion);
   const rover = readRoverConfig();
   const subgraphSdlFile = relative(process.cwd(), rover.subgraph.schema);
 
   if (values.from || values.to) {
     if (!values.from || !values.to) throw new Error('--from and --to go together: --from <old schema> --to <new schema>');
     section(`Upstream drift ${values.from} → ${values.to} (approved subset only)`);
-    const report = await compareUpstream(await loadSource(values.from), await loadSource(values.to), allowlist);
+    const report = await compareUpstream(await loadSource(values.from, apiVersion), await loadSource(values.to, apiVersion), allowlist);
     if (report.breaking.length > 0) {
       console.log('Breaking:');
       list(report.breaking);
@@ -50,11 +60,11 @@ runCli(async () => {
     }
     if (report.breaking.length + report.other.length === 0) console.log('  no change touches the approved subset');
   } else {
-    section(`Drift: committed schema/ against a rebuild from ${values.source}`);
-    if (!isUrl(values.source) && !existsSync(values.source)) {
-      console.log(`  skipped: ${values.source} is not present on this machine`);
+    section(`Drift: committed schema/ against a rebuild from ${source} (Healthie API version ${apiVersion})`);
+    if (!isUrl(source) && !existsSync(source)) {
+      console.log(`  skipped: ${source} is not present on this machine`);
     } else {
-      const built = buildArtifacts(await loadSource(values.source), allowlist);
+      const built = buildArtifacts(await loadSource(source, apiVersion), allowlist, apiVersion);
       for (const [path, expected] of [[SUBGRAPH_SDL_FILE, built.subgraphSdl], [APPROVED_SDL_FILE, built.approvedSdl]] as const) {
         const committed = existsSync(path) ? readFileSync(path, 'utf8') : '';
         if (committed === expected) {
@@ -78,14 +88,26 @@ runCli(async () => {
 
     const base = values.base ?? defaultBaseRef();
     section(`Breaking changes of ${subgraphSdlFile} (${rover.subgraph.name}) against ${base ?? '(no base)'}`);
-    const baseSdl = base ? readAtRef(base, subgraphSdlFile) : undefined;
+    const baseSdl = !base ? undefined : existsSync(base) ? readFileSync(base, 'utf8') : readAtRef(base, subgraphSdlFile);
     if (baseSdl === undefined) console.log(`  skipped: ${subgraphSdlFile} does not exist at the base`);
     else {
-      const report = await compareSchemas(schemaFromSdl(baseSdl), schemaFromSdl(readFileSync(subgraphSdlFile, 'utf8')));
-      if (report.breaking.length > 0) {
-        list(report.breaking);
-        failures.push(`breaking: ${report.breaking.length} breaking change(s) against ${base}`);
-      } else console.log(`  none (${report.other.length} other change(s))`);
+      const currentSdl = readFileSync(subgraphSdlFile, 'utf8');
+      const [fromVersion, toVersion] = [artifactApiVersion(baseSdl) ?? UNVERSIONED, artifactApiVersion(currentSdl) ?? UNVERSIONED];
+      const report = await compareSchemas(schemaFromSdl(baseSdl), schemaFromSdl(currentSdl));
+      const { acknowledged, unacknowledged } = partitionBreaking(report.breaking, fromVersion, toVersion, loadAcknowledgements());
+      if (acknowledged.length > 0) {
+        console.log(`Breaking, acknowledged in ${ACKNOWLEDGED_FILE} for ${fromVersion} → ${toVersion}:`);
+        list(acknowledged);
+      }
+      if (unacknowledged.length > 0) {
+        console.log(`Breaking, not acknowledged (${fromVersion} → ${toVersion}):`);
+        list(unacknowledged);
+        failures.push(
+          `breaking: ${unacknowledged.length} breaking change(s) against ${base}; make the change compatible, or review it with ` +
+            `its consumers and list it in ${ACKNOWLEDGED_FILE} under from: ${fromVersion}, to: ${toVersion}`,
+        );
+      }
+      if (report.breaking.length === 0) console.log(`  none (${report.other.length} other change(s))`);
       list(report.other);
     }
   }

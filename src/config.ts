@@ -12,10 +12,28 @@ export interface Config {
     readonly url: string | undefined;
     /** Server-level credentials, used when a request brings none. */
     readonly credentials: Credentials | undefined;
-    /** Sent as Healthie-GraphQL-API-Version when set. */
+    /** Expected Healthie API version; must equal the one the schema was built for (checked at start-up). */
     readonly apiVersion: string | undefined;
     readonly timeoutMs: number;
+    /** Connections to Healthie shared by all tenants (HEALTHIE_CONNECTIONS). */
+    readonly connections: number;
+    /** Healthie requests in flight per API key; always below `connections`. */
+    readonly maxInFlightPerKey: number;
+    /** Longest wait for a per-key slot before UPSTREAM_BUSY. */
+    readonly queueTimeoutMs: number;
+    /** Per-key request rate enforced here; undefined: none. */
+    readonly rateLimitRps: number | undefined;
+    /** Retries of a read after a rate-limit answer, a 5xx or a failed connection. */
+    readonly retries: number;
+    /** How long the breaker stays open after consecutive failures. */
+    readonly breakerCooldownMs: number;
   };
+  /** Redis shared by replicas (per-key rates); undefined: in-process state. */
+  readonly redisUrl: string | undefined;
+  /** Serve /metrics on this port instead of the main one; undefined: the main port. */
+  readonly metricsPort: number | undefined;
+  /** Shared secret of the router; when set, /metrics requires it. */
+  readonly routerSecret: string | undefined;
   readonly port: number;
   /** Interface to listen on. */
   readonly host: string;
@@ -52,7 +70,17 @@ const integer = (name: string, min: number, max: number, fallback: number) =>
         .max(max, `${name} must be at most ${max}`),
     );
 
-const SECRET_SETTINGS = new Set(['HEALTHIE_API_KEY', 'HEALTHIE_SHARD']);
+const optionalInteger = (name: string, min: number, max: number) =>
+  optionalText.pipe(
+    z.coerce
+      .number<string>({ message: `${name} must be a whole number` })
+      .int(`${name} must be a whole number`)
+      .min(min, `${name} must be at least ${min}`)
+      .max(max, `${name} must be at most ${max}`)
+      .optional(),
+  );
+
+const SECRET_SETTINGS = new Set(['HEALTHIE_API_KEY', 'HEALTHIE_SHARD', 'ROUTER_SECRET', 'REDIS_URL']);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -65,9 +93,18 @@ const schema = z.object({
   HEALTHIE_API_KEY: optionalText,
   HEALTHIE_SHARD: optionalText,
   HEALTHIE_API_VERSION: optionalText.pipe(
-    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'HEALTHIE_API_VERSION must be a date such as 2024-11-01').optional(),
+    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'HEALTHIE_API_VERSION must be a date such as 2026-01-01').optional(),
   ),
   HEALTHIE_TIMEOUT_MS: integer('HEALTHIE_TIMEOUT_MS', 100, 120_000, 10_000),
+  HEALTHIE_CONNECTIONS: integer('HEALTHIE_CONNECTIONS', 2, 1_024, 32),
+  HEALTHIE_MAX_IN_FLIGHT_PER_KEY: integer('HEALTHIE_MAX_IN_FLIGHT_PER_KEY', 1, 1_023, 8),
+  HEALTHIE_QUEUE_TIMEOUT_MS: integer('HEALTHIE_QUEUE_TIMEOUT_MS', 0, 60_000, 2_000),
+  HEALTHIE_RATE_LIMIT_RPS: optionalInteger('HEALTHIE_RATE_LIMIT_RPS', 1, 10_000),
+  HEALTHIE_RETRIES: integer('HEALTHIE_RETRIES', 0, 5, 2),
+  HEALTHIE_BREAKER_COOLDOWN_MS: integer('HEALTHIE_BREAKER_COOLDOWN_MS', 100, 600_000, 10_000),
+  REDIS_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/, message: 'REDIS_URL must be a redis:// or rediss:// URL' }).optional()),
+  METRICS_PORT: optionalInteger('METRICS_PORT', 0, 65_535),
+  ROUTER_SECRET: optionalText.pipe(z.string().min(16, 'ROUTER_SECRET must be at least 16 characters').optional()),
   PORT: integer('PORT', 0, 65_535, 4001),
   HOST: optionalText,
   LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
@@ -101,6 +138,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (production && values.HEALTHIE_API_URL && !isHttpsOrLoopback(values.HEALTHIE_API_URL)) {
       problems.push(`HEALTHIE_API_URL must use https in production; http would send API keys in clear text (got "${values.HEALTHIE_API_URL}")`);
     }
+    if (values.HEALTHIE_MAX_IN_FLIGHT_PER_KEY >= values.HEALTHIE_CONNECTIONS) {
+      problems.push(
+        `HEALTHIE_MAX_IN_FLIGHT_PER_KEY (${values.HEALTHIE_MAX_IN_FLIGHT_PER_KEY}) must be below HEALTHIE_CONNECTIONS (${values.HEALTHIE_CONNECTIONS}), so one key can never take every connection; lower it or raise HEALTHIE_CONNECTIONS`,
+      );
+    }
+    if (values.METRICS_PORT !== undefined && values.METRICS_PORT !== 0 && values.METRICS_PORT === values.PORT) {
+      problems.push(`METRICS_PORT must differ from PORT (both ${values.PORT}); unset METRICS_PORT to serve /metrics on PORT`);
+    }
     if (values.HEALTHIE_SHARD && !values.HEALTHIE_API_KEY) {
       problems.push('HEALTHIE_SHARD is set without HEALTHIE_API_KEY; a shard belongs to a key, so set both or neither');
     }
@@ -114,7 +159,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       credentials: values.HEALTHIE_API_KEY ? { apiKey: values.HEALTHIE_API_KEY, shard: values.HEALTHIE_SHARD } : undefined,
       apiVersion: values.HEALTHIE_API_VERSION,
       timeoutMs: values.HEALTHIE_TIMEOUT_MS,
+      connections: values.HEALTHIE_CONNECTIONS,
+      maxInFlightPerKey: values.HEALTHIE_MAX_IN_FLIGHT_PER_KEY,
+      queueTimeoutMs: values.HEALTHIE_QUEUE_TIMEOUT_MS,
+      rateLimitRps: values.HEALTHIE_RATE_LIMIT_RPS,
+      retries: values.HEALTHIE_RETRIES,
+      breakerCooldownMs: values.HEALTHIE_BREAKER_COOLDOWN_MS,
     },
+    redisUrl: values.REDIS_URL,
+    metricsPort: values.METRICS_PORT,
+    routerSecret: values.ROUTER_SECRET,
     port: values.PORT,
     host: values.HOST ?? '0.0.0.0',
     logLevel: values.LOG_LEVEL ?? 'info',

@@ -1,6 +1,7 @@
 /**
  * The last step of every error on its way to a client: limit rejections get QUERY_TOO_COMPLEX,
- * and anything unclassified is masked.
+ * Apollo's own request errors keep a request code (BAD_REQUEST, PERSISTED_QUERY_*), and anything
+ * unclassified is masked.
  */
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { codeOf, ErrorCode } from './errors.js';
@@ -21,6 +22,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const code = codeOf(formatted);
   if (limitRejections.has(original as GraphQLError) || (code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(formatted.message))) {
     return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
+  }
+  // Apollo's own request errors without a code (an unsupported persisted-query version, a hash
+  // that does not match its query) carry a 4xx status: they are the client's, so BAD_REQUEST
+  // with Apollo's own (constant) message, not a masked INTERNAL_SERVER_ERROR.
+  const status = (error as { extensions?: { http?: { status?: unknown } } }).extensions?.http?.status;
+  if (code === ErrorCode.INTERNAL_SERVER_ERROR && !original && typeof status === 'number' && status >= 400 && status < 500) {
+    return { message: formatted.message, extensions: { code: ErrorCode.BAD_REQUEST } };
   }
   // Apollo codes anything unclassified INTERNAL_SERVER_ERROR: that is a bug here and its message
   // may quote internals, so clients get a generic message and the log (logging plugin) the detail.

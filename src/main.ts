@@ -59,6 +59,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  // A ConfigError found after loading (the schema's API version) is reported like any other.
+  console.error(error instanceof ConfigError ? error.message : error instanceof Error ? error.stack ?? error.message : error);
   process.exit(1);
 });

@@ -23,8 +23,14 @@ import { formatError } from './format-error.js';
 import { LIMITS, limitProtections } from './plugins/limits.js';
 import { loggingPlugin } from './plugins/logging.js';
 import { planPlugin, TRACE_HEADER, type PlanStats } from './plan/plugin.js';
-import { createRuntimeSchema } from './subgraph/schema.js';
+import { artifactApiVersion } from './schema/build.js';
+import { createRuntimeSchema, readSchemaArtifacts } from './subgraph/schema.js';
 import { createHealthieClient } from './upstream/client.js';
+import { createMetrics, metricsHandler, metricsPlugin, type Metrics } from './metrics.js';
+import { upstreamErrorsPlugin } from './plugins/upstream-errors.js';
+import { createRedis, type Redis } from './redis.js';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './upstream/rate-limit.js';
+import { resolveApiVersion, VersionMonitor } from './upstream/version.js';
 
 export interface ServerDependencies {
   /** Defaults to a pino logger at config.logLevel writing to stdout. */
@@ -33,6 +39,10 @@ export interface ServerDependencies {
 
 export interface HealthieSubgraphServer {
   readonly app: express.Express;
+  /** This server's own metrics (one registry per server). */
+  readonly metrics: Metrics;
+  /** The port /metrics is served on when METRICS_PORT is set (0 picks one), once listening. */
+  readonly metricsUrl: () => string | undefined;
   /** Starts listening; resolves with the GraphQL endpoint URL. */
   listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
@@ -56,8 +66,31 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   const url = config.healthie.url;
   if (!url) throw new Error('createServer needs config.healthie.url; main.ts starts the built-in sandbox when none is configured.');
   const logger = dependencies.logger ?? createLogger({ level: config.logLevel });
-  const client = createHealthieClient({ url, timeoutMs: config.healthie.timeoutMs, apiVersion: config.healthie.apiVersion });
-  const runtime = createRuntimeSchema(client.executor);
+  const artifacts = readSchemaArtifacts();
+  // The version sent is the one the schema was built for; HEALTHIE_API_VERSION may only confirm it.
+  const version = new VersionMonitor({ apiVersion: resolveApiVersion(artifactApiVersion(artifacts.approvedSdl), config.healthie.apiVersion), logger });
+  const metrics = createMetrics();
+  const redis: Redis | undefined = config.redisUrl && config.healthie.rateLimitRps ? createRedis({ url: config.redisUrl }) : undefined;
+  const rps = config.healthie.rateLimitRps;
+  const rateLimiter: RateLimiter | undefined = rps
+    ? redis
+      ? new RedisRateLimiter(redis, rps, () => metrics.rateLimiterFallbacks.inc())
+      : new MemoryRateLimiter(rps)
+    : undefined;
+  const client = createHealthieClient({
+    url,
+    timeoutMs: config.healthie.timeoutMs,
+    apiVersion: version.apiVersion,
+    version,
+    connections: config.healthie.connections,
+    maxInFlightPerKey: config.healthie.maxInFlightPerKey,
+    queueTimeoutMs: config.healthie.queueTimeoutMs,
+    retries: config.healthie.retries,
+    breakerCooldownMs: config.healthie.breakerCooldownMs,
+    metrics,
+    ...(rateLimiter ? { rateLimiter } : {}),
+  });
+  const runtime = createRuntimeSchema(client.executor, artifacts);
   const contextFor = createContextFactory({
     subschema: runtime.subschema,
     entityType: (typeName) => runtime.wrapped.getType(typeName) as GraphQLObjectType,
@@ -96,7 +129,10 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      // Before logging: the logging plugin must see Healthie's errors already split and coded.
+      upstreamErrorsPlugin(),
       loggingPlugin(),
+      metricsPlugin(metrics),
       costLimitPlugin(),
       ...(limits.plugins as ApolloServerPlugin<SubgraphContext>[]),
       // After every check above: it answers only operations that passed them all.
@@ -111,12 +147,32 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
+    // An open breaker means Healthie is failing: not ready, and no probe adds to its load.
+    if (client.breakerOpen()) {
+      res.status(503).json({ status: 'upstream failing (breaker open)', schema: 'loaded' });
+      return;
+    }
     if (!readiness || Date.now() - readiness.at > READINESS_CACHE_MS) {
       readiness = { ready: client.probe(), at: Date.now() };
     }
-    const ready = await readiness.ready;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'upstream unreachable', schema: 'loaded' });
+    const reachable = await readiness.ready;
+    const { unsupported, ...healthie } = version.readiness();
+    const status = !reachable ? 'upstream unreachable' : unsupported ? 'upstream version unsupported' : 'ready';
+    res.status(status === 'ready' ? 200 : 503).json({ status, schema: 'loaded', ...healthie, ...(unsupported ? { reason: unsupported } : {}) });
   });
+  // /metrics: on METRICS_PORT when set (a port the router's network never reaches), else here,
+  // behind ROUTER_SECRET when one is configured.
+  const serveMetrics = metricsHandler(metrics, config.routerSecret);
+  let metricsServer: Server | undefined;
+  let metricsAddress: string | undefined;
+  if (config.metricsPort !== undefined) {
+    const metricsApp = express();
+    metricsApp.disable('x-powered-by');
+    metricsApp.get('/metrics', serveMetrics);
+    metricsServer = createHttpServer(metricsApp);
+  } else {
+    app.get('/metrics', serveMetrics);
+  }
   app.use(
     '/graphql',
     ...(config.production ? [] : [cors({ origin: SANDBOX_ORIGINS, maxAge: 600 })]),
@@ -131,7 +187,17 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   return {
     app,
     planStats: planned.stats,
-    listen(port = config.port, host = config.host) {
+    metrics,
+    metricsUrl: () => metricsAddress,
+    async listen(port = config.port, host = config.host) {
+      if (metricsServer) {
+        const server = metricsServer;
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(config.metricsPort, host, () => resolve());
+        });
+        metricsAddress = `http://${host === '0.0.0.0' ? 'localhost' : host}:${(server.address() as AddressInfo).port}/metrics`;
+      }
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
@@ -145,6 +211,8 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await client.close();
+      if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
+      redis?.disconnect();
     },
   };
 }
@@ -178,6 +246,7 @@ const HTTP_MESSAGES: Record<string | number, string> = {
   'entity.too.large': `Request body exceeds ${MAX_REQUEST_BYTES} bytes; send a smaller operation.`,
   'charset.unsupported': 'Request body must be UTF-8 JSON (Content-Type: application/json; charset=utf-8).',
   'encoding.unsupported': 'Request body must not be compressed.',
+  400: 'Request body could not be read: send uncompressed UTF-8 JSON with Content-Type: application/json.',
   404: 'Not found: GraphQL is served at /graphql, health at /healthz and /readyz.',
 };
 

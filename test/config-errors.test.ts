@@ -48,4 +48,30 @@ describe('configuration errors', () => {
     }
     expect(problemsOf({ PLAN_ENABLED: 'yes' })).toEqual([expect.stringContaining('PLAN_ENABLED must be true or false')]);
   });
+
+  it('keeps the per-key in-flight cap below the connection pool', () => {
+    expect(problemsOf({ HEALTHIE_MAX_IN_FLIGHT_PER_KEY: '32' })).toEqual([expect.stringContaining('must be below HEALTHIE_CONNECTIONS (32)')]);
+    expect(problemsOf({ HEALTHIE_MAX_IN_FLIGHT_PER_KEY: '8', HEALTHIE_CONNECTIONS: '8' })).toHaveLength(1);
+    expect(() => loadConfig({ HEALTHIE_MAX_IN_FLIGHT_PER_KEY: '8', HEALTHIE_CONNECTIONS: '9' })).not.toThrow();
+  });
+
+  it('validates the resilience, rate, Redis and metrics settings together', () => {
+    const problems = problemsOf({
+      HEALTHIE_RETRIES: '9',
+      HEALTHIE_BREAKER_COOLDOWN_MS: '1',
+      HEALTHIE_QUEUE_TIMEOUT_MS: 'soon',
+      HEALTHIE_RATE_LIMIT_RPS: '0',
+      REDIS_URL: 'http://cache:6379',
+      METRICS_PORT: 'none',
+      ROUTER_SECRET: 'short-secret',
+    });
+    expect(problems).toHaveLength(7);
+    const text = problems.join('\n');
+    for (const name of ['HEALTHIE_RETRIES', 'HEALTHIE_BREAKER_COOLDOWN_MS', 'HEALTHIE_QUEUE_TIMEOUT_MS', 'HEALTHIE_RATE_LIMIT_RPS', 'REDIS_URL', 'METRICS_PORT', 'ROUTER_SECRET']) {
+      expect(text).toContain(name);
+    }
+    expect(text).not.toContain('short-secret');
+    expect(text).not.toContain('cache:6379');
+    expect(problemsOf({ METRICS_PORT: '4001' })).toEqual([expect.stringContaining('METRICS_PORT must differ from PORT')]);
+  });
 });

@@ -28,7 +28,21 @@ describe('configuration', () => {
       NODE_ENV: 'production',
     });
     expect(config).toEqual({
-      healthie: { url: 'https://api.gethealthie.com/graphql', credentials: { apiKey: 'key', shard: 'shard' }, apiVersion: '2024-11-01', timeoutMs: 2500 },
+      healthie: {
+        url: 'https://api.gethealthie.com/graphql',
+        credentials: { apiKey: 'key', shard: 'shard' },
+        apiVersion: '2024-11-01',
+        timeoutMs: 2500,
+        connections: 32,
+        maxInFlightPerKey: 8,
+        queueTimeoutMs: 2000,
+        rateLimitRps: undefined,
+        retries: 2,
+        breakerCooldownMs: 10000,
+      },
+      redisUrl: undefined,
+      metricsPort: undefined,
+      routerSecret: undefined,
       port: 8080,
       host: '127.0.0.1',
       logLevel: 'warn',

@@ -42,7 +42,7 @@ describe('credential failures', () => {
   it('never writes keys, shard ids, variables or response data to the log', async () => {
     const before = stack.logs.length;
     await stack.query(
-      'query Lookup($kw: String) { healthieUsers(keywords: $kw) { firstName email } }',
+      'query Lookup($kw: String) { healthieUsers(keywords: $kw) { nodes { firstName email } } }',
       { kw: 'Maple' },
       { 'x-healthie-api-key': DEMO_API_KEY },
     );

@@ -59,9 +59,13 @@ describe('upstream credentials', () => {
     expect(stack.sandbox.requests[0]!.headers.authorizationshard).toBeUndefined();
   });
 
-  it('sends Healthie-GraphQL-API-Version when HEALTHIE_API_VERSION is set', async () => {
-    stack = await startStack({ env: { HEALTHIE_API_VERSION: '2024-11-01' } });
-    await stack.query(WHO, {}, { 'x-healthie-api-key': DEMO_API_KEY });
-    expect(stack.sandbox.requests[0]!.headers['healthie-graphql-api-version']).toBe('2024-11-01');
+  it('sends Healthie-GraphQL-API-Version: 2026-01-01, the version the schema was built for, whether or not HEALTHIE_API_VERSION confirms it', async () => {
+    for (const env of [{}, { HEALTHIE_API_VERSION: '2026-01-01' }] as Array<Record<string, string>>) {
+      stack = await startStack({ env });
+      await stack.query(WHO, {}, { 'x-healthie-api-key': DEMO_API_KEY });
+      expect(stack.sandbox.requests[0]!.headers['healthie-graphql-api-version']).toBe('2026-01-01');
+      await stack.close();
+    }
+    stack = await startStack();
   });
 });

@@ -51,9 +51,11 @@ describe('outside production', () => {
     const result = await stack.query(getIntrospectionQuery());
     expect(result.body.errors).toBeUndefined();
     const names = (result.body.data!.__schema.types as Array<{ name: string }>).map((t) => t.name).filter((n) => n.startsWith('Healthie'));
-    const committed = [...new Set(COMMITTED.map((c) => c.slice(0, c.indexOf('.'))))].filter((n) => n.startsWith('Healthie'));
+    const scalars = [...readFileSync('schema/healthie.graphql', 'utf8').matchAll(/^scalar (\w+)/gm)].map((match) => match[1]!);
+    const committed = [...new Set([...COMMITTED.map((c) => c.slice(0, c.indexOf('.'))), ...scalars])].filter((n) => n.startsWith('Healthie'));
     expect(names.sort()).toEqual(committed.sort());
-    expect(names).toHaveLength(8);
+    // Eight types, three connections and their edges, page info, and the cursor and date scalars.
+    expect(names).toHaveLength(18);
   });
 
   it('serves _service { sdl } without any key, as the router needs', async () => {

@@ -9,6 +9,13 @@ import { performance } from 'node:perf_hooks';
 import { codeOf } from '../errors.js';
 import type { SubgraphContext } from '../context.js';
 
+/** An error's type and stack frames, with its message (and its causes') left out. */
+export function describeForLog(error: unknown): { type: string; stack: string[] } {
+  if (!(error instanceof Error)) return { type: typeof error, stack: [] };
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  return { type: error.name, stack: frames.slice(0, 20).map((line) => line.trim()) };
+}
+
 export function loggingPlugin(): ApolloServerPlugin<SubgraphContext> {
   return {
     async requestDidStart({ contextValue }) {
@@ -40,14 +47,14 @@ export function loggingPlugin(): ApolloServerPlugin<SubgraphContext> {
 }
 
 /**
- * Unexpected failures get their stack in the log (never in the response); the message of an
- * internal error does not contain request data. Also called by the planned path, whose
- * responses skip Apollo's didEncounterErrors.
+ * Unexpected failures get their type and stack in the log (never in the response), but not their
+ * message: a message can quote Healthie's text or request data. Also called by the planned path,
+ * whose responses skip Apollo's didEncounterErrors.
  */
 export function logUnexpectedErrors(context: SubgraphContext, errors: readonly GraphQLError[]): void {
   for (const error of errors) {
     if (!error.extensions?.code) {
-      context.logger.error({ requestId: context.requestId, err: error.originalError ?? error }, 'unexpected error');
+      context.logger.error({ requestId: context.requestId, error: describeForLog(error.originalError ?? error) }, 'unexpected error');
     }
   }
 }

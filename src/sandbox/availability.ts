@@ -16,7 +16,7 @@ import {
   type SandboxAppointmentType,
   type SandboxUser,
 } from './data.js';
-import { MS_PER_MINUTE, formatDay, formatHealthieTime, isValidTimeZone, localDay, parseDay, weekday, zonedTimeToInstant } from './time.js';
+import { MS_PER_MINUTE, formatDay, formatIsoTime, isValidTimeZone, localDay, parseDay, weekday, zonedTimeToInstant } from './time.js';
 
 export const MAX_RANGE_DAYS = 31;
 /** Slot length when no appointment type is given. */
@@ -97,7 +97,7 @@ function providerSlots(account: AccountData, search: Search, provider: SandboxUs
       slots.push({
         start,
         user_id: provider.id,
-        date: formatHealthieTime(start, search.timeZone),
+        date: formatIsoTime(start, search.timeZone),
         length: search.length,
         is_fully_booked: false,
         appointment_type: search.type ?? null,

@@ -6,6 +6,8 @@
 import { APPOINTMENT_OFFSET, ID_RANGE, appointmentRecord, blocksCalendar, overlaps, type AccountData, type SandboxAppointment, type SandboxUser } from './data.js';
 import { isValidTimeZone, parseDateTime } from './time.js';
 
+const IN_PERSON = 'In Person';
+
 export interface CreateAppointmentInput {
   readonly user_id?: string | null;
   readonly other_party_id?: string | null;
@@ -14,6 +16,9 @@ export interface CreateAppointmentInput {
   readonly contact_type?: string | null;
   readonly datetime?: string | null;
   readonly timezone?: string | null;
+  readonly appointment_location_id?: string | null;
+  /** Healthie checks that the slot is free only when this is true (its default is false). */
+  readonly enforce_availability?: boolean | null;
 }
 
 export interface FieldError {
@@ -91,7 +96,16 @@ export function createAppointment(account: AccountData, input: CreateAppointment
     }
   }
 
-  if (provider && type && start !== undefined && start > now) {
+  // Since 2025-04-01 an in-person appointment needs its location.
+  if (contactType === IN_PERSON && !present(given.appointment_location_id)) {
+    messages.push({ field: 'appointment_location_id', message: "can't be blank for an in-person appointment" });
+  } else if (present(given.appointment_location_id) && given.appointment_location_id.trim() !== account.organization.locationId) {
+    messages.push({ field: 'appointment_location_id', message: 'Appointment location not found' });
+  }
+
+  // Like Healthie, a taken slot is refused only when the caller asks for it: without
+  // enforce_availability the provider is double-booked.
+  if (given.enforce_availability === true && provider && type && start !== undefined && start > now) {
     const booked = start;
     const clash = account.appointments.some(
       (other) => other.providerId === provider.id && blocksCalendar(other) && overlaps(booked, type.length, other),

@@ -52,7 +52,8 @@ export interface SandboxAppointment {
 
 export interface AccountData {
   readonly definition: AccountDefinition;
-  readonly organization: { readonly id: string; readonly name: string; readonly address: string };
+  /** `locationId` is the organization's one appointment location (appointment_location_id). */
+  readonly organization: { readonly id: string; readonly name: string; readonly address: string; readonly locationId: string };
   readonly owner: SandboxUser;
   /** Organization members (providers), the owner first. */
   readonly members: readonly SandboxUser[];
@@ -69,6 +70,8 @@ const APPOINTMENT_COUNT = 40;
 const PAST_APPOINTMENT_COUNT = 18;
 /** Offsets within the account's id range, which holds 1000 ids. */
 const OWNER_OFFSET = 1;
+/** The organization's appointment location. */
+const LOCATION_OFFSET = 9;
 const PATIENT_OFFSET = 10;
 const TYPE_OFFSET = 100;
 export const APPOINTMENT_OFFSET = 200;
@@ -256,7 +259,7 @@ export function seedAccount(definition: AccountDefinition, now: Date): AccountDa
   if (!owner) throw new Error('An account needs an owner');
   return {
     definition,
-    organization: { id: String(definition.idBase), name: definition.organization, address },
+    organization: { id: String(definition.idBase), name: definition.organization, address, locationId: String(definition.idBase + LOCATION_OFFSET) },
     owner,
     members,
     patients,

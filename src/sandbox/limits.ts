@@ -5,20 +5,13 @@
  * Complexity score (computed on the operation that will run, fragments expanded; over 2000 the
  * request is refused with MAX_COMPLEXITY_EXCEEDED before anything executes):
  * - every field costs 1, and a field returning one object costs 1 + the cost of its selection;
- * - a paged field (one with a `page_size` argument) returning a list of objects costs
- *   1 + N × the cost of its selection, where N is the list's page size:
- *   1. the `page_size` argument the query passes (literal, variable or variable default);
- *   2. else the `page_size` default the field declares in the schema (users 10,
- *      organizationMembers 10, appointmentTypes 1000);
- *   3. else 100, Healthie's documented "if no page size is defined, the default page size is
- *      100" (appointments);
+ * - a connection field (one with `first`/`last` arguments) costs 1 + its selection, where its
+ *   `nodes` and `edges` count N times and the rest (`page_info`, `total_count`) once, as
+ *   graphql-ruby scores connections; N is the page asked for: `first`, else `last` (literal,
+ *   variable or variable default; the larger when both are sent), else 100, Healthie's documented
+ *   "complexity is multiplied by the requested page size, 100 when neither is given";
  * - other lists of objects (attendees, availableSlotsForRange) are not paged and count like a
  *   single object, as graphql-ruby counts plain lists;
- *   and N never exceeds 100 (MAX_SCORED_LIST_SIZE). Healthie documents that the cost is multiplied
- *   by the requested page size; the cap keeps large declared defaults usable: appointmentTypes
- *   pages at 1000, and clients (the subgraph included) forward that default explicitly, so without
- *   the cap `appointmentTypes { id name length available_contact_types }` alone would score 5001
- *   and the booking flow could never list what can be booked;
  * - a list of scalars (`available_contact_types`, `daysAvailableForRange`) costs 1, like a scalar;
  * - introspection fields (`__schema`, `__type`, `__typename`) are free: they describe the schema,
  *   whose size is fixed, and tools must be able to introspect;
@@ -37,10 +30,8 @@
 import {
   Kind,
   getNamedType,
-  getNullableType,
   isCompositeType,
   isInterfaceType,
-  isListType,
   isObjectType,
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -51,14 +42,14 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { HEALTHIE_DEFAULT_PAGE_SIZE, HEALTHIE_MAX_COMPLEXITY, HEALTHIE_MAX_DEPTH } from '../healthie.js';
+import { HEALTHIE_DEFAULT_PAGE_SIZE, HEALTHIE_MAX_COMPLEXITY, HEALTHIE_MAX_DEPTH, HEALTHIE_MAX_PAGE_SIZE } from '../healthie.js';
 
 export const MAX_DEPTH = HEALTHIE_MAX_DEPTH;
 export const MAX_COMPLEXITY = HEALTHIE_MAX_COMPLEXITY;
 /** Healthie's documented page size for a list that states none (no argument, no declared default). */
 export const DEFAULT_LIST_SIZE = HEALTHIE_DEFAULT_PAGE_SIZE;
-/** Largest list size the score counts, whatever page_size asks for or declares. */
-export const MAX_SCORED_LIST_SIZE = 100;
+/** Largest page size the score counts; larger pages are refused when they run. */
+export const MAX_SCORED_LIST_SIZE = HEALTHIE_MAX_PAGE_SIZE;
 
 export interface RateLimit {
   readonly requests: number;
@@ -146,20 +137,27 @@ function intValue(node: ValueNode, operation: OperationDefinitionNode, variables
   return fallback?.kind === Kind.INT ? Number.parseInt(fallback.value, 10) : undefined;
 }
 
-/** The N a list of objects is multiplied by (see the top of this file). */
-function listSize(
+/** Fields of a connection that hold its items. */
+const PER_ITEM_FIELDS = new Set(['nodes', 'edges']);
+
+const isConnection = (field: GraphQLField<unknown, unknown>): boolean => field.args.some((arg) => arg.name === 'first' || arg.name === 'last');
+
+/** The N a connection's items count for (see the top of this file); 1 for any other field. */
+function pageSize(
   field: GraphQLField<unknown, unknown>,
   args: readonly { name: { value: string }; value: ValueNode }[] | undefined,
   operation: OperationDefinitionNode,
   variables: Readonly<Record<string, unknown>>,
 ): number {
-  const declared = field.args.find((arg) => arg.name === 'page_size');
-  // Only paged fields are multiplied; a plain nested list (attendees) counts once, as in graphql-ruby.
-  if (!declared) return 1;
-  const node = args?.find((arg) => arg.name.value === 'page_size');
-  const requested = node ? intValue(node.value, operation, variables) : undefined;
-  const fallback = typeof declared?.defaultValue === 'number' ? declared.defaultValue : DEFAULT_LIST_SIZE;
-  return Math.min(MAX_SCORED_LIST_SIZE, Math.max(0, requested ?? fallback));
+  // Only connections are multiplied; a plain nested list (attendees) counts once, as in graphql-ruby.
+  if (!isConnection(field)) return 1;
+  const sizes = ['first', 'last'].flatMap((name) => {
+    const node = args?.find((arg) => arg.name.value === name);
+    const value = node ? intValue(node.value, operation, variables) : undefined;
+    return value === undefined ? [] : [value];
+  });
+  const requested = sizes.length > 0 ? Math.max(...sizes) : DEFAULT_LIST_SIZE;
+  return Math.min(MAX_SCORED_LIST_SIZE, Math.max(0, requested));
 }
 
 export function queryComplexity(
@@ -169,7 +167,8 @@ export function queryComplexity(
   variables: Readonly<Record<string, unknown>> = {},
 ): number {
   const memo = new Map<string, number>();
-  const measure = (selectionSet: SelectionSetNode, parent: GraphQLNamedType | undefined, visiting: ReadonlySet<string>): number => {
+  /** `page` is set inside a connection's selection: its `nodes` and `edges` count that many times. */
+  const measure = (selectionSet: SelectionSetNode, parent: GraphQLNamedType | undefined, visiting: ReadonlySet<string>, page?: number): number => {
     let total = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
@@ -178,24 +177,26 @@ export function queryComplexity(
         const field = parent.getFields()[selection.name.value];
         if (!field) continue;
         const named = getNamedType(field.type);
+        const times = page !== undefined && PER_ITEM_FIELDS.has(field.name) ? page : 1;
         if (!isCompositeType(named) || !selection.selectionSet) {
-          total += 1; // scalars and enums, lists of them included
+          total += times; // scalars and enums, lists of them included
           continue;
         }
-        const inner = measure(selection.selectionSet, named, visiting);
-        const times = isListType(getNullableType(field.type)) ? listSize(field, selection.arguments, operation, variables) : 1;
-        total += 1 + times * inner;
+        const size = pageSize(field, selection.arguments, operation, variables);
+        const inner = measure(selection.selectionSet, named, visiting, isConnection(field) ? size : undefined);
+        total += times * (1 + inner);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        total += measure(selection.selectionSet, type, visiting);
+        total += measure(selection.selectionSet, type, visiting, page);
       } else {
         const name = selection.name.value;
         const fragment = fragments.get(name);
         if (!fragment || visiting.has(name)) continue;
-        if (!memo.has(name)) {
-          memo.set(name, measure(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value), new Set([...visiting, name])));
+        const key = `${name}:${page ?? ''}`;
+        if (!memo.has(key)) {
+          memo.set(key, measure(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value), new Set([...visiting, name]), page));
         }
-        total += memo.get(name) ?? 0;
+        total += memo.get(key) ?? 0;
       }
     }
     return total;

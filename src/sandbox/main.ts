@@ -22,7 +22,10 @@ try {
   console.error(`Healthie sandbox could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
-console.log(`Healthie sandbox (synthetic data only, no real patients) at ${sandbox.url} - demo API key: ${DEMO_API_KEY}`);
+console.log(
+  `Healthie sandbox (synthetic data only, no real patients) at ${sandbox.url} - demo API key: ${DEMO_API_KEY}, ` +
+    `Healthie-GraphQL-API-Version: ${sandbox.apiVersion}`,
+);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

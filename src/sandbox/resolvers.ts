@@ -7,31 +7,27 @@
 import { readFile } from 'node:fs/promises';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
+import { artifactApiVersion } from '../schema/build.js';
 import { APPROVED_SDL_URL } from '../subgraph/schema.js';
 import { findAvailableDays, findSlots, type SlotQuery } from './availability.js';
 import { createAppointment, type CreateAppointmentInput } from './booking.js';
 import { blocksCalendar, type AccountData, type SandboxAppointment, type SandboxUser } from './data.js';
-import { MS_PER_MINUTE, formatHealthieTime, localDay, parseDay } from './time.js';
+import { connection, type Connection, type ConnectionArgs } from './connection.js';
+import { ISO8601Date, ISO8601DateTime } from './scalars.js';
+import { MS_PER_MINUTE, formatHealthieTime, formatIsoTime, localDay, parseDay } from './time.js';
 
-/** Healthie's page size when a paged list is asked for without one. */
-export const DEFAULT_PAGE_SIZE = 10;
-/** Healthie's documented maximum for appointments' page_size. */
-export const MAX_APPOINTMENTS_PAGE_SIZE = 500;
 
 export interface SandboxContext {
   readonly account: AccountData;
   readonly now: () => Date;
 }
 
-interface PageArgs {
+interface PageArgs extends ConnectionArgs {
   readonly keywords?: string | null;
-  readonly offset?: number | null;
-  readonly page_size?: number | null;
 }
 
-interface AppointmentsArgs extends PageArgs {
+interface AppointmentsArgs extends ConnectionArgs {
   readonly filter?: string | null;
-  readonly should_paginate?: boolean | null;
   readonly user_id?: string | null;
   readonly provider_id?: string | null;
   readonly startDate?: string | null;
@@ -39,7 +35,7 @@ interface AppointmentsArgs extends PageArgs {
   readonly is_upcoming?: boolean | null;
 }
 
-interface AppointmentTypesArgs extends PageArgs {
+interface AppointmentTypesArgs extends ConnectionArgs {
   readonly provider_id?: string | null;
   readonly clients_can_book?: boolean | null;
 }
@@ -58,14 +54,8 @@ function byLastName(a: SandboxUser, b: SandboxUser): number {
 }
 
 /** Matching people in Healthie's default order, then one page of them. */
-function listUsers(people: readonly SandboxUser[], args: PageArgs): SandboxUser[] {
-  return page(people.filter((person) => matchesKeywords(person, args.keywords)).sort(byLastName), args);
-}
-
-function page<T>(items: readonly T[], args: PageArgs, maximum = Number.POSITIVE_INFINITY): T[] {
-  const offset = Math.max(0, args.offset ?? 0);
-  const size = Math.min(maximum, Math.max(0, args.page_size ?? DEFAULT_PAGE_SIZE));
-  return items.slice(offset, offset + size);
+function listUsers(people: readonly SandboxUser[], args: PageArgs): Connection<SandboxUser> {
+  return connection(people.filter((person) => matchesKeywords(person, args.keywords)).sort(byLastName), args);
 }
 
 /** Case-insensitive match on first, last and full name, email and phone (digits alone match too). */
@@ -81,7 +71,7 @@ function matchesKeywords(user: SandboxUser, keywords: string | null | undefined)
 
 function dayArgument(name: string, value: string): number {
   const day = parseDay(value);
-  if (day === undefined) throw new GraphQLError(`${name} must be a date (YYYY-MM-DD)`, { extensions: { code: 'BAD_USER_INPUT' } });
+  if (day === undefined) throw new GraphQLError(`${name} must be an ISO 8601 date`, { extensions: { code: 'BAD_USER_INPUT' } });
   return day;
 }
 
@@ -100,11 +90,9 @@ function timeFilter(filter: string | null | undefined, now: number): (start: num
 
 /**
  * Healthie's `appointments`: `filter` picks future (starting now or later, the default), past or
- * all appointments, the other arguments narrow that down, sorted by start. Every match is
- * returned unless `should_paginate` is true; only then do offset and page_size (10 when absent,
- * at most 500) apply.
+ * all appointments, the other arguments narrow that down, sorted by start, one page of them.
  */
-function listAppointments(context: SandboxContext, args: AppointmentsArgs): SandboxAppointment[] {
+function listAppointments(context: SandboxContext, args: AppointmentsArgs): Connection<SandboxAppointment> {
   const { account } = context;
   const now = context.now().getTime();
   const inTime = timeFilter(args.filter, now);
@@ -123,7 +111,7 @@ function listAppointments(context: SandboxContext, args: AppointmentsArgs): Sand
         (last === undefined || localDay(appointment.start, timeZone) <= last),
     )
     .sort((a, b) => a.start - b.start);
-  return args.should_paginate ? page(matching, args, MAX_APPOINTMENTS_PAGE_SIZE) : matching;
+  return connection(matching, args);
 }
 
 function nextAppointmentDate(user: SandboxUser, context: SandboxContext): string | null {
@@ -132,12 +120,14 @@ function nextAppointmentDate(user: SandboxUser, context: SandboxContext): string
     (appointment) =>
       appointment.start > now && blocksCalendar(appointment) && (appointment.patientId === user.id || appointment.providerId === user.id),
   );
-  return next ? formatHealthieTime(next.start, context.account.owner.timezone) : null;
+  return next ? formatIsoTime(next.start, context.account.owner.timezone) : null;
 }
 
 const time = (instant: number, context: SandboxContext): string => formatHealthieTime(instant, context.account.owner.timezone);
 
 export const resolvers = {
+  ISO8601Date,
+  ISO8601DateTime,
   Query: {
     currentUser: (_: unknown, __: unknown, context: SandboxContext) => context.account.owner,
     user: (_: unknown, args: { id?: string | null }, context: SandboxContext) => (args.id ? (context.account.users.get(args.id) ?? null) : null),
@@ -147,7 +137,7 @@ export const resolvers = {
       context.account.appointments.find((appointment) => appointment.id === args.id) ?? null,
     appointments: (_: unknown, args: AppointmentsArgs, context: SandboxContext) => listAppointments(context, args),
     appointmentTypes: (_: unknown, args: AppointmentTypesArgs, context: SandboxContext) =>
-      page(
+      connection(
         context.account.appointmentTypes.filter(
           (type) =>
             (!args.provider_id || type.providerIds.includes(args.provider_id)) &&
@@ -173,7 +163,7 @@ export const resolvers = {
     next_appt_date: (user: SandboxUser, _: unknown, context: SandboxContext) => nextAppointmentDate(user, context),
   },
   Appointment: {
-    date: (appointment: SandboxAppointment, _: unknown, context: SandboxContext) => time(appointment.start, context),
+    date: (appointment: SandboxAppointment, _: unknown, context: SandboxContext) => formatIsoTime(appointment.start, context.account.owner.timezone),
     start: (appointment: SandboxAppointment, _: unknown, context: SandboxContext) => time(appointment.start, context),
     end: (appointment: SandboxAppointment, _: unknown, context: SandboxContext) =>
       time(appointment.start + appointment.length * MS_PER_MINUTE, context),
@@ -188,11 +178,21 @@ export const resolvers = {
   },
 };
 
-let schemaPromise: Promise<GraphQLSchema> | undefined;
+export interface SandboxSchema {
+  readonly schema: GraphQLSchema;
+  /** The Healthie API version the schema was built for (the header of the generated file). */
+  readonly apiVersion: string;
+}
+
+let schemaPromise: Promise<SandboxSchema> | undefined;
 
 /** The executable schema; built once per process since it holds no account data. */
-export function loadSandboxSchema(): Promise<GraphQLSchema> {
-  schemaPromise ??= readFile(APPROVED_SDL_URL, 'utf8').then((typeDefs) => makeExecutableSchema({ typeDefs, resolvers }));
+export function loadSandboxSchema(): Promise<SandboxSchema> {
+  schemaPromise ??= readFile(APPROVED_SDL_URL, 'utf8').then((typeDefs) => {
+    const apiVersion = artifactApiVersion(typeDefs);
+    if (!apiVersion) throw new Error('schema/healthie-approved.graphql records no Healthie API version; run npm run schema:build');
+    return { schema: makeExecutableSchema({ typeDefs, resolvers }), apiVersion };
+  });
   schemaPromise.catch(() => {
     schemaPromise = undefined;
   });

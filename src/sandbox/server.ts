@@ -2,19 +2,21 @@
  * The sandbox's HTTP server: `POST /graphql` with Healthie's headers, limits and status codes.
  *
  * Order of checks, as a request meets them upstream: route and method → body size → (artificial
- * latency) → authentication → per-account rate → JSON → GraphQL. Requests are recorded in memory
- * for tests; nothing about a request is logged.
+ * latency) → API version → authentication → per-account rate → JSON → GraphQL. Requests are
+ * recorded in memory for tests; nothing about a request is logged.
  */
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ACCOUNTS } from './accounts.js';
-import { UNAUTHENTICATED_MESSAGE, authenticate } from './auth.js';
+import { buildSchema, type GraphQLSchema } from 'graphql';
+import { UNAUTHENTICATED_MESSAGE, authenticate, header } from './auth.js';
 import { seedAccount, type AccountData } from './data.js';
 import { readRequestBody, runGraphQL, type GraphQLRequestBody } from './execute.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './limits.js';
 import { loadSandboxSchema } from './resolvers.js';
+import { API_VERSION_HEADER, servedVersions, unsupportedVersion, versionWarnings } from './versions.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Healthie's documented answer over the rate: HTTP 200 with only this error, no data. */
@@ -33,6 +35,11 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Clock for "today", past-date validation and is_upcoming; also anchors the seeded calendar. */
   now?: () => Date;
+  /**
+   * More API versions to answer, each with a Healthie SDL whose fields all resolve to null:
+   * enough to introspect another version (the upstream drift check), not to query it.
+   */
+  extraVersions?: Readonly<Record<string, string>>;
 }
 
 /** One HTTP request received; kept in memory for tests, never logged. */
@@ -54,6 +61,8 @@ export interface StartedSandbox {
   url: string;
   /** Everything received, oldest first. */
   requests: RecordedRequest[];
+  /** The Healthie API version the sandbox's data is served on (that of schema/healthie-approved.graphql). */
+  apiVersion: string;
   clearRequests(): void;
   close(): Promise<void>;
 }
@@ -115,7 +124,10 @@ function send(response: ServerResponse, reply: Reply): void {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<StartedSandbox> {
-  const schema = await loadSandboxSchema();
+  const { schema, apiVersion } = await loadSandboxSchema();
+  const schemas = new Map<string, GraphQLSchema>([[apiVersion, schema]]);
+  for (const [version, sdl] of Object.entries(options.extraVersions ?? {})) schemas.set(version, buildSchema(sdl, { assumeValidSDL: true }));
+  const available = [...schemas.keys()];
   const now = options.now ?? (() => new Date());
   const latencyMs = Math.max(0, options.latencyMs ?? 0);
   const limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
@@ -144,14 +156,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Starte
     if ('query' in body) copyRequest(record, body);
     if (latencyMs > 0) await sleep(latencyMs, undefined, { signal: closing.signal });
 
+    const version = header(request.headers, API_VERSION_HEADER);
+    const served = servedVersions(available, now());
+    const versionSchema = version !== undefined && served.includes(version) ? schemas.get(version) : undefined;
+    if (!versionSchema || version === undefined) return { status: 200, body: { errors: [unsupportedVersion(version, served, now())] } };
+
     const account = authenticate(request.headers, keyed);
     if (!account) return errorReply(401, 'UNAUTHENTICATED', UNAUTHENTICATED_MESSAGE);
     record.account = account.data.definition.name;
 
     if (limiter.take(account.data.definition.name) > 0) return errorReply(200, 'TOO_MANY_REQUESTS', RATE_LIMITED_MESSAGE);
     if (!('query' in body)) return errorReply(400, 'BAD_REQUEST', body.problem);
-    const result = await runGraphQL(schema, body, { account: account.data, now });
-    return { status: 200, body: result };
+    const result = await runGraphQL(versionSchema, body, { account: account.data, now });
+    const warnings = versionWarnings(version);
+    return { status: 200, body: warnings.length > 0 ? { ...result, extensions: { ...result.extensions, warnings } } : result };
   }
 
   const server = createServer((request, response) => {
@@ -184,6 +202,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Starte
   return {
     url: `http://${host}:${address.port}/graphql`,
     requests,
+    apiVersion,
     clearRequests: () => {
       requests.length = 0;
     },

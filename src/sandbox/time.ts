@@ -119,6 +119,15 @@ export function formatHealthieTime(instant: number, timeZone: string): string {
   return `${formatDay(local.day)} ${pad(local.hour)}:${pad(local.minute)}:${pad(local.second)} ${zone}`;
 }
 
+/** ISO 8601 with the zone's offset, as Healthie renders ISO8601DateTime: `2025-03-12T10:00:00-04:00`. */
+export function formatIsoTime(instant: number, timeZone: string): string {
+  const local = localTime(instant, timeZone);
+  const offset = offsetMinutes(instant, timeZone);
+  const sign = offset < 0 ? '-' : '+';
+  const zone = `${sign}${pad(Math.trunc(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+  return `${formatDay(local.day)}T${pad(local.hour)}:${pad(local.minute)}:${pad(local.second)}${zone}`;
+}
+
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**

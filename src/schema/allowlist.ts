@@ -8,12 +8,28 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 
-export interface ApprovedArgument {
+/** A default value stated by the allowlist (a YAML scalar). */
+export type StatedDefault = string | number | boolean;
+
+/**
+ * Defaults the allowlist may state on an argument or input field:
+ * - `healthieDefault`: the default Healthie documents and applies, which its published schema
+ *   does not show; written into both generated files, so consumers and the sandbox see it.
+ * - `default`: the subgraph's own default, different from Healthie's; written into the subgraph
+ *   SDL only. The subgraph sends it to Healthie whenever the client omits the value, because
+ *   Healthie would otherwise apply its own.
+ */
+export interface StatedDefaults {
+  readonly healthieDefault?: StatedDefault;
+  readonly default?: StatedDefault;
+}
+
+export interface ApprovedArgument extends StatedDefaults {
   readonly name: string;
   readonly reason: string;
 }
 
-export interface ApprovedField {
+export interface ApprovedField extends StatedDefaults {
   readonly name: string;
   readonly reason: string;
   /** Protected health information: tagged `@tag(name: "phi")` in the subgraph. */
@@ -30,6 +46,8 @@ export interface ApprovedType {
 }
 
 export interface Allowlist {
+  /** The Healthie API version (`Healthie-GraphQL-API-Version`) the subset is approved on. */
+  readonly healthieApiVersion?: string;
   readonly query: ReadonlyMap<string, ApprovedField>;
   readonly mutation: ReadonlyMap<string, ApprovedField>;
   readonly types: ReadonlyMap<string, ApprovedType>;
@@ -43,8 +61,11 @@ export class AllowlistFormatError extends Error {
   }
 }
 
-const TOP_LEVEL_KEYS = ['query', 'mutation', 'types'];
-const FIELD_KEYS = ['reason', 'phi', 'args'];
+const TOP_LEVEL_KEYS = ['healthieApiVersion', 'query', 'mutation', 'types'];
+const FIELD_KEYS = ['reason', 'phi', 'args', 'default', 'healthieDefault'];
+const ARG_KEYS = ['reason', 'default', 'healthieDefault'];
+/** Healthie's versions are release dates. */
+const API_VERSION = /^\d{4}-\d{2}-\d{2}$/;
 const TYPE_KEYS = ['reason', 'fields'];
 
 export function loadAllowlist(path: string): Allowlist {
@@ -96,6 +117,27 @@ export function parseAllowlist(source: string, fileName = 'approved.yaml'): Allo
     }
   }
 
+  function statedDefaults(node: YAMLMap, where: string): StatedDefaults {
+    const stated: { default?: StatedDefault; healthieDefault?: StatedDefault } = {};
+    for (const key of ['default', 'healthieDefault'] as const) {
+      const valueNode = node.get(key, true) as Node | undefined;
+      if (valueNode === undefined) continue;
+      const value = isScalar(valueNode) ? valueNode.value : undefined;
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') stated[key] = value;
+      else report(valueNode, `${where}.${key} must be a string, number or boolean`);
+    }
+    if (stated.default !== undefined && stated.healthieDefault !== undefined) {
+      report(node, `${where} states both default and healthieDefault; keep the one that says whose default it is`);
+    }
+    return stated;
+  }
+
+  function argument(name: string, value: Node | null, where: string): ApprovedArgument {
+    if (!isMap(value)) return { name, reason: reasonOf(value, where) };
+    unknownKeys(value, ARG_KEYS, where);
+    return { name, reason: reasonOf((value.get('reason', true) as Node | undefined) ?? value, where), ...statedDefaults(value, where) };
+  }
+
   function field(name: string, value: Node | null, where: string, pair: Pair): ApprovedField {
     const line = lineOf(pair.key as Node);
     if (!isMap(value)) return { name, reason: reasonOf(value, where), phi: false, args: new Map(), line };
@@ -106,7 +148,7 @@ export function parseAllowlist(source: string, fileName = 'approved.yaml'): Allo
     }
     const args = new Map<string, ApprovedArgument>();
     for (const [argName, argValue] of entries(value.get('args', true), `${where}.args`, value)) {
-      args.set(argName, { name: argName, reason: reasonOf(argValue, `${where}(${argName}:)`) });
+      args.set(argName, argument(argName, argValue, `${where}(${argName}:)`));
     }
     return {
       name,
@@ -114,6 +156,7 @@ export function parseAllowlist(source: string, fileName = 'approved.yaml'): Allo
       phi: isScalar(phiNode) && phiNode.value === true,
       args,
       line,
+      ...statedDefaults(value, where),
     };
   }
 
@@ -123,6 +166,13 @@ export function parseAllowlist(source: string, fileName = 'approved.yaml'): Allo
     throw new AllowlistFormatError(problems);
   }
   unknownKeys(root, TOP_LEVEL_KEYS, 'the allowlist');
+  const versionNode = root.get('healthieApiVersion', true) as Node | undefined;
+  let healthieApiVersion: string | undefined;
+  if (versionNode !== undefined) {
+    const value = isScalar(versionNode) ? versionNode.value : undefined;
+    if (typeof value === 'string' && API_VERSION.test(value)) healthieApiVersion = value;
+    else report(versionNode, 'healthieApiVersion must be a release date such as "2026-01-01"');
+  }
 
   const rootFields = (key: 'query' | 'mutation', typeName: string): Map<string, ApprovedField> => {
     const fields = new Map<string, ApprovedField>();
@@ -154,5 +204,5 @@ export function parseAllowlist(source: string, fileName = 'approved.yaml'): Allo
   }
 
   if (problems.length > 0) throw new AllowlistFormatError(problems);
-  return { query, mutation, types };
+  return { ...(healthieApiVersion ? { healthieApiVersion } : {}), query, mutation, types };
 }

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { buildSchema, type GraphQLSchema } from 'graphql';
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import type { Allowlist } from './allowlist.js';
-import { AllowlistMismatchError, filterSchema } from './filter.js';
+import { applyAllowlist, checkAllowlist } from './filter.js';
 
 export interface ChangeReport {
   readonly breaking: readonly string[];
@@ -32,22 +32,19 @@ export function schemaFromSdl(sdl: string): GraphQLSchema {
 /**
  * Upstream drift: what changed between two Healthie versions within the approved subset only.
  * An entry that the new version no longer satisfies (a removed field, a newly required input
- * field) is reported as breaking by its coordinate; changes outside the subset do not appear.
+ * field) is reported as breaking by its coordinate, and so is every breaking change between the
+ * two versions' approved members (a list that became a connection, a String id that became ID);
+ * changes outside the subset do not appear. The old version need not satisfy the allowlist: it
+ * may be the version the subgraph is moving away from.
  */
 export async function compareUpstream(
   oldSource: GraphQLSchema,
   newSource: GraphQLSchema,
   allowlist: Allowlist,
 ): Promise<ChangeReport> {
-  const oldApproved = filterSchema(oldSource, allowlist);
-  let newApproved: GraphQLSchema;
-  try {
-    newApproved = filterSchema(newSource, allowlist);
-  } catch (error) {
-    if (error instanceof AllowlistMismatchError) return { breaking: [...error.problems], other: [] };
-    throw error;
-  }
-  return compareSchemas(oldApproved, newApproved);
+  const unmet = checkAllowlist(newSource, allowlist);
+  const changes = await compareSchemas(applyAllowlist(oldSource, allowlist), applyAllowlist(newSource, allowlist));
+  return { breaking: [...unmet, ...changes.breaking], other: changes.other };
 }
 
 /** A file's contents at a git ref, or undefined when the ref or the file does not exist there. */

@@ -10,12 +10,14 @@ import {
   print,
   visit,
   type ConstDirectiveNode,
+  type ConstValueNode,
+  type InputValueDefinitionNode,
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
 import { getDocumentNodeFromSchema } from '@graphql-tools/utils';
 import { wrapSchema } from '@graphql-tools/wrap';
-import type { Allowlist } from './allowlist.js';
+import type { Allowlist, ApprovedField, StatedDefault } from './allowlist.js';
 import { createNamingTransforms, subgraphMemberName, subgraphRootFieldName, subgraphTypeName } from './naming.js';
 
 export const FEDERATION_LINK = 'https://specs.apollo.dev/federation/v2.9';
@@ -58,12 +60,44 @@ function phiCoordinates(allowlist: Allowlist): Set<string> {
   return coordinates;
 }
 
+/**
+ * Subgraph coordinates (`HealthieCreateAppointmentInput.enforceAvailability`,
+ * `Query.healthieAppointments(filter:)`) of the subgraph's own defaults (`default:` in the allowlist).
+ */
+function subgraphDefaults(allowlist: Allowlist): Map<string, StatedDefault> {
+  const defaults = new Map<string, StatedDefault>();
+  const addArgs = (owner: string, field: ApprovedField) => {
+    for (const arg of field.args.values()) if (arg.default !== undefined) defaults.set(`${owner}(${subgraphMemberName(arg.name)}:)`, arg.default);
+  };
+  for (const [name, field] of allowlist.query) addArgs(`Query.${subgraphRootFieldName(name)}`, field);
+  for (const [name, field] of allowlist.mutation) addArgs(`Mutation.${subgraphRootFieldName(name)}`, field);
+  for (const type of allowlist.types.values()) {
+    for (const field of type.fields.values()) {
+      const coordinate = `${subgraphTypeName(type.name)}.${subgraphMemberName(field.name)}`;
+      if (field.default !== undefined) defaults.set(coordinate, field.default);
+      addArgs(coordinate, field);
+    }
+  }
+  return defaults;
+}
+
+function valueNode(value: StatedDefault): ConstValueNode {
+  if (typeof value === 'boolean') return { kind: Kind.BOOLEAN, value };
+  if (typeof value === 'string') return { kind: Kind.STRING, value };
+  return Number.isInteger(value) ? { kind: Kind.INT, value: String(value) } : { kind: Kind.FLOAT, value: String(value) };
+}
+
 /** The subgraph SDL as a document: renamed, sorted, with federation directives. */
 export function buildSubgraphDocument(approved: GraphQLSchema, allowlist: Allowlist): DocumentNode {
   const renamed = lexicographicSortSchema(renameSchema(approved));
   const phi = phiCoordinates(allowlist);
   const tagged = (typeName: string, fieldName: string, directives: readonly ConstDirectiveNode[] = []) =>
     phi.has(`${typeName}.${fieldName}`) ? [...directives, directive('tag', { name: 'phi' })] : directives;
+  const defaults = subgraphDefaults(allowlist);
+  const withDefault = <T extends InputValueDefinitionNode>(coordinate: string, node: T): T => {
+    const value = defaults.get(coordinate);
+    return value === undefined ? node : { ...node, defaultValue: valueNode(value) };
+  };
 
   const withDirectives = visit(getDocumentNodeFromSchema(renamed), {
     SchemaDefinition: () => null,
@@ -72,13 +106,19 @@ export function buildSubgraphDocument(approved: GraphQLSchema, allowlist: Allowl
       return {
         ...node,
         directives: isEntity ? [...(node.directives ?? []), directive('key', { fields: 'id' })] : node.directives,
-        fields: node.fields?.map((field) => ({ ...field, directives: tagged(node.name.value, field.name.value, field.directives) })),
+        fields: node.fields?.map((field) => ({
+          ...field,
+          arguments: field.arguments?.map((arg) => withDefault(`${node.name.value}.${field.name.value}(${arg.name.value}:)`, arg)),
+          directives: tagged(node.name.value, field.name.value, field.directives),
+        })),
       };
     },
     InputObjectTypeDefinition(node) {
       return {
         ...node,
-        fields: node.fields?.map((field) => ({ ...field, directives: tagged(node.name.value, field.name.value, field.directives) })),
+        fields: node.fields?.map((field) =>
+          withDefault(`${node.name.value}.${field.name.value}`, { ...field, directives: tagged(node.name.value, field.name.value, field.directives) }),
+        ),
       };
     },
   });

@@ -16,11 +16,12 @@ import {
   type GraphQLFieldConfig,
   type GraphQLInputFieldConfig,
   type GraphQLNamedType,
-  type GraphQLSchema,
   GraphQLEnumType,
   GraphQLInputObjectType,
   GraphQLObjectType,
   GraphQLScalarType,
+  GraphQLSchema,
+  specifiedDirectives,
 } from 'graphql';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import {
@@ -33,7 +34,7 @@ import {
   TransformObjectFields,
   wrapSchema,
 } from '@graphql-tools/wrap';
-import type { Allowlist, ApprovedField } from './allowlist.js';
+import type { Allowlist, ApprovedField, StatedDefaults } from './allowlist.js';
 
 /** Entries of the allowlist that do not match the source schema, by schema coordinate. */
 export class AllowlistMismatchError extends Error {
@@ -50,6 +51,11 @@ function approvedFields(allowlist: Allowlist, typeName: string): ReadonlyMap<str
   if (typeName === 'Query') return allowlist.query;
   if (typeName === 'Mutation') return allowlist.mutation;
   return allowlist.types.get(typeName)?.fields;
+}
+
+/** Healthie's documented default, when the allowlist states one the source schema lacks. */
+function healthieDefault(stated: StatedDefaults): { defaultValue?: unknown } {
+  return stated.healthieDefault === undefined ? {} : { defaultValue: stated.healthieDefault };
 }
 
 function isRequired(config: GraphQLArgumentConfig | GraphQLInputFieldConfig): boolean {
@@ -103,6 +109,9 @@ export function checkAllowlist(source: GraphQLSchema, allowlist: Allowlist): str
         if (!arg) problems.push(`${coordinate}(${argName}:): not in source schema`);
         else needsApproval(`${coordinate}(${argName}:)`, getNamedType(arg.type));
       }
+      if (!isInputObjectType(type) && (approved.default !== undefined || approved.healthieDefault !== undefined)) {
+        problems.push(`${coordinate}: only arguments and input fields take a default`);
+      }
       for (const arg of sourceArgs) {
         if (isRequired(arg) && !approved.args.has(arg.name)) {
           problems.push(`${coordinate}(${arg.name}:): required by Healthie but not approved; approve it or remove ${coordinate}`);
@@ -128,7 +137,14 @@ export function checkAllowlist(source: GraphQLSchema, allowlist: Allowlist): str
 export function filterSchema(source: GraphQLSchema, allowlist: Allowlist): GraphQLSchema {
   const problems = checkAllowlist(source, allowlist);
   if (problems.length > 0) throw new AllowlistMismatchError(problems);
+  return applyAllowlist(source, allowlist);
+}
 
+/**
+ * The allowlist applied without checking that it fits: entries the source lacks are simply
+ * absent. Only for comparing versions (upstream drift), where the allowlist belongs to one side.
+ */
+export function applyAllowlist(source: GraphQLSchema, allowlist: Allowlist): GraphQLSchema {
   const keepField = (typeName: string | undefined, fieldName: string | undefined): boolean =>
     typeName !== undefined && fieldName !== undefined && (approvedFields(allowlist, typeName)?.has(fieldName) ?? false);
 
@@ -138,7 +154,9 @@ export function filterSchema(source: GraphQLSchema, allowlist: Allowlist): Graph
     const args: Record<string, GraphQLArgumentConfig> = {};
     for (const [argName, argConfig] of Object.entries(config.args ?? {})) {
       const approvedArg = approved.args.get(argName);
-      if (approvedArg) args[argName] = { ...argConfig, description: approvedArg.reason, deprecationReason: undefined, astNode: undefined };
+      if (approvedArg) {
+        args[argName] = { ...argConfig, description: approvedArg.reason, deprecationReason: undefined, astNode: undefined, ...healthieDefault(approvedArg) };
+      }
     }
     return { ...config, args, description: approved.reason, deprecationReason: undefined, astNode: undefined };
   };
@@ -154,13 +172,14 @@ export function filterSchema(source: GraphQLSchema, allowlist: Allowlist): Graph
       new TransformObjectFields(describeField),
       new TransformInputObjectFields((typeName, fieldName, config) => {
         const approved = allowlist.types.get(typeName)?.fields.get(fieldName);
-        return approved ? { ...config, description: approved.reason, deprecationReason: undefined, astNode: undefined } : null;
+        return approved ? { ...config, description: approved.reason, deprecationReason: undefined, astNode: undefined, ...healthieDefault(approved) } : null;
       }),
       new FilterTypes((type) => isSpecifiedScalarType(type) || allowlist.types.has(type.name) || type.name in ROOT_KIND),
       new PruneSchema(),
     ],
   });
-  return describeTypes(filtered, allowlist);
+  // Healthie's own directives (2026-01-01 declares @feature) are not part of the approved subset.
+  return new GraphQLSchema({ ...describeTypes(filtered, allowlist).toConfig(), directives: specifiedDirectives });
 }
 
 /** Replaces type and enum value descriptions with the allowlist's own wording. */

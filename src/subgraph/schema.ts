@@ -17,6 +17,7 @@ import { buildSchema, isObjectType, isInputObjectType, parse, type GraphQLResolv
 import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
 import { createNamingTransforms } from '../schema/naming.js';
 import type { SubgraphContext } from '../context.js';
+import { inputDefaults, withInputDefaults, type InputDefaults } from './defaults.js';
 import { guardEntities, representationId } from './representations.js';
 
 type SubgraphResolvers = Extract<Parameters<typeof buildSubgraphSchema>[0], { resolvers?: unknown }>['resolvers'];
@@ -101,9 +102,11 @@ export function readSchemaArtifacts(): SchemaArtifacts {
 
 export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifacts: SchemaArtifacts = readSchemaArtifacts()): RuntimeSchema {
   const approved = buildSchema(artifacts.approvedSdl);
+  let defaults: InputDefaults = new Map();
   const subschema = new Subschema<unknown, unknown, unknown, SubgraphContext>({
     schema: approved,
-    executor,
+    // Healthie receives the subgraph's input defaults even when the client omits those fields.
+    executor: withInputDefaults(executor, approved, () => defaults),
     transforms: createNamingTransforms(),
     // Merges the root fields delegated while resolving one operation into one upstream request.
     // The batcher is memoized on the context object, which is created per request, so two
@@ -131,5 +134,6 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifac
   });
   guardEntities(schema);
   assertArtifactsAgree(wrapped, schema);
+  defaults = inputDefaults(approved, schema);
   return { schema, subschema, wrapped };
 }

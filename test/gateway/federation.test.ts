@@ -84,14 +84,14 @@ describe('a federated query through @apollo/gateway', () => {
   beforeAll(async () => {
     stack = await startStack();
     const auth = { 'x-healthie-api-key': DEMO_API_KEY };
-    const listed = await stack.query<{ patients: any[]; providers: any[]; appointments: any[] }>(
-      `{ patients: healthieUsers(pageSize: 36) { id firstName isPatient }
-         providers: healthieOrganizationMembers { id firstName isPatient }
-         appointments: healthieAppointments(shouldPaginate: true, pageSize: 1) { id } }`,
+    const listed = await stack.query<Record<string, { nodes: any[] }>>(
+      `{ patients: healthieUsers(first: 36) { nodes { id firstName isPatient } }
+         providers: healthieOrganizationMembers(first: 10) { nodes { id firstName isPatient } }
+         appointments: healthieAppointments(first: 1) { nodes { id } } }`,
       {},
       auth,
     );
-    const { patients, providers, appointments } = listed.body.data!;
+    const [patients, providers, appointments] = [listed.body.data!.patients!.nodes, listed.body.data!.providers!.nodes, listed.body.data!.appointments!.nodes];
     for (const user of [...patients, ...providers.slice(0, 4)]) people.set(user.id, user);
     appointmentId = appointments[0].id;
     expect(people.size).toBe(40);
@@ -131,6 +131,61 @@ describe('a federated query through @apollo/gateway', () => {
     expect(tickets.some((t) => t.patient.isPatient === false)).toBe(true);
     expect(stack.sandbox.requests).toHaveLength(1);
     expect(stack.sandbox.requests[0]!.headers.authorization).toBe(`Basic ${DEMO_API_KEY}`);
+    expect(stack.sandbox.requests[0]!.headers['healthie-graphql-api-version']).toBe('2026-01-01');
+  });
+
+  it('queries patients, providers, appointments and availability on connections through the supergraph', async () => {
+    stack.sandbox.clearRequests();
+    const auth = { 'x-healthie-api-key': DEMO_API_KEY };
+    const listed = await post<Record<string, any>>(
+      gateway.url,
+      `{
+        patients: healthieUsers(first: 5, keywords: "a") { totalCount pageInfo { hasNextPage endCursor } nodes { id firstName isPatient dob nextApptDate } }
+        providers: healthieOrganizationMembers(first: 4) { edges { cursor node { id fullName isPatient timezone } } }
+        appointments: healthieAppointments(first: 3, filter: "all") { totalCount nodes { id date start provider { id } user { id } appointmentType { id length } } }
+        types: healthieAppointmentTypes(first: 10, clientsCanBook: true) { nodes { id name length availableContactTypes } }
+      }`,
+      {},
+      auth,
+    );
+    expect(listed.body.errors).toBeUndefined();
+    const { patients, providers, appointments, types } = listed.body.data!;
+    expect(patients.nodes).toHaveLength(5);
+    expect(patients.totalCount).toBeGreaterThan(5);
+    expect(patients.pageInfo.hasNextPage).toBe(true);
+    expect(patients.nodes.every((p: { isPatient: boolean; dob: string }) => p.isPatient && /^\d{4}-\d{2}-\d{2}$/.test(p.dob))).toBe(true);
+    expect(providers.edges.every((e: { cursor: string; node: { isPatient: boolean } }) => e.cursor && !e.node.isPatient)).toBe(true);
+    expect(appointments.nodes).toHaveLength(3);
+    expect(appointments.nodes[0].date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
+
+    const next = await post<Record<string, any>>(
+      gateway.url,
+      'query($after: String) { healthieUsers(first: 5, keywords: "a", after: $after) { nodes { id } pageInfo { hasPreviousPage } } }',
+      { after: patients.pageInfo.endCursor },
+      auth,
+    );
+    expect(next.body.data!.healthieUsers.pageInfo.hasPreviousPage).toBe(true);
+    expect(next.body.data!.healthieUsers.nodes.map((n: { id: string }) => n.id)).not.toContain(patients.nodes[0].id);
+
+    const provider = providers.edges[1].node.id;
+    const type = types.nodes.find((t: { id: string }) => t.id.endsWith('01'))!;
+    const day = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    const availability = await post<Record<string, any>>(
+      gateway.url,
+      `query($p: ID!, $days: String, $t: ID, $s: HealthieISO8601DateTime, $e: HealthieISO8601DateTime, $from: String) {
+        healthieAvailableSlotsForRange(providerId: $p, apptTypeId: $t, startDate: $s, endDate: $e) { date length userId }
+        healthieDaysAvailableForRange(providerId: $days, apptTypeId: $t, startDate: $from, endDate: $e)
+      }`,
+      { p: provider, days: provider, t: type.id, s: day, e: `${day}T23:59:59Z`, from: day },
+      auth,
+    );
+    expect(availability.body.errors).toBeUndefined();
+    const slots = availability.body.data!.healthieAvailableSlotsForRange;
+    expect(Array.isArray(slots)).toBe(true);
+    for (const slot of slots) expect(slot).toMatchObject({ length: type.length, userId: provider });
+    expect(availability.body.data!.healthieDaysAvailableForRange).toEqual(slots.length > 0 ? [day] : []);
+    expect(stack.sandbox.requests.every((r) => r.headers['healthie-graphql-api-version'] === '2026-01-01')).toBe(true);
+    expect(stack.sandbox.requests.length).toBeGreaterThanOrEqual(3);
   });
 
   it('resolves HealthieAppointment references with nested Healthie fields', async () => {

@@ -44,13 +44,13 @@ describe('entity references', () => {
   beforeAll(async () => {
     stack = await startStack();
     const listed = await stack.query(
-      '{ healthieUsers(pageSize: 100) { id } healthieOrganizationMembers(pageSize: 100) { id } healthieAppointments(filter: "all") { id } }',
+      '{ healthieUsers(first: 100) { nodes { id } } healthieOrganizationMembers(first: 100) { nodes { id } } healthieAppointments(filter: "all", first: 100) { nodes { id } } }',
       {},
       auth,
     );
-    patients = listed.body.data!.healthieUsers.map((u: { id: string }) => u.id);
-    providers = listed.body.data!.healthieOrganizationMembers.map((u: { id: string }) => u.id);
-    appointments = listed.body.data!.healthieAppointments.map((a: { id: string }) => a.id);
+    patients = listed.body.data!.healthieUsers.nodes.map((u: { id: string }) => u.id);
+    providers = listed.body.data!.healthieOrganizationMembers.nodes.map((u: { id: string }) => u.id);
+    appointments = listed.body.data!.healthieAppointments.nodes.map((a: { id: string }) => a.id);
     expect(patients.length + providers.length + appointments.length).toBeGreaterThanOrEqual(100);
   });
   afterAll(() => stack.close());

@@ -18,29 +18,51 @@ describe('operation cost', () => {
   afterAll(() => stack.close());
   beforeEach(() => stack.sandbox.clearRequests());
 
-  it('lets a default page of patients with every approved field through', async () => {
-    const result = await stack.query(`{ healthieUsers { ${USER} } }`, {}, auth);
+  it('lets a default page of patients (100) with every approved field through', async () => {
+    // 1 + 100 × (1 + nodes (1 + 1 + 16)) = 1901.
+    const result = await stack.query(`{ healthieUsers { nodes { ${USER} } } }`, {}, auth);
     expect(result.body.errors).toBeUndefined();
-    expect(result.body.data!.healthieUsers).toHaveLength(10);
+    expect(result.body.data!.healthieUsers.nodes).toHaveLength(60);
   });
 
   it(`refuses a page so large that the cost exceeds ${MAX_COST}, stating the cost, before calling Healthie`, async () => {
-    const result = await stack.query(`{ healthieUsers(pageSize: 200) { ${USER} } }`, {}, auth);
-    expect(result.status).toBe(400);
-    const error = result.body.errors?.[0];
-    expect(error?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
-    expect(error?.extensions?.cost).toBeGreaterThan(MAX_COST);
-    expect(error?.message).toContain('pageSize');
+    for (const [query, variables] of [
+      // Two full pages of every approved field: each alone fits, together they cost over the limit.
+      [`{ a: healthieUsers(first: 100) { nodes { ${USER} } } b: healthieUsers(first: 100) { nodes { ${USER} } } }`, {}],
+      [`{ a: healthieUsers(last: 100) { nodes { ${USER} } } b: healthieUsers(last: 100) { nodes { ${USER} } } }`, {}],
+      [`query($n: Int) { a: healthieUsers(first: $n) { nodes { ${USER} } } b: healthieUsers(first: $n) { nodes { ${USER} } } }`, { n: 100 }],
+      // Both sizes sent: the larger one counts, so a small `first` cannot hide a large `last`.
+      [`{ a: healthieUsers(first: 1, last: 100) { nodes { ${USER} } } b: healthieUsers(first: 1, last: 100) { nodes { ${USER} } } }`, {}],
+    ] as const) {
+      const result = await stack.query(query, variables, auth);
+      expect(result.status, query).toBe(400);
+      const error = result.body.errors?.[0];
+      expect(error?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+      expect(error?.extensions?.cost).toBeGreaterThan(MAX_COST);
+      expect(error?.message).toContain('first or last');
+    }
     expect(stack.sandbox.requests).toHaveLength(0);
   });
 
-  it(`counts a paged field without pageSize as ${DEFAULT_LIST_SIZE} items`, async () => {
+  it(`counts a connection without first or last as ${DEFAULT_LIST_SIZE} items, its nodes and edges once per item`, async () => {
     const fields = 'id date start end length contactType pmStatus confirmed location';
-    const unpaged = await stack.query(`{ healthieAppointments { ${fields} provider { ${USER} } } }`, {}, auth);
+    const unpaged = await stack.query(`{ healthieAppointments { nodes { ${fields} provider { ${USER} } } } }`, {}, auth);
     expect(unpaged.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
-    const paged = await stack.query(`{ healthieAppointments(shouldPaginate: true, pageSize: 10) { ${fields} provider { ${USER} } } }`, {}, auth);
+    const viaEdges = await stack.query(`{ healthieUsers { edges { cursor node { ${USER} } } } }`, {}, auth);
+    // 1 + 100 × (1 + edges (1 + cursor 1 + node (2 + 16))) = 2201.
+    expect(viaEdges.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: 2201 });
+    const paged = await stack.query(`{ healthieAppointments(first: 10) { nodes { ${fields} provider { ${USER} } } } }`, {}, auth);
     expect(paged.body.errors).toBeUndefined();
     expect(stack.sandbox.requests).toHaveLength(1);
+  });
+
+  it('adds up aliased connections and connections inside fragments', async () => {
+    const half = `healthieUsers(first: 60) { nodes { ${USER} } }`;
+    const aliased = await stack.query(`{ a: ${half} b: ${half} }`, {}, auth);
+    expect(aliased.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    const fragments = await stack.query(`{ a: healthieUsers(first: 60) { ...page } b: healthieUsers(first: 60) { ...page } } fragment page on HealthieUserConnection { nodes { ${USER} } }`, {}, auth);
+    expect(fragments.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(stack.sandbox.requests).toHaveLength(0);
   });
 
   it('counts _entities by its number of representations', async () => {
@@ -50,20 +72,5 @@ describe('operation cost', () => {
     expect(few.body.errors).toBeUndefined();
     const many = await stack.query(query, { r: representations(200) }, auth);
     expect(many.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
-  });
-
-  it('estimates a cached document again when a variable changes the page size, the list length or an @include', async () => {
-    const paged = `query($size: Int, $all: Boolean!) { healthieUsers(pageSize: $size) { id ... @include(if: $all) { ${USER} } } }`;
-    expect((await stack.query(paged, { size: 5, all: true }, auth)).body.errors).toBeUndefined();
-    expect((await stack.query(paged, { size: 5, all: true }, auth)).body.errors).toBeUndefined();
-    const large = await stack.query(paged, { size: 200, all: true }, auth);
-    expect(large.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
-    const fewFields = await stack.query(paged, { size: 200, all: false }, auth);
-    expect(fewFields.body.errors?.map((e) => e.extensions?.code) ?? []).not.toContain('QUERY_TOO_COMPLEX');
-
-    const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { ${USER} } } }`;
-    const refs = (n: number) => Array.from({ length: n }, (_, i) => ({ __typename: 'HealthieUser', id: String(1001 + i) }));
-    expect((await stack.query(entities, { r: refs(40) }, auth)).body.errors).toBeUndefined();
-    expect((await stack.query(entities, { r: refs(200) }, auth)).body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
   });
 });

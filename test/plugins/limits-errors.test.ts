@@ -79,7 +79,7 @@ describe('operation limits and malformed input', () => {
   });
 
   it('answers a wrongly typed variable with BAD_USER_INPUT', async () => {
-    const result = await stack.query('query($size: Int) { healthieUsers(pageSize: $size) { id } }', { size: 'ten' }, auth);
+    const result = await stack.query('query($size: Int) { healthieUsers(first: $size) { nodes { id } } }', { size: 'ten' }, auth);
     expect(result.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 

@@ -5,7 +5,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DEMO_API_KEY, SECOND_API_KEY, SHARDED_API_KEY, SHARDED_SHARD_ID, startSandbox } from '../../src/sandbox/index.js';
-import { data, fixedClock, gql, healthieHeaders, postRaw, useSandbox } from './helpers.js';
+import { API_VERSION, data, fixedClock, gql, healthieHeaders, postRaw, useSandbox } from './helpers.js';
 
 const WHO = '{ currentUser { id } }';
 
@@ -13,7 +13,7 @@ describe('sandbox authentication', () => {
   const sandbox = useSandbox();
 
   const expectUnauthenticated = async (headers: Record<string, string>) => {
-    const reply = await gql(sandbox.url, WHO, undefined, headers);
+    const reply = await gql(sandbox.url, WHO, undefined, { 'healthie-graphql-api-version': API_VERSION, ...headers });
     expect(reply.status).toBe(401);
     expect(reply.body.errors).toEqual([{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED' } }]);
     expect(reply.body.data).toBeUndefined();
@@ -56,7 +56,7 @@ describe('sandbox authentication', () => {
   it('never includes an API key in a response', async () => {
     const replies = await Promise.all([
       gql(sandbox.url, WHO, undefined, healthieHeaders(DEMO_API_KEY, SHARDED_SHARD_ID)),
-      gql(sandbox.url, '{ currentUser { id email } users { email } }'),
+      gql(sandbox.url, '{ currentUser { id email } users { nodes { email } } }'),
       gql(sandbox.url, '{ nope }'),
     ]);
     for (const reply of replies) {
@@ -66,7 +66,7 @@ describe('sandbox authentication', () => {
 
   it('records each request with its headers, account and status, including the API version header', async () => {
     sandbox.clearRequests();
-    await gql(sandbox.url, 'query Who { currentUser { id } }', { unused: 1 }, { ...healthieHeaders(), 'healthie-graphql-api-version': '2024-11-07' });
+    await gql(sandbox.url, 'query Who { currentUser { id } }', { unused: 1 }, healthieHeaders());
     await gql(sandbox.url, WHO, undefined, healthieHeaders('wrong'));
     expect(sandbox.requests).toHaveLength(2);
     const [ok, rejected] = sandbox.requests;
@@ -74,7 +74,7 @@ describe('sandbox authentication', () => {
     expect(ok!.headers).toMatchObject({
       authorization: `Basic ${DEMO_API_KEY}`,
       authorizationsource: 'API',
-      'healthie-graphql-api-version': '2024-11-07',
+      'healthie-graphql-api-version': '2026-01-01',
       'content-type': 'application/json',
     });
     expect(rejected).toMatchObject({ status: 401 });
@@ -159,8 +159,10 @@ describe('sandbox rate window', () => {
 
 describe('sandbox depth and complexity limits', () => {
   const sandbox = useSandbox();
-  // Twenty points per user: twelve scalars, organization { id name } (3) and five aliases.
-  const USER_FIELDS = 'id first_name last_name full_name email phone_number dob timezone active is_patient dietitian_id next_appt_date organization { id name } a: id b: email c: first_name d: last_name e: dob';
+  // Nineteen points per user: twelve scalars, organization { id name } (3) and four aliases.
+  const USER_FIELDS = 'id first_name last_name full_name email phone_number dob timezone active is_patient dietitian_id next_appt_date organization { id name } a: id b: email c: first_name d: last_name';
+  // Nineteen points per appointment: nine scalars, three people and types (7) and three aliases.
+  const APPOINTMENT_FIELDS = 'id date start end length contact_type pm_status confirmed location provider { id } user { id } appointment_type { id name } a: id b: start c: end';
 
   it('rejects a query deeper than 25 with MAX_DEPTH_EXCEEDED before executing it', async () => {
     const deep = `{ __type(name: "User") { fields { type ${'{ ofType '.repeat(23)}{ name }${' }'.repeat(23)} } } }`;
@@ -178,29 +180,27 @@ describe('sandbox depth and complexity limits', () => {
     expect(reply.body.errors).toBeUndefined();
   });
 
-  it('scores list fields by their page size and rejects scores over 2000 with MAX_COMPLEXITY_EXCEEDED', async () => {
+  it('scores a connection by its page size and rejects scores over 2000 with MAX_COMPLEXITY_EXCEEDED', async () => {
     const headers = healthieHeaders(SECOND_API_KEY);
     const fields = USER_FIELDS;
-    const reply = await gql(sandbox.url, `{ users(page_size: 100) { ${fields} } }`, undefined, headers);
+    // 1 + 100 × (nodes 1 + 19) = 2001.
+    const reply = await gql(sandbox.url, `{ users(first: 100) { nodes { ${fields} } } }`, undefined, headers);
     expect(reply.status).toBe(200);
     expect(reply.body.data).toBeUndefined();
     expect(reply.body.errors).toEqual([
       { message: 'Query has complexity of 2001, which exceeds max complexity of 2000', extensions: { code: 'MAX_COMPLEXITY_EXCEEDED' } },
     ]);
-    const viaVariable = await gql(sandbox.url, `query($n: Int) { users(page_size: $n) { ${fields} } }`, { n: 100 }, headers);
+    const viaVariable = await gql(sandbox.url, `query($n: Int) { users(last: $n) { nodes { ${fields} } } }`, { n: 100 }, headers);
     expect(viaVariable.body.errors?.[0]?.extensions?.code).toBe('MAX_COMPLEXITY_EXCEEDED');
-    // 1 + 99 × 20 = 1981, and 1 + 10 × 20 = 201 for the default page.
-    for (const query of [`{ users(page_size: 99) { ${fields} } }`, `{ users { ${fields} } }`]) {
+    // 1 + 99 × 20 = 1981, and 1 + 10 × 20 = 201.
+    for (const query of [`{ users(first: 99) { nodes { ${fields} } } }`, `{ users(first: 10) { nodes { ${fields} } } }`]) {
       expect((await gql(sandbox.url, query, undefined, headers)).body.errors).toBeUndefined();
     }
   });
 
-  it('scores a list without page_size at its declared default, else at 100, and rejects it over 2000', async () => {
+  it('scores a connection without first or last at 100 items, and rejects it over 2000', async () => {
     const headers = healthieHeaders(SECOND_API_KEY);
-    // Twenty points per appointment: nine scalars, three people and types (7) and four aliases.
-    const fields = 'id date start end length contact_type pm_status confirmed location provider { id } user { id } appointment_type { id name } a: id b: start c: end d: date';
-    // appointments declares no page_size default: 1 + 100 × 20 = 2001, whether or not it paginates.
-    for (const query of [`{ appointments { ${fields} } }`, `{ appointments(should_paginate: true) { ${fields} } }`]) {
+    for (const query of [`{ appointments { nodes { ${APPOINTMENT_FIELDS} } } }`, `{ organizationMembers { edges { node { ${USER_FIELDS.replace(' a: id', '')} } } } }`]) {
       const reply = await gql(sandbox.url, query, undefined, headers);
       expect(reply.status).toBe(200);
       expect(reply.body.data).toBeUndefined();
@@ -208,41 +208,41 @@ describe('sandbox depth and complexity limits', () => {
         { message: 'Query has complexity of 2001, which exceeds max complexity of 2000', extensions: { code: 'MAX_COMPLEXITY_EXCEEDED' } },
       ]);
     }
-    // organizationMembers declares 10: 1 + 10 × 20 = 201.
-    const members = await gql(sandbox.url, `{ organizationMembers { ${USER_FIELDS} } }`, undefined, headers);
+    // page_info and total_count count once: 1 + 1 + 3 + 1 + 100 × (1 + 16) = 1706.
+    const members = await gql(sandbox.url, `{ organizationMembers { total_count page_info { has_next_page end_cursor } nodes { ${USER_FIELDS.replace(' a: id b: email c: first_name', '')} } } }`, undefined, headers);
     expect(members.body.errors).toBeUndefined();
   });
 
-  it('caps the size a list counts for at 100, so large default page sizes stay affordable', async () => {
+  it('refuses a page over 100 or below 0, whatever the score, as Healthie does', async () => {
     const headers = healthieHeaders(SECOND_API_KEY);
-    // appointmentTypes pages at 1000 by default; clients forward that default explicitly.
-    for (const query of [
-      '{ appointmentTypes(page_size: 1000) { id name length available_contact_types clients_can_book is_group } }',
-      '{ appointmentTypes { id name length available_contact_types clients_can_book is_group } }',
-    ]) {
-      expect((await gql(sandbox.url, query, undefined, headers)).body.errors).toBeUndefined();
+    for (const args of ['first: 101', 'last: 1000', 'first: -1', 'last: -5']) {
+      const reply = await gql(sandbox.url, `{ appointmentTypes(${args}) { nodes { id } } }`, undefined, headers);
+      expect(reply.status, args).toBe(200);
+      expect(reply.body.errors?.[0], args).toMatchObject({ message: expect.stringMatching(/must be (at most 100|0 or more)/), extensions: { code: 'BAD_USER_INPUT' } });
+      expect(reply.body.data?.appointmentTypes, args).toBeNull();
     }
-    const nested = await gql(
-      sandbox.url,
-      '{ appointments(should_paginate: true, page_size: 500) { id date start end length contact_type pm_status confirmed location provider { id full_name } user { id full_name } appointment_type { id name } } }',
-      undefined,
-      headers,
-    );
-    // 1 + 100 × (9 + 3 + 3 + 3) = 1801.
-    expect(nested.body.errors).toBeUndefined();
+    const viaVariable = await gql(sandbox.url, 'query($n: Int) { users(first: $n) { nodes { id } } }', { n: 101 }, headers);
+    expect(viaVariable.body.errors?.[0]?.message).toMatch(/'first' must be at most 100/);
   });
 
-  it('rejects a paged list whose page size times its selection exceeds 2000', async () => {
-    const fullPage = 'users(page_size: 100) { id first_name last_name email phone_number dob timezone active is_patient dietitian_id next_appt_date organization { id name } }';
+  it('refuses a cursor it did not issue', async () => {
+    for (const cursor of ['not-a-cursor', Buffer.from('sandbox:0').toString('base64'), Buffer.from('other:5').toString('base64')]) {
+      const reply = await gql(sandbox.url, 'query($a: String) { users(after: $a) { nodes { id } } }', { a: cursor });
+      expect(reply.body.errors?.[0], cursor).toMatchObject({ message: expect.stringMatching(/Invalid cursor for after/), extensions: { code: 'BAD_USER_INPUT' } });
+    }
+  });
+
+  it('rejects two connections whose pages times their selections exceed 2000', async () => {
+    const fullPage = 'users(first: 100) { nodes { id first_name last_name email phone_number dob timezone active is_patient dietitian_id next_appt_date organization { id name } } }';
     const ask = (query: string) => gql(sandbox.url, query, undefined, healthieHeaders(SECOND_API_KEY));
     const reply = await ask(`{ ${fullPage} }`);
-    // 1 + 100 × (11 scalars + organization { id name }) = 1 + 100 × 14 = 1401: accepted.
+    // 1 + 100 × (nodes 1 + 11 scalars + organization { id name } 3) = 1501: accepted.
     expect(reply.body.errors).toBeUndefined();
-    const twice = await ask(`{ a: ${fullPage} b: users(page_size: 100) { id first_name } }`);
-    // 1401 + (1 + 100 × 2) = 1602: accepted.
+    const twice = await ask(`{ a: ${fullPage} b: users(first: 100) { nodes { id first_name } } }`);
+    // 1501 + (1 + 100 × 3) = 1802: accepted.
     expect(twice.body.errors).toBeUndefined();
-    const over = await ask(`{ a: ${fullPage} b: users(page_size: 100) { id first_name last_name email phone_number dob } }`);
-    // 1401 + (1 + 100 × 6) = 2002.
+    const over = await ask(`{ a: ${fullPage} b: users(first: 100) { nodes { id first_name last_name email } } }`);
+    // 1501 + (1 + 100 × 5) = 2002.
     expect(over.body.errors).toEqual([
       { message: 'Query has complexity of 2002, which exceeds max complexity of 2000', extensions: { code: 'MAX_COMPLEXITY_EXCEEDED' } },
     ]);
@@ -250,16 +250,16 @@ describe('sandbox depth and complexity limits', () => {
 
   it('rejects an over-complex mutation without booking anything', async () => {
     const headers = healthieHeaders(SHARDED_API_KEY, SHARDED_SHARD_ID);
-    const input = '{ user_id: "3010", other_party_id: "3002", appointment_type_id: "3101", datetime: "2025-03-20 10:00:00" }';
+    const input = '{ user_id: "3010", other_party_id: "3002", appointment_type_id: "3101", datetime: "2025-03-20 10:00:00", enforce_availability: true }';
     const field = (i: number) => `b${i}: createAppointment(input: ${input}) { appointment { id attendees { id first_name last_name email } } }`;
     // Each alias costs 1 + (1 + (1 + (1 + 4))) = 8; 251 of them cost 2008.
     const reply = await gql(sandbox.url, `mutation { ${Array.from({ length: 251 }, (_, i) => field(i)).join(' ')} }`, undefined, headers);
     expect(reply.body.errors).toEqual([
       { message: 'Query has complexity of 2008, which exceeds max complexity of 2000', extensions: { code: 'MAX_COMPLEXITY_EXCEEDED' } },
     ]);
-    const { appointments } = await data(sandbox.url, '{ appointments(filter: "all") { id } }', undefined, headers);
-    expect(appointments.length).toBe(40);
-    expect(appointments.every((appointment: { id: string }) => Number(appointment.id) < 3240)).toBe(true);
+    const { appointments } = await data(sandbox.url, '{ appointments(filter: "all") { total_count nodes { id } } }', undefined, headers);
+    expect(appointments.total_count).toBe(40);
+    expect(appointments.nodes.every((appointment: { id: string }) => Number(appointment.id) < 3240)).toBe(true);
   });
 });
 
@@ -267,7 +267,7 @@ describe('sandbox appointments arguments', () => {
   const sandbox = useSandbox();
 
   it('rejects a filter other than "future", "past" or "all" with BAD_USER_INPUT', async () => {
-    const reply = await gql(sandbox.url, '{ appointments(filter: "someday") { id } }');
+    const reply = await gql(sandbox.url, '{ appointments(filter: "someday") { nodes { id } } }');
     expect(reply.status).toBe(200);
     expect(reply.body.data).toEqual({ appointments: null });
     expect(reply.body.errors).toEqual([
@@ -275,10 +275,11 @@ describe('sandbox appointments arguments', () => {
     ]);
   });
 
-  it('rejects a startDate or endDate that is not a date with BAD_USER_INPUT', async () => {
-    for (const args of ['startDate: "next week"', 'endDate: "2025-02-30"']) {
-      const reply = await gql(sandbox.url, `{ appointments(filter: "all", ${args}) { id } }`);
-      expect(reply.body.errors?.[0]?.extensions?.code, args).toBe('BAD_USER_INPUT');
+  it('rejects a startDate or endDate that is not an ISO 8601 date, naming the scalar', async () => {
+    for (const args of ['startDate: "next week"', 'endDate: "2025-02-30"', 'startDate: "2025-03-12 10:00:00 -0400"']) {
+      const reply = await gql(sandbox.url, `{ appointments(filter: "all", ${args}) { nodes { id } } }`);
+      expect(reply.body.data, args).toBeUndefined();
+      expect(reply.body.errors?.[0]?.message, args).toMatch(/ISO8601DateTime must be an ISO 8601 date and time/);
     }
   });
 });

@@ -3,9 +3,9 @@
  * existing appointment, and a bounded date range.
  */
 import { describe, expect, it } from 'vitest';
-import { FIXED_NOW, data, gql, instantOf, useSandbox, wallClock } from './helpers.js';
+import { FIXED_NOW, ISO_DATE_TIME, data, gql, instantOf, useSandbox, wallClock } from './helpers.js';
 
-const SLOTS = `query($p: String, $t: String, $s: String, $e: String, $tz: String, $c: String) {
+const SLOTS = `query($p: ID!, $t: ID, $s: ISO8601DateTime, $e: ISO8601DateTime, $tz: String, $c: String) {
   availableSlotsForRange(provider_id: $p, appt_type_id: $t, start_date: $s, end_date: $e, timezone: $tz, contact_type: $c) {
     date length user_id is_fully_booked appointment_type { id }
   }
@@ -46,11 +46,12 @@ describe('sandbox availability', () => {
     expect(found.every((slot) => slot.length === 60)).toBe(true);
   });
 
-  it('renders slot times like Healthie in the requested timezone', async () => {
+  it('renders slot times as ISO 8601 (ISO8601DateTime) in the requested timezone', async () => {
     const [inNewYork] = await slots({ p: '1004', t: FOLLOW_UP, s: '2025-03-17', e: '2025-03-17', tz: 'America/New_York' });
     const [inLosAngeles] = await slots({ p: '1004', t: FOLLOW_UP, s: '2025-03-17', e: '2025-03-17', tz: 'America/Los_Angeles' });
-    expect(inNewYork!.date).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} -0400$/);
-    expect(inLosAngeles!.date).toMatch(/ -0700$/);
+    expect(inNewYork!.date).toMatch(ISO_DATE_TIME);
+    expect(inNewYork!.date).toMatch(/-04:00$/);
+    expect(inLosAngeles!.date).toMatch(/-07:00$/);
     expect(wallClock(inLosAngeles!.date).minutes).toBe(9 * 60);
   });
 
@@ -62,8 +63,8 @@ describe('sandbox availability', () => {
   });
 
   it("leaves out times taken by the provider's appointments", async () => {
-    const { appointments } = await data(sandbox.url, '{ appointments(is_upcoming: true) { start length pm_status provider { id } } }');
-    const booked = appointments.filter((a: { pm_status: string | null }) => a.pm_status !== 'Cancelled');
+    const { appointments } = await data(sandbox.url, '{ appointments(is_upcoming: true) { nodes { start length pm_status provider { id } } } }');
+    const booked = appointments.nodes.filter((a: { pm_status: string | null }) => a.pm_status !== 'Cancelled');
     expect(booked.length).toBeGreaterThan(5);
     for (const appointment of booked.slice(0, 8)) {
       const day = appointment.start.slice(0, 10);
@@ -77,14 +78,16 @@ describe('sandbox availability', () => {
     }
   });
 
-  it('searches every provider when provider_id is absent, one slot per start time', async () => {
-    const found = await slots({ t: FOLLOW_UP, s: '2025-03-17', e: '2025-03-17', tz: 'America/New_York' });
-    const providers = new Set(found.map((slot) => slot.user_id));
-    expect(providers.size).toBeGreaterThan(1);
-    const dates = found.map((slot) => slot.date);
-    expect(new Set(dates).size).toBe(dates.length);
-    // Los Angeles working hours reach 20:00 in New York.
-    expect(dates.some((date) => wallClock(date).minutes >= 17 * 60)).toBe(true);
+  it('requires provider_id, as Healthie 2026-01-01 does', async () => {
+    const reply = await gql(sandbox.url, '{ availableSlotsForRange(appt_type_id: "1101", start_date: "2025-03-17") { date } }');
+    expect(reply.status).toBe(200);
+    expect(reply.body.data).toBeUndefined();
+    expect(reply.body.errors?.[0]?.message).toMatch(/provider_id.*ID!.*required/);
+  });
+
+  it('searches every provider for daysAvailableForRange when provider_id is absent', async () => {
+    const { daysAvailableForRange } = await data(sandbox.url, '{ daysAvailableForRange(appt_type_id: "1101", start_date: "2025-03-17", end_date: "2025-03-17") }');
+    expect(daysAvailableForRange).toEqual(['2025-03-17']);
   });
 
   it('offers nothing for a type the provider does not offer or a contact type the type lacks', async () => {
@@ -100,7 +103,7 @@ describe('sandbox availability', () => {
     expect(reply.body.errors?.[0]?.message).toMatch(/at most 31 days/);
     expect(reply.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const bad = await gql(sandbox.url, SLOTS, { p: '1002', t: FOLLOW_UP, s: 'tomorrow' });
-    expect(bad.body.errors?.[0]?.message).toMatch(/start_date/);
+    expect(bad.body.errors?.[0]?.message).toMatch(/ISO8601DateTime must be an ISO 8601 date and time/);
   });
 
   it('lists the weekdays with an open slot in daysAvailableForRange', async () => {

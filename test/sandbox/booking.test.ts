@@ -6,13 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { SECOND_API_KEY } from '../../src/sandbox/index.js';
 import { data, healthieHeaders, instantOf, useSandbox } from './helpers.js';
 
-const BOOK = `mutation($input: createAppointmentInput) {
+const BOOK = `mutation($input: createAppointmentInput!) {
   createAppointment(input: $input) {
     appointment { id date start end length contact_type pm_status provider { id } user { id } attendees { id } appointment_type { id } }
     messages { field message }
   }
 }`;
-const SLOTS = `query($p: String, $t: String, $s: String, $e: String) {
+const SLOTS = `query($p: ID!, $t: ID, $s: ISO8601DateTime, $e: ISO8601DateTime) {
   availableSlotsForRange(provider_id: $p, appt_type_id: $t, start_date: $s, end_date: $e, timezone: "America/New_York") { date }
 }`;
 const PATIENT = '1012';
@@ -33,7 +33,7 @@ describe('sandbox createAppointment', () => {
   const sandbox = useSandbox();
   const query = (text: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => data(sandbox.url, text, variables, headers);
   const book = async (input: Record<string, unknown>) => (await query(BOOK, { input })).createAppointment;
-  const count = async () => (await query('{ appointments(filter: "all") { id } }')).appointments.length as number;
+  const count = async () => (await query('{ appointments(filter: "all") { total_count } }')).appointments.total_count as number;
   const slotDates = async (day: string, provider = PROVIDER): Promise<string[]> =>
     (await query(SLOTS, { p: provider, t: FOLLOW_UP, s: day, e: day })).availableSlotsForRange.map((slot: { date: string }) => slot.date);
   const freeSlot = async (day: string, provider = PROVIDER): Promise<string> => {
@@ -47,8 +47,9 @@ describe('sandbox createAppointment', () => {
     const before = await count();
     const payload = await book(valid({ datetime: slot }));
     expect(payload.messages ?? []).toEqual([]);
+    expect(instantOf(payload.appointment.start)).toBe(instantOf(slot));
+    expect(payload.appointment.date).toBe(slot);
     expect(payload.appointment).toMatchObject({
-      start: slot,
       length: 30,
       contact_type: 'Healthie Video Call',
       provider: { id: PROVIDER },
@@ -61,8 +62,8 @@ describe('sandbox createAppointment', () => {
 
     expect(await count()).toBe(before + 1);
     const { appointment } = await query('query($id: ID) { appointment(id: $id) { id start } }', { id: payload.appointment.id });
-    expect(appointment).toEqual({ id: payload.appointment.id, start: slot });
-    const mine = (await query('query($u: ID) { appointments(user_id: $u) { id } }', { u: PATIENT })).appointments;
+    expect(appointment).toEqual({ id: payload.appointment.id, start: payload.appointment.start });
+    const mine = (await query('query($u: ID) { appointments(user_id: $u) { nodes { id } } }', { u: PATIENT })).appointments.nodes;
     expect(mine).toContainEqual({ id: payload.appointment.id });
     expect(await slotDates('2025-03-20')).not.toContain(slot);
   });
@@ -89,7 +90,9 @@ describe('sandbox createAppointment', () => {
     ['an unknown provider', { other_party_id: '999999' }, 'other_party_id'],
     ['an unknown provider in providers', { other_party_id: null, providers: '1002, 999999' }, 'providers'],
     ['an unknown appointment type', { appointment_type_id: '999999' }, 'appointment_type_id'],
-    ['a type the provider does not offer', { other_party_id: '1004', appointment_type_id: '1103', contact_type: 'In Person' }, 'appointment_type_id'],
+    ['a type the provider does not offer', { other_party_id: '1004', appointment_type_id: '1103', contact_type: 'In Person', appointment_location_id: '1009' }, 'appointment_type_id'],
+    ['an in-person appointment without appointment_location_id', { contact_type: 'In Person' }, 'appointment_location_id'],
+    ['an unknown appointment_location_id', { contact_type: 'In Person', appointment_location_id: '2009' }, 'appointment_location_id'],
     ['a contact type the type does not offer', { contact_type: 'Carrier Pigeon' }, 'contact_type'],
     ['a missing datetime', { datetime: null }, 'datetime'],
     ['an unparseable datetime', { datetime: 'next tuesday-ish' }, 'datetime'],
@@ -104,14 +107,32 @@ describe('sandbox createAppointment', () => {
     expect(await count()).toBe(before);
   });
 
-  it('reports a clash with an existing appointment of the provider', async () => {
+  it('reports a clash with an existing appointment of the provider when enforce_availability is true', async () => {
     const slot = await freeSlot('2025-03-26');
     const first = await book(valid({ datetime: slot }));
     expect(first.messages ?? []).toEqual([]);
     const overlapping = new Date(instantOf(slot) + 15 * 60_000).toISOString();
-    const clash = await book(valid({ user_id: '1013', datetime: overlapping }));
+    const before = await count();
+    const clash = await book(valid({ user_id: '1013', datetime: overlapping, enforce_availability: true }));
     expect(clash.appointment).toBeNull();
     expect(clash.messages).toEqual([{ field: 'datetime', message: expect.stringMatching(/not available/) }]);
+    expect(await count()).toBe(before);
+  });
+
+  it("books over a taken slot when enforce_availability is omitted or false, as Healthie's default does", async () => {
+    const slot = await freeSlot('2025-03-28');
+    expect((await book(valid({ datetime: slot }))).messages ?? []).toEqual([]);
+    const omitted = await book(valid({ user_id: '1013', datetime: slot }));
+    expect(omitted.messages ?? []).toEqual([]);
+    const explicit = await book(valid({ user_id: '1014', datetime: slot, enforce_availability: false }));
+    expect(explicit.messages ?? []).toEqual([]);
+    expect(explicit.appointment.provider).toEqual({ id: PROVIDER });
+  });
+
+  it('books an in-person appointment at the organization\'s location', async () => {
+    const payload = await book(valid({ contact_type: 'In Person', appointment_location_id: '1009', datetime: await freeSlot('2025-03-31') }));
+    expect(payload.messages ?? []).toEqual([]);
+    expect(payload.appointment.contact_type).toBe('In Person');
   });
 
   it('reports every problem of an input at once', async () => {

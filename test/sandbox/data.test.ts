@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SECOND_API_KEY, SHARDED_API_KEY, SHARDED_SHARD_ID, startSandbox } from '../../src/sandbox/index.js';
-import { FIXED_NOW, data, fixedClock, healthieHeaders, instantOf, useSandbox } from './helpers.js';
+import { FIXED_NOW, ISO_DATE_TIME, data, fixedClock, healthieHeaders, instantOf, useSandbox } from './helpers.js';
 
 const USER_FIELDS = 'id first_name last_name full_name email phone_number dob timezone active is_patient dietitian_id next_appt_date';
 const NOW = FIXED_NOW.getTime();
@@ -38,11 +38,13 @@ describe('sandbox data', () => {
     });
   });
 
-  it('lists ten patients by default in users, and only patients', async () => {
-    const { users } = await query(`{ users { ${USER_FIELDS} } }`);
-    expect(users).toHaveLength(10);
-    for (const user of users) {
+  it('lists patients, and only patients, in the users connection, 100 to a page by default', async () => {
+    const { users } = await query(`{ users { total_count nodes { ${USER_FIELDS} } } }`);
+    expect(users.total_count).toBe(60);
+    expect(users.nodes).toHaveLength(60);
+    for (const user of users.nodes) {
       expect(user.is_patient).toBe(true);
+      expect(user.id).toMatch(/^\d+$/);
       expect(user.email).toMatch(/@example\.com$/);
       expect(user.phone_number).toMatch(/^\d{3}-555-01\d{2}$/);
       expect(user.dob).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -50,49 +52,61 @@ describe('sandbox data', () => {
     }
   });
 
-  it('orders users by last name, then first name, then id, and pages in that order', async () => {
-    const everyone: Person[] = (await query('{ users(page_size: 100) { id first_name last_name } }')).users;
+  it('orders users by last name, then first name, then id, and pages forwards in that order with first/after', async () => {
+    const everyone: Person[] = (await query('{ users(first: 100) { nodes { id first_name last_name } } }')).users.nodes;
     expect(everyone).toHaveLength(60);
     expect(ids(everyone)).toEqual(ids([...everyone].sort(byLastName)));
     expect(everyone[0]).toEqual({ id: '1010', first_name: 'Ava', last_name: 'Alder' });
-    const firstPage = (await query('{ users { id } }')).users;
-    const secondPage = (await query('{ users(offset: 10, page_size: 10) { id } }')).users;
-    expect(ids([...firstPage, ...secondPage])).toEqual(ids(everyone.slice(0, 20)));
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const result: any = (await query('query($a: String) { users(first: 25, after: $a) { edges { cursor node { id } } page_info { has_next_page has_previous_page start_cursor end_cursor } } }', { a: after })).users;
+      seen.push(...result.edges.map((edge: { node: { id: string } }) => edge.node.id));
+      expect(result.page_info.has_previous_page).toBe(page > 0);
+      expect(result.page_info.start_cursor).toBe(result.edges[0].cursor);
+      expect(result.page_info.end_cursor).toBe(result.edges.at(-1).cursor);
+      if (!result.page_info.has_next_page) break;
+      after = result.page_info.end_cursor;
+    }
+    expect(seen).toEqual(ids(everyone));
   });
 
-  it('pages through all sixty patients with offset and page_size without repeats', async () => {
-    const seen = new Set<string>();
-    for (let offset = 0; offset < 80; offset += 25) {
-      const { users } = await query('query($o: Int) { users(offset: $o, page_size: 25) { id } }', { o: offset });
-      for (const user of users) seen.add(user.id);
-    }
-    expect(seen.size).toBe(60);
+  it('pages backwards with last/before and gives every item an opaque cursor', async () => {
+    const everyone: string[] = ids((await query('{ users(first: 100) { nodes { id } } }')).users.nodes);
+    const tail = (await query('{ users(last: 5) { nodes { id } page_info { has_previous_page has_next_page start_cursor } } }')).users;
+    expect(ids(tail.nodes)).toEqual(everyone.slice(-5));
+    expect(tail.page_info).toMatchObject({ has_previous_page: true, has_next_page: false });
+    const before = (await query('query($b: String) { users(last: 5, before: $b) { nodes { id } } }', { b: tail.page_info.start_cursor })).users;
+    expect(ids(before.nodes)).toEqual(everyone.slice(-10, -5));
+    const { edges } = (await query('{ users(first: 3) { edges { cursor } } }')).users;
+    for (const edge of edges) expect(edge.cursor).not.toMatch(/^\d+$/);
   });
 
   it('finds patients by name, email or phone, ignoring case', async () => {
-    const [first] = (await query(`{ users(page_size: 1, offset: 12) { ${USER_FIELDS} } }`)).users;
+    const first = (await query(`{ users(first: 100) { nodes { ${USER_FIELDS} } } }`)).users.nodes[12];
     for (const keywords of [first.first_name.toUpperCase(), first.last_name.toLowerCase(), first.full_name, first.email.toUpperCase(), first.phone_number]) {
-      const { users } = await query('query($k: String) { users(keywords: $k, page_size: 100) { id } }', { k: keywords });
-      expect(users.map((user: { id: string }) => user.id), keywords).toContain(first.id);
+      const { users } = await query('query($k: String) { users(keywords: $k) { nodes { id } } }', { k: keywords });
+      expect(ids(users.nodes), keywords).toContain(first.id);
     }
-    const { users } = await query('{ users(keywords: "no such person anywhere") { id } }');
-    expect(users).toEqual([]);
+    const { users } = await query('{ users(keywords: "no such person anywhere") { nodes { id } total_count page_info { has_next_page start_cursor } } }');
+    expect(users).toEqual({ nodes: [], total_count: 0, page_info: { has_next_page: false, start_cursor: null } });
   });
 
   it('does not list providers in users', async () => {
-    const { users } = await query('{ users(keywords: "Morgan Hale") { id } }');
-    expect(users).toEqual([]);
+    const { users } = await query('{ users(keywords: "Morgan Hale") { nodes { id } } }');
+    expect(users.nodes).toEqual([]);
   });
 
   it('lists only providers, the owner included, in organizationMembers, ordered by last name', async () => {
-    const { organizationMembers } = await query(`{ organizationMembers { ${USER_FIELDS} } }`);
+    const { organizationMembers } = await query(`{ organizationMembers { nodes { ${USER_FIELDS} } } }`);
     // Hale (the owner), Raman, Sorensen, Whitfield.
-    expect(ids(organizationMembers)).toEqual(['1001', '1002', '1004', '1003']);
-    const paged = await query('{ organizationMembers(offset: 1, page_size: 2) { last_name } }');
-    expect(paged.organizationMembers).toEqual([{ last_name: 'Raman' }, { last_name: 'Sorensen' }]);
-    for (const member of organizationMembers) expect(member.is_patient).toBe(false);
-    const found = await query('{ organizationMembers(keywords: "whitfield") { full_name } }');
-    expect(found.organizationMembers).toEqual([{ full_name: 'Jonah Whitfield' }]);
+    expect(ids(organizationMembers.nodes)).toEqual(['1001', '1002', '1004', '1003']);
+    const firstTwo = (await query('{ organizationMembers(first: 2) { nodes { last_name } page_info { end_cursor } } }')).organizationMembers;
+    const paged = await query('query($a: String) { organizationMembers(first: 2, after: $a) { nodes { last_name } } }', { a: firstTwo.page_info.end_cursor });
+    expect(paged.organizationMembers.nodes).toEqual([{ last_name: 'Sorensen' }, { last_name: 'Whitfield' }]);
+    for (const member of organizationMembers.nodes) expect(member.is_patient).toBe(false);
+    const found = await query('{ organizationMembers(keywords: "whitfield") { nodes { full_name } } }');
+    expect(found.organizationMembers.nodes).toEqual([{ full_name: 'Jonah Whitfield' }]);
   });
 
   it('looks up a patient and a provider with user(id)', async () => {
@@ -107,46 +121,51 @@ describe('sandbox data', () => {
     expect(result).toEqual({ other: null, unknown: null, appointment: null });
   });
 
-  it('marks some patients inactive and gives upcoming patients a future next_appt_date', async () => {
-    const { users } = await query('{ users(page_size: 100) { active next_appt_date } }');
+  it('marks some patients inactive and gives upcoming patients a future next_appt_date in ISO 8601', async () => {
+    const users = (await query('{ users { nodes { active next_appt_date } } }')).users.nodes;
     expect(users.filter((user: { active: boolean }) => !user.active).length).toBeGreaterThan(0);
     const upcoming = users.filter((user: { next_appt_date: string | null }) => user.next_appt_date !== null);
     expect(upcoming.length).toBeGreaterThan(0);
-    for (const user of upcoming) expect(instantOf(user.next_appt_date)).toBeGreaterThan(NOW);
+    for (const user of upcoming) {
+      expect(user.next_appt_date).toMatch(ISO_DATE_TIME);
+      expect(instantOf(user.next_appt_date)).toBeGreaterThan(NOW);
+    }
   });
 
   it('lists appointment types with lengths and contact types, filtered by provider and clients_can_book', async () => {
-    const { appointmentTypes } = await query('{ appointmentTypes { id name length available_contact_types clients_can_book is_group } }');
+    const appointmentTypes = (await query('{ appointmentTypes { nodes { id name length available_contact_types clients_can_book is_group } } }')).appointmentTypes.nodes;
     expect(appointmentTypes.length).toBeGreaterThanOrEqual(3);
     expect(appointmentTypes).toContainEqual(expect.objectContaining({ name: 'Initial Consultation', length: 60, is_group: false }));
     expect(appointmentTypes).toContainEqual(expect.objectContaining({ name: 'Follow-up', length: 30 }));
-    const bookable = await query('{ appointmentTypes(clients_can_book: true) { clients_can_book } }');
-    expect(bookable.appointmentTypes.length).toBeLessThan(appointmentTypes.length);
-    const offered = await query('{ appointmentTypes(provider_id: "1004") { name } }');
-    expect(offered.appointmentTypes.map((type: { name: string }) => type.name)).toEqual(['Initial Consultation', 'Follow-up']);
+    const bookable = await query('{ appointmentTypes(clients_can_book: true) { nodes { clients_can_book } } }');
+    expect(bookable.appointmentTypes.nodes.length).toBeLessThan(appointmentTypes.length);
+    const offered = await query('{ appointmentTypes(provider_id: "1004") { nodes { name } } }');
+    expect(offered.appointmentTypes.nodes.map((type: { name: string }) => type.name)).toEqual(['Initial Consultation', 'Follow-up']);
   });
 
-  it('lists every appointment starting now or later by default, unpaged and sorted by start, with people and type', async () => {
+  it('lists appointments starting now or later by default, sorted by start, with people, type and an ISO 8601 date (a page of 30 keeps the score under 2000)', async () => {
     const { appointments } = await query(
-      '{ appointments { id date start end length contact_type pm_status confirmed location provider { id } user { id } appointment_type { id length } } }',
+      '{ appointments(first: 30) { total_count nodes { id date start end length contact_type pm_status confirmed location provider { id } user { id } attendees { id } appointment_type { id length } } } }',
     );
-    // 22 of the 40 seeded appointments are upcoming: more than any default page.
-    expect(appointments).toHaveLength(22);
-    expect(starts(appointments).every((start) => start >= NOW)).toBe(true);
-    expect(starts(appointments)).toEqual(ascending(starts(appointments)));
-    for (const appointment of appointments) {
+    expect(appointments.total_count).toBe(22);
+    const nodes = appointments.nodes;
+    expect(nodes).toHaveLength(22);
+    expect(starts(nodes).every((start) => start >= NOW)).toBe(true);
+    expect(starts(nodes)).toEqual(ascending(starts(nodes)));
+    for (const appointment of nodes) {
       expect(appointment.length).toBe(appointment.appointment_type.length);
       expect(instantOf(appointment.end) - instantOf(appointment.start)).toBe(appointment.length * 60_000);
+      expect(appointment.date).toMatch(ISO_DATE_TIME);
+      expect(instantOf(appointment.date)).toBe(instantOf(appointment.start));
+      expect(appointment.attendees).toEqual([appointment.user]);
     }
-    // attendees is a list of 100 for the complexity score, so it is asked for on a small page.
-    const withAttendees = (await query('{ appointments(should_paginate: true, page_size: 10) { user { id } attendees { id } } }')).appointments;
-    for (const appointment of withAttendees) expect(appointment.attendees).toEqual([appointment.user]);
   });
 
   it('lists earlier appointments with filter "past" and both kinds with filter "all", sorted by start', async () => {
-    const { future, past, all } = await query(
-      '{ future: appointments(filter: "future") { id start } past: appointments(filter: "past") { id start } all: appointments(filter: "all") { id start } }',
+    const result = await query(
+      '{ future: appointments(filter: "future") { nodes { id start } } past: appointments(filter: "past") { nodes { id start } } all: appointments(filter: "all") { nodes { id start } } }',
     );
+    const [future, past, all] = [result.future.nodes, result.past.nodes, result.all.nodes];
     expect(past).toHaveLength(18);
     expect(starts(past).every((start) => start < NOW)).toBe(true);
     expect(starts(past)).toEqual(ascending(starts(past)));
@@ -154,47 +173,38 @@ describe('sandbox data', () => {
     expect(all).toHaveLength(40);
   });
 
-  it('ignores offset and page_size unless should_paginate is true', async () => {
-    const unpaged = (await query('{ appointments { id } }')).appointments;
-    const ignored = (await query('{ appointments(offset: 5, page_size: 2) { id } }')).appointments;
-    const explicit = (await query('{ appointments(should_paginate: false, offset: 5, page_size: 2) { id } }')).appointments;
-    expect(ignored).toEqual(unpaged);
-    expect(explicit).toEqual(unpaged);
-  });
-
-  it('pages appointments with should_paginate: ten by default, then by offset and page_size', async () => {
-    const upcoming = (await query('{ appointments { id } }')).appointments;
-    const defaultPage = (await query('{ appointments(should_paginate: true) { id } }')).appointments;
-    expect(defaultPage).toEqual(upcoming.slice(0, 10));
-
-    const all = (await query('{ appointments(filter: "all") { id } }')).appointments;
+  it('pages appointments with first/after through the whole list', async () => {
+    const all = (await query('{ appointments(filter: "all") { nodes { id } } }')).appointments.nodes;
     const pages: Array<{ id: string }> = [];
-    for (let offset = 0; offset < 50; offset += 15) {
-      const variables = { o: offset };
-      pages.push(...(await query('query($o: Int) { appointments(filter: "all", should_paginate: true, offset: $o, page_size: 15) { id } }', variables)).appointments);
+    let after: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const result: any = (await query('query($a: String) { appointments(filter: "all", first: 15, after: $a) { nodes { id } page_info { has_next_page end_cursor } } }', { a: after })).appointments;
+      pages.push(...result.nodes);
+      if (!result.page_info.has_next_page) break;
+      after = result.page_info.end_cursor;
     }
     expect(pages).toEqual(all);
   });
 
   it('applies is_upcoming on top of filter', async () => {
-    const upcoming = (await query('{ appointments(filter: "all", is_upcoming: true) { start } }')).appointments;
+    const upcoming = (await query('{ appointments(filter: "all", is_upcoming: true) { nodes { start } } }')).appointments.nodes;
     expect(upcoming).toHaveLength(22);
     expect(starts(upcoming).every((start) => start > NOW)).toBe(true);
-    expect((await query('{ appointments(filter: "past", is_upcoming: true) { id } }')).appointments).toEqual([]);
+    expect((await query('{ appointments(filter: "past", is_upcoming: true) { nodes { id } } }')).appointments.nodes).toEqual([]);
   });
 
   it('filters appointments by patient, provider and date range', async () => {
-    const all = (await query('{ appointments(filter: "all") { id start user { id } provider { id } } }')).appointments;
+    const all = (await query('{ appointments(filter: "all") { nodes { id start user { id } provider { id } } } }')).appointments.nodes;
     const patientId = all[0].user.id;
-    const byPatient = (await query('query($u: ID) { appointments(filter: "all", user_id: $u) { user { id } } }', { u: patientId })).appointments;
+    const byPatient = (await query('query($u: ID) { appointments(filter: "all", user_id: $u) { nodes { user { id } } } }', { u: patientId })).appointments.nodes;
     expect(byPatient.length).toBeGreaterThan(0);
     expect(byPatient.every((a: { user: { id: string } }) => a.user.id === patientId)).toBe(true);
 
-    const byProvider = (await query('{ appointments(filter: "all", provider_id: "1002") { provider { id } } }')).appointments;
+    const byProvider = (await query('{ appointments(filter: "all", provider_id: "1002") { nodes { provider { id } } } }')).appointments.nodes;
     expect(byProvider.length).toBeGreaterThan(0);
     expect(byProvider.every((a: { provider: { id: string } }) => a.provider.id === '1002')).toBe(true);
 
-    const inMarch = (await query('{ appointments(filter: "all", startDate: "2025-03-03", endDate: "2025-03-20") { start } }')).appointments;
+    const inMarch = (await query('{ appointments(filter: "all", startDate: "2025-03-03", endDate: "2025-03-20T00:00:00-04:00") { nodes { start } } }')).appointments.nodes;
     const days = inMarch.map((appointment: { start: string }) => appointment.start.slice(0, 10));
     expect(days).toContain('2025-03-13');
     expect(days.some((day: string) => day < '2025-03-12')).toBe(true);
@@ -202,18 +212,18 @@ describe('sandbox data', () => {
   });
 
   it('looks up one appointment by id', async () => {
-    const [first] = (await query('{ appointments(should_paginate: true, page_size: 1) { id start } }')).appointments;
+    const [first] = (await query('{ appointments(first: 1) { nodes { id start } } }')).appointments.nodes;
     const { appointment } = await query('query($id: ID) { appointment(id: $id) { id start } }', { id: first.id });
     expect(appointment).toEqual(first);
   });
 
   it('keeps the second account apart: its own organization, people and id range', async () => {
     const headers = healthieHeaders(SECOND_API_KEY);
-    const result = await query('{ currentUser { id organization { name } } users(page_size: 100) { id last_name } }', undefined, headers);
+    const result = await query('{ currentUser { id organization { name } } users { nodes { id last_name } } }', undefined, headers);
     expect(result.currentUser.organization.name).toBe('Second Sandbox Nutrition');
-    const demo = await query('{ users(page_size: 100) { last_name } }');
-    const demoNames = new Set(demo.users.map((user: { last_name: string }) => user.last_name));
-    for (const user of result.users) {
+    const demo = await query('{ users { nodes { last_name } } }');
+    const demoNames = new Set(demo.users.nodes.map((user: { last_name: string }) => user.last_name));
+    for (const user of result.users.nodes) {
       expect(Number(user.id)).toBeGreaterThanOrEqual(2000);
       expect(Number(user.id)).toBeLessThan(3000);
       expect(demoNames.has(user.last_name)).toBe(false);
@@ -223,13 +233,13 @@ describe('sandbox data', () => {
 
   it('serves the sharded account when its shard is named', async () => {
     const headers = healthieHeaders(SHARDED_API_KEY, SHARDED_SHARD_ID);
-    const result = await query('{ currentUser { id organization { name } } users(page_size: 1) { id } }', undefined, headers);
+    const result = await query('{ currentUser { id organization { name } } users(first: 1) { nodes { id } } }', undefined, headers);
     expect(result.currentUser.organization.name).toBe('Sharded Sandbox Health Partners');
-    expect(Number(result.users[0].id)).toBeGreaterThanOrEqual(3000);
+    expect(Number(result.users.nodes[0].id)).toBeGreaterThanOrEqual(3000);
   });
 
   it('seeds the same data on every start with the same clock', async () => {
-    const everything = '{ users(page_size: 100) { id full_name dob dietitian_id } appointments(filter: "all") { id start user { id } provider { id } } }';
+    const everything = '{ users { nodes { id full_name dob dietitian_id } } appointments(filter: "all") { nodes { id start user { id } provider { id } } } }';
     const other = await startSandbox({ now: fixedClock });
     try {
       expect(await data(other.url, everything)).toEqual(await query(everything));

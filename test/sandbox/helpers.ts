@@ -2,7 +2,9 @@
  * Helpers for the sandbox tests: a fixed clock, a sandbox per describe block and a GraphQL client
  * that speaks Healthie's headers.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
+import { artifactApiVersion } from '../../src/schema/build.js';
 import { DEMO_API_KEY, startSandbox, type SandboxOptions, type StartedSandbox } from '../../src/sandbox/index.js';
 
 /** Wednesday 2025-03-12 11:00 in New York (EDT, three days after the DST change). */
@@ -30,6 +32,9 @@ export function useSandbox(options: SandboxOptions = {}): StartedSandbox {
     get requests() {
       return current().requests;
     },
+    get apiVersion() {
+      return current().apiVersion;
+    },
     clearRequests: () => current().clearRequests(),
     close: () => current().close(),
   };
@@ -44,9 +49,17 @@ export interface GraphQLReply<T = Record<string, any>> {
   };
 }
 
-/** Healthie's authentication headers for a key (and shard). */
+/** The Healthie API version the sandbox serves: the one the committed schema was built for. */
+export const API_VERSION = artifactApiVersion(readFileSync(new URL('../../schema/healthie-approved.graphql', import.meta.url), 'utf8'))!;
+
+/** Healthie's authentication headers for a key (and shard), on the sandbox's API version. */
 export function healthieHeaders(apiKey: string = DEMO_API_KEY, shard?: string): Record<string, string> {
-  return { authorization: `Basic ${apiKey}`, authorizationsource: 'API', ...(shard ? { authorizationshard: shard } : {}) };
+  return {
+    authorization: `Basic ${apiKey}`,
+    authorizationsource: 'API',
+    'healthie-graphql-api-version': API_VERSION,
+    ...(shard ? { authorizationshard: shard } : {}),
+  };
 }
 
 export async function postRaw(url: string, body: string, headers: Record<string, string>, method = 'POST'): Promise<GraphQLReply> {
@@ -88,16 +101,22 @@ export async function data<T = Record<string, any>>(
   return reply.body.data;
 }
 
-/** Wall-clock hour and minute of a Healthie time string ("2025-03-12 09:30:00 -0400"). */
+/** Healthie's two renderings of a time: String fields ("2025-03-12 09:30:00 -0400") and ISO8601DateTime ("2025-03-12T09:30:00-04:00"). */
+const HEALTHIE_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2}):(\d{2}) ?([+-]\d{2}):?(\d{2})$/;
+
+/** Wall-clock hour and minute of a Healthie time; `offset` as +HHMM. */
 export function wallClock(healthieTime: string): { day: string; minutes: number; offset: string } {
-  const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2}):\d{2} ([+-]\d{4})$/.exec(healthieTime);
+  const match = HEALTHIE_TIME.exec(healthieTime);
   if (!match) throw new Error(`Not a Healthie time: ${healthieTime}`);
-  return { day: match[1]!, minutes: Number(match[2]) * 60 + Number(match[3]), offset: match[4]! };
+  return { day: match[1]!, minutes: Number(match[2]) * 60 + Number(match[3]), offset: `${match[5]}${match[6]}` };
 }
 
-/** Epoch milliseconds of a Healthie time string. */
+/** Epoch milliseconds of a Healthie time. */
 export function instantOf(healthieTime: string): number {
-  const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) ([+-]\d{2})(\d{2})$/.exec(healthieTime);
+  const match = HEALTHIE_TIME.exec(healthieTime);
   if (!match) throw new Error(`Not a Healthie time: ${healthieTime}`);
-  return Date.parse(`${match[1]}T${match[2]}${match[3]}:${match[4]}`);
+  return Date.parse(`${match[1]}T${match[2]}:${match[3]}:${match[4]}${match[5]}:${match[6]}`);
 }
+
+/** ISO 8601 dates and times as Healthie renders ISO8601DateTime. */
+export const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;

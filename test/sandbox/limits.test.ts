@@ -1,7 +1,7 @@
 /**
  * The complexity score of the requests the subgraph sends upstream, in the shape it sends them
- * (aliased root fields, `__typename`, entity fields repeated inside an inline fragment, page
- * defaults forwarded as variables): each must stay under Healthie's 2000.
+ * (aliased root fields, `__typename`, entity fields repeated inside an inline fragment):
+ * each must stay under Healthie's 2000.
  */
 import { getOperationAST, parse, type GraphQLSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ const appointmentEntity = (selection: string) => (index: number) =>
 describe('sandbox complexity score', () => {
   let schema: GraphQLSchema;
   beforeAll(async () => {
-    schema = await loadSandboxSchema();
+    ({ schema } = await loadSandboxSchema());
   });
 
   const score = (query: string, variables: Record<string, unknown> = {}): number => {
@@ -43,42 +43,48 @@ describe('sandbox complexity score', () => {
     expect(score(batch(50, appointmentEntity('provider { __typename id }')))).toBe(250);
   });
 
-  it("scores the booking flow's setup at 205, its appointment types capped at 100 of the 1000 forwarded", () => {
-    const setup = `query ($k0: String, $o0: Int, $k1: String, $o1: Int, $book: Boolean, $o2: Int, $size: Int, $provider: String) {
-      _v0_healthieUsers: users(page_size: 1, keywords: $k0, offset: $o0) { __typename id }
-      _v1_healthieOrganizationMembers: organizationMembers(page_size: 1, keywords: $k1, offset: $o1) { __typename id }
-      _v2_healthieAppointmentTypes: appointmentTypes(clients_can_book: $book, offset: $o2, page_size: $size, provider_id: $provider) { id availableContactTypes: available_contact_types }
+  it("scores the booking flow's setup at 307: a patient, a provider and a page of appointment types", () => {
+    const setup = `query ($k0: String, $k1: String, $book: Boolean, $provider: String) {
+      _v0_healthieUsers: users(first: 1, keywords: $k0) { __typename nodes { __typename id } }
+      _v1_healthieOrganizationMembers: organizationMembers(first: 1, keywords: $k1) { __typename nodes { __typename id } }
+      _v2_healthieAppointmentTypes: appointmentTypes(clients_can_book: $book, provider_id: $provider) { nodes { id availableContactTypes: available_contact_types } }
     }`;
-    expect(score(setup, { size: 1000 })).toBe(205);
-    expect(score('query ($size: Int) { appointmentTypes(page_size: $size) { id name length available_contact_types } }', { size: 1000 })).toBe(401);
+    // 1 + 1 × (1 + 1) = 3 twice, and 1 + 100 × (1 + 2) = 301 for types without first.
+    expect(score(setup)).toBe(307);
   });
 
-  it('scores a default page of users with every User field at 151', () => {
-    // 1 + 10 × (12 scalars + organization { id name }).
-    expect(score(`query ($size: Int) { healthieUsers: users(page_size: $size) { __typename ${USER_FIELDS} } }`, { size: 10 })).toBe(151);
-    expect(score(`{ users { ${USER_FIELDS} } }`)).toBe(151);
+  it('scores a default page of users with every User field at 1601, and a page of 10 at 161', () => {
+    // 1 + 100 × (nodes 1 + 12 scalars + organization { id name } 3), __typename free.
+    expect(score(`{ users { nodes { ${USER_FIELDS} } } }`)).toBe(1 + 100 * 16);
+    expect(score(`query ($size: Int) { healthieUsers: users(first: $size) { __typename nodes { __typename ${USER_FIELDS} } } }`, { size: 10 })).toBe(1 + 10 * 16);
   });
 
-  it('multiplies a paged list without page_size by its declared default, at most 100, else by 100', () => {
-    expect(score('{ users { id } }')).toBe(11);
-    expect(score('{ organizationMembers { id } }')).toBe(11);
-    expect(score('{ appointmentTypes { id } }')).toBe(101);
-    expect(score('{ appointments { id } }')).toBe(101);
+  it('multiplies a connection without first or last by 100, counting nodes and edges per item and page_info and total_count once', () => {
+    expect(score('{ users { nodes { id } } }')).toBe(201);
+    expect(score('{ organizationMembers { edges { cursor node { id } } } }')).toBe(1 + 100 * 4);
+    expect(score('{ appointments { total_count page_info { has_next_page end_cursor } } }')).toBe(1 + 1 + 3);
+    expect(score('{ appointmentTypes { total_count nodes { id } } }')).toBe(1 + 1 + 200);
   });
 
-  it('reads page_size from a literal, a variable or the variable default, capped at 100', () => {
-    expect(score('{ appointments(should_paginate: true, page_size: 5) { id } }')).toBe(6);
-    expect(score('query ($n: Int) { users(page_size: $n) { id } }', { n: 25 })).toBe(26);
-    expect(score('query ($n: Int = 30) { users(page_size: $n) { id } }')).toBe(31);
-    expect(score('query ($n: Int) { users(page_size: $n) { id } }')).toBe(11);
-    expect(score('{ appointments(page_size: 500) { id } }')).toBe(101);
+  it('reads first or last from a literal, a variable or the variable default, the larger of the two when both are sent', () => {
+    expect(score('{ appointments(first: 5) { nodes { id } } }')).toBe(11);
+    expect(score('{ appointments(last: 5) { nodes { id } } }')).toBe(11);
+    expect(score('query ($n: Int) { users(first: $n) { nodes { id } } }', { n: 25 })).toBe(51);
+    expect(score('query ($n: Int = 30) { users(first: $n) { nodes { id } } }')).toBe(61);
+    expect(score('query ($n: Int) { users(first: $n) { nodes { id } } }')).toBe(201);
+    expect(score('{ users(first: 2, last: 50) { nodes { id } } }')).toBe(101);
+    expect(score('{ users(first: 500) { nodes { id } } }')).toBe(201);
+  });
+
+  it('counts page sizes inside fragments on the connection', () => {
+    expect(score('query { users(first: 10) { ...page } } fragment page on UserConnection { nodes { id } total_count }')).toBe(1 + 20 + 1);
   });
 
   it('counts a list of scalars as 1, and an unpaged list of objects like one object', () => {
-    expect(score('{ appointmentTypes(page_size: 10) { available_contact_types } }')).toBe(11);
+    expect(score('{ appointmentTypes(first: 10) { nodes { available_contact_types } } }')).toBe(21);
     expect(score('{ daysAvailableForRange }')).toBe(1);
     expect(score('{ appointment(id: "1") { attendees { id } } }')).toBe(3);
-    expect(score('{ availableSlotsForRange { date } }')).toBe(2);
+    expect(score('{ availableSlotsForRange(provider_id: "1") { date } }')).toBe(2);
   });
 
   it('keeps an entity batch of 50 appointments with attendees under the limit', () => {

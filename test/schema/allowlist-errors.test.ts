@@ -39,7 +39,7 @@ describe('a malformed approved.yaml is rejected with line numbers', () => {
 
   it('reports a document that is not a mapping', () => {
     expect(formatProblems('- query\n- types\n')).toEqual([
-      'approved.yaml:1: expected a mapping with the keys query, mutation, types',
+      'approved.yaml:1: expected a mapping with the keys healthieApiVersion, query, mutation, types',
     ]);
   });
 
@@ -51,7 +51,7 @@ describe('a malformed approved.yaml is rejected with line numbers', () => {
       const error = caught(() => loadAllowlist(path));
       expect(error).toBeInstanceOf(AllowlistFormatError);
       expect((error as AllowlistFormatError).problems).toEqual([
-        `${path}:4: Query.user has an unknown key "colour"; expected one of: reason, phi, args`,
+        `${path}:4: Query.user has an unknown key "colour"; expected one of: reason, phi, args, default, healthieDefault`,
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -92,11 +92,11 @@ describe('entries of the wrong shape are all reported together, with line and ex
   const problems = formatProblems(WRONG_SHAPES);
 
   it('reports an unknown key of a field entry with the keys it expects', () => {
-    expect(problems).toContain('approved.yaml:4: Query.user has an unknown key "colour"; expected one of: reason, phi, args');
+    expect(problems).toContain('approved.yaml:4: Query.user has an unknown key "colour"; expected one of: reason, phi, args, default, healthieDefault');
   });
 
   it('reports an unknown top-level key with the keys it expects', () => {
-    expect(problems).toContain('approved.yaml:7: the allowlist has an unknown key "mutations"; expected one of: query, mutation, types');
+    expect(problems).toContain('approved.yaml:7: the allowlist has an unknown key "mutations"; expected one of: healthieApiVersion, query, mutation, types');
   });
 
   it('reports an unknown key of a type entry with the keys it expects', () => {
@@ -307,5 +307,49 @@ describe('allowlist entries that do not fit the source schema are named by coord
     expect(checkAllowlist(queriesOnly, parseAllowlist('mutation:\n  createThing: Make a thing.\n'))).toEqual([
       'Mutation: not in source schema',
     ]);
+  });
+});
+
+describe('the API version and stated defaults are checked like every other entry', () => {
+  const problemsOf = (text: string): readonly string[] => {
+    const thrown = caught(() => parseAllowlist(text));
+    expect(thrown).toBeInstanceOf(AllowlistFormatError);
+    return (thrown as AllowlistFormatError).problems;
+  };
+
+  it('reads healthieApiVersion, and refuses one that is not a release date', () => {
+    expect(parseAllowlist('healthieApiVersion: "2026-01-01"\nquery:\n  ping: Health check.\n').healthieApiVersion).toBe('2026-01-01');
+    for (const value of ['latest', '"2026-1-1"', '20260101']) {
+      expect(problemsOf(`healthieApiVersion: ${value}\n`)).toEqual([
+        'approved.yaml:1: healthieApiVersion must be a release date such as "2026-01-01"',
+      ]);
+    }
+  });
+
+  it('refuses a default that is not a scalar, and an entry stating both whose default it is', () => {
+    const problems = problemsOf(
+      [
+        'query:',
+        '  things:',
+        '    reason: List things.',
+        '    args:',
+        '      filter: { reason: Which things., healthieDefault: [a, b] }',
+        'types:',
+        '  createThingInput:',
+        '    reason: A thing.',
+        '    fields:',
+        '      name: { reason: Name., default: x, healthieDefault: y }',
+      ].join('\n'),
+    );
+    expect(problems).toEqual([
+      'approved.yaml:5: Query.things(filter:).healthieDefault must be a string, number or boolean',
+      'approved.yaml:10: createThingInput.name states both default and healthieDefault; keep the one that says whose default it is',
+    ]);
+  });
+
+  it('refuses a default on a field of an object type: only arguments and input fields take one', () => {
+    const source = buildSchema('type Query { thing: Thing } type Thing { id: ID }');
+    const allowlist = parseAllowlist('query:\n  thing: A thing.\ntypes:\n  Thing:\n    reason: A thing.\n    fields:\n      id: { reason: Id., default: "1" }\n');
+    expect(checkAllowlist(source, allowlist)).toEqual(['Thing.id: only arguments and input fields take a default']);
   });
 });

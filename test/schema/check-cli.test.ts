@@ -4,8 +4,8 @@ import {
   haveSnapshots,
   noteIfSnapshotsMissing,
   schemaCheck,
-  SNAPSHOT_2024_09_11,
   SNAPSHOT_2024_11_07,
+  SNAPSHOT_2026_01_01,
 } from './helpers.js';
 
 describe('npm run schema:check on the committed tree', () => {
@@ -29,17 +29,33 @@ describe('npm run schema:check on the committed tree', () => {
 
 noteIfSnapshotsMissing('check-cli.test.ts --from/--to run between the two Healthie snapshots');
 
-describe.skipIf(!haveSnapshots)('npm run schema:check between the two Healthie snapshots', () => {
+describe.skipIf(!haveSnapshots)('npm run schema:check between Healthie versions', () => {
   it(
-    'passes --from 2024-09-11 --to 2024-11-07, listing only non-breaking drift in the approved subset',
+    'passes --from 2026-01-01 --to the same version: no change touches the approved subset',
     async () => {
-      const { code, output } = await schemaCheck(['--from', SNAPSHOT_2024_09_11, '--to', SNAPSHOT_2024_11_07]);
+      const { code, output } = await schemaCheck(['--from', SNAPSHOT_2026_01_01, '--to', SNAPSHOT_2026_01_01]);
       expect(code).toBe(0);
-      expect(output).toContain('schema:check passed');
-      expect(output).not.toContain('Breaking:');
-      expect(output).toContain('Not breaking:');
-      expect(output).toContain('Query.availableSlotsForRange.start_date');
-      expect(output).toContain('Query.availableSlotsForRange.end_date');
+      expect(output).toContain('no change touches the approved subset');
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'fails --from 2024-11-07 --to 2026-01-01, listing the breaking changes inside the approved subset by coordinate',
+    async () => {
+      const { code, output } = await schemaCheck(['--from', SNAPSHOT_2024_11_07, '--to', SNAPSHOT_2026_01_01]);
+      expect(code).not.toBe(0);
+      expect(output).toContain('Breaking:');
+      for (const coordinate of [
+        "Query.users: Field 'Query.users' changed type from '[User!]' to 'UserConnection!'",
+        "Query.appointments: Field 'Query.appointments' changed type from '[Appointment!]' to 'AppointmentPaginationConnection'",
+        "Query.availableSlotsForRange.provider_id: Type for argument 'provider_id' on field 'Query.availableSlotsForRange' changed from 'String' to 'ID!'",
+        "Mutation.createAppointment.input: Type for argument 'input' on field 'Mutation.createAppointment' changed from 'createAppointmentInput' to 'createAppointmentInput!'",
+        "User.dob: Field 'User.dob' changed type from 'String' to 'ISO8601Date'",
+      ]) {
+        expect(output).toContain(coordinate);
+      }
+      expect(output).toMatch(/upstream drift: 2\d breaking change\(s\) in the approved subset/);
     },
     CLI_TIMEOUT,
   );

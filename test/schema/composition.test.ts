@@ -83,13 +83,13 @@ describe('composition of supergraph.yaml with the example consumer', () => {
     const directives = (dob?.directives ?? []).map((d) => d.name.value);
     expect(directives).toContain('join__field');
     expect(directives).toContain('tag');
-    expect(outcome.ok && outcome.supergraphSdl).toMatch(/dob: String @join__field\(graph: HEALTHIE\) @tag\(name: "phi"\)/);
+    expect(outcome.ok && outcome.supergraphSdl).toMatch(/dob: HealthieISO8601Date @join__field\(graph: HEALTHIE\) @tag\(name: "phi"\)/);
   });
 
   it('also composes a consumer that @requires a field the healthie subgraph has (control for the failures)', () => {
     const result = composeSubgraphs([
       ...ourSubgraphs(),
-      consumer('type HealthieUser @key(fields: "id") { id: ID! dob: String @external age: Int @requires(fields: "dob") }'),
+      consumer('scalar HealthieISO8601Date type HealthieUser @key(fields: "id") { id: ID! dob: HealthieISO8601Date @external age: Int @requires(fields: "dob") }'),
     ]);
     expect(result.ok ? [] : result.errors).toEqual([]);
   });

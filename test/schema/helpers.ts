@@ -18,15 +18,17 @@ export const fromRoot = (...parts: string[]): string => resolve(ROOT, ...parts);
 export const SNAPSHOT_DIR = fromRoot('../shared/healthie');
 export const SNAPSHOT_2024_09_11 = resolve(SNAPSHOT_DIR, 'schema-2024-09-11.graphql');
 export const SNAPSHOT_2024_11_07 = resolve(SNAPSHOT_DIR, 'schema-2024-11-07.graphql');
+/** Healthie API version 2026-01-01: the source the committed schema is built from. */
+export const SNAPSHOT_2026_01_01 = resolve(SNAPSHOT_DIR, 'schema-api-2026-01-01.graphql');
 
-export const haveSnapshots = existsSync(SNAPSHOT_2024_09_11) && existsSync(SNAPSHOT_2024_11_07);
+export const haveSnapshots = existsSync(SNAPSHOT_2024_09_11) && existsSync(SNAPSHOT_2024_11_07) && existsSync(SNAPSHOT_2026_01_01);
 
 /** Prints why a group of tests is skipped; call at module level next to `describe.skipIf`. */
 export function noteIfSnapshotsMissing(what: string): void {
   if (!haveSnapshots) {
     console.warn(
       `[schema tests] SKIPPED ${what}: the Healthie snapshots are not at ${SNAPSHOT_DIR} ` +
-        '(expected schema-2024-09-11.graphql and schema-2024-11-07.graphql beside the project).',
+        '(expected schema-2024-09-11.graphql, schema-2024-11-07.graphql and schema-api-2026-01-01.graphql beside the project).',
     );
   }
 }

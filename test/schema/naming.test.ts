@@ -161,6 +161,7 @@ const ENUM_SOURCE = /* GraphQL */ `
 `;
 
 const ENUM_ALLOWLIST = `
+healthieApiVersion: "2026-01-01"
 query:
   visit:
     reason: Look up a visit.

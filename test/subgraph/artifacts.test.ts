@@ -22,7 +22,7 @@ describe('schema artifacts at start-up', () => {
 
   it('refuses an approved field missing from the subgraph SDL', () => {
     const artifacts = readSchemaArtifacts();
-    const edited = artifacts.subgraphSdl.replace(/\n\s*"""Second identity check[^\n]*\n\s*dob: String @tag\(name: "phi"\)/, '');
+    const edited = artifacts.subgraphSdl.replace(/\n\s*"""Second identity check[^\n]*\n\s*dob: HealthieISO8601Date @tag\(name: "phi"\)/, '');
     expect(edited).not.toBe(artifacts.subgraphSdl);
     expect(() => createRuntimeSchema(executor, { ...artifacts, subgraphSdl: edited })).toThrow(/only in the approved subset: HealthieUser\.dob/);
   });

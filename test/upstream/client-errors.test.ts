@@ -1,5 +1,6 @@
 /**
- * Healthie failing: every failure becomes a stable code, and the server keeps serving.
+ * Healthie failing: every failure becomes a stable code, and the server keeps serving. (Without
+ * retries, so each failure is seen as is; retries are tested in resilience.test.ts.)
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -7,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { buildSchema, graphql, GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
+import { GENERIC_FIELD_MESSAGE } from '../../src/upstream/healthie-errors.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 type Mode = 'http500' | 'http429' | 'http401' | 'notJson' | 'rateLimited' | 'authMessage' | 'hang' | 'fieldError' | 'nullItem' | 'ok';
@@ -40,8 +42,8 @@ function startFaultyUpstream(): Promise<{ server: Server; url: string; setMode(m
         // A refused key reported as HTTP 200 with a message and no code.
         case 'authMessage': return json(200, { data: null, errors: [{ message: 'API Key is invalid' }] });
         case 'hang': return; // never answers
-        // Breaks Healthie's own contract ([AppointmentType!]): a bug-shaped failure, not the caller's.
-        case 'nullItem': return json(200, { data: { healthieAppointmentTypes: [null] } });
+        // Breaks Healthie's own contract (AppointmentType.id: ID!): a bug-shaped failure, not the caller's.
+        case 'nullItem': return json(200, { data: { healthieAppointmentTypes: { nodes: [{ __typename: 'AppointmentType', id: null }] } } });
         default: {
           const { query, variables } = JSON.parse(text) as { query: string; variables?: Record<string, unknown> };
           const currentUser = mode === 'fieldError' ? forbidden : () => ({ id: '1' });
@@ -65,7 +67,7 @@ describe('upstream failures', () => {
 
   beforeAll(async () => {
     upstream = await startFaultyUpstream();
-    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_TIMEOUT_MS: '300' } });
+    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_TIMEOUT_MS: '300', HEALTHIE_RETRIES: '0' } });
   });
   afterAll(async () => {
     await stack.close();
@@ -97,12 +99,12 @@ describe('upstream failures', () => {
     });
   }
 
-  it("keeps Healthie's field error on its path as UPSTREAM_ERROR with Healthie's code", async () => {
+  it("keeps Healthie's field error on its path as UPSTREAM_ERROR with Healthie's code, its text withheld", async () => {
     upstream.setMode('fieldError');
     const result = await ask();
     expect(result.body.errors).toHaveLength(1);
     expect(result.body.errors![0]).toMatchObject({
-      message: 'Not authorized',
+      message: GENERIC_FIELD_MESSAGE,
       path: ['healthieCurrentUser'],
       extensions: { code: 'UPSTREAM_ERROR', healthieCode: 'FORBIDDEN' },
     });
@@ -113,7 +115,7 @@ describe('upstream failures', () => {
     const response = await fetch(stack.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-healthie-api-key': DEMO_API_KEY },
-      body: JSON.stringify({ query: '{ healthieAppointmentTypes { id } }' }),
+      body: JSON.stringify({ query: '{ healthieAppointmentTypes { nodes { id } } }' }),
     });
     const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
     expect(body.errors[0]!.extensions.code).toBe('INTERNAL_SERVER_ERROR');

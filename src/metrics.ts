@@ -1,0 +1,110 @@
+/**
+ * Prometheus metrics (prom-client), one Registry per server instance: tests run several servers
+ * in one process, and the global registry would mix (and reject) their metrics.
+ *
+ * No label ever holds an API key, a tenant id, an operation name or patient data: labels are
+ * operation types, error codes, outcomes, reasons and limits, all from small fixed sets.
+ */
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestHandler } from 'express';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SubgraphContext } from './context.js';
+import { codeOf, ErrorCode } from './errors.js';
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** GraphQL requests by operation type (query, mutation, none) and error code (`none` when clean). */
+  readonly requests: Counter<'operation_type' | 'code'>;
+  /** Healthie request latency by outcome (`ok` or the error code), in seconds. */
+  readonly upstreamLatency: Histogram<'outcome'>;
+  /** Retries of reads, by what was retried (rate_limited, http_5xx, connect). */
+  readonly retries: Counter<'reason'>;
+  /** Rate-limit answers: from Healthie (`healthie`) or this subgraph's own per-key rate (`subgraph`). */
+  readonly rateLimited: Counter<'source'>;
+  /** Breaker state of the Healthie endpoint: 0 closed, 1 open, 2 half-open. */
+  readonly breakerState: Gauge;
+  /** Time spent waiting for a per-key slot, in seconds. */
+  readonly queueWait: Histogram;
+  /** Requests refused by a limit before reaching Healthie, by limit. */
+  readonly rejections: Counter<'limit'>;
+  /** Per-key rate decisions taken in-process because Redis did not answer. */
+  readonly rateLimiterFallbacks: Counter;
+  /** Bookings answered from the idempotency store instead of being sent again. */
+  readonly idempotencyReplays: Counter;
+  /** Idempotency-Key reused with a different input, or while in progress. */
+  readonly idempotencyConflicts: Counter<'reason'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'healthie_subgraph_' });
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({ name: 'healthie_subgraph_requests_total', help: 'GraphQL requests by operation type and error code.', labelNames: ['operation_type', 'code'], registers }),
+    upstreamLatency: new Histogram({
+      name: 'healthie_upstream_request_duration_seconds',
+      help: 'Healthie request latency by outcome.',
+      labelNames: ['outcome'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    retries: new Counter({ name: 'healthie_upstream_retries_total', help: 'Reads retried, by reason.', labelNames: ['reason'], registers }),
+    rateLimited: new Counter({ name: 'healthie_rate_limited_total', help: 'Rate-limit answers, by source.', labelNames: ['source'], registers }),
+    breakerState: new Gauge({ name: 'healthie_breaker_state', help: 'Healthie endpoint breaker: 0 closed, 1 open, 2 half-open.', registers }),
+    queueWait: new Histogram({
+      name: 'healthie_queue_wait_seconds',
+      help: 'Time waiting for a per-key Healthie slot.',
+      buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    rejections: new Counter({ name: 'healthie_rejections_total', help: 'Requests refused before reaching Healthie, by limit.', labelNames: ['limit'], registers }),
+    rateLimiterFallbacks: new Counter({ name: 'healthie_rate_limiter_fallbacks_total', help: 'Rate decisions taken in-process because Redis did not answer.', registers }),
+    idempotencyReplays: new Counter({ name: 'healthie_idempotency_replays_total', help: 'Bookings answered from the idempotency store.', registers }),
+    idempotencyConflicts: new Counter({ name: 'healthie_idempotency_conflicts_total', help: 'Idempotency-Key conflicts, by reason.', labelNames: ['reason'], registers }),
+  };
+}
+
+/**
+ * Whether `presented` equals `secret`, in time independent of where they differ. Both are hashed
+ * first so their lengths do not leak either.
+ */
+export function secretMatches(presented: string | undefined, secret: string): boolean {
+  if (presented === undefined) return false;
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(presented), digest(secret));
+}
+
+/** Counts every GraphQL request by operation type and each distinct error code it returned. */
+export function metricsPlugin(metrics: Metrics): ApolloServerPlugin<SubgraphContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation, response }) {
+          const body = response.body;
+          const errors = body.kind === 'single' ? (body.singleResult.errors ?? []) : [];
+          const codes = [...new Set(errors.map((e) => codeOf(e)))];
+          const operationType = operation?.operation ?? 'none';
+          for (const code of codes.length > 0 ? codes : ['none']) metrics.requests.inc({ operation_type: operationType, code });
+        },
+      };
+    },
+  };
+}
+
+/**
+ * GET /metrics. With a router secret, only callers presenting it in `router-authorization` get
+ * the metrics (a tiny constant-time check: the router-trust middleware covers /graphql).
+ */
+export function metricsHandler(metrics: Metrics, routerSecret: string | undefined): RequestHandler {
+  return async (req, res) => {
+    if (routerSecret && !secretMatches(req.get('router-authorization'), routerSecret)) {
+      res.status(401).json({
+        errors: [{ message: 'GET /metrics needs the router-authorization header (ROUTER_SECRET).', extensions: { code: ErrorCode.UNAUTHENTICATED } }],
+      });
+      return;
+    }
+    res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * The operation as Healthie receives it: the normalized form of the document graphql-tools built
+ * for Healthie, with every fragment inlined and nothing but the one operation, as federation
+ * routers build their subgraph operations.
+ *
+ * Why: the client's fragment structure is its own. Forwarded as written, a few hundred bytes of
+ * fragments spreading each other describe millions of fields, and Healthie (graphql-ruby) spends
+ * its time expanding them. Inlined, the request's size is the work it asks for, and that size is
+ * bounded here a second time (the cost plugin already bounds the client's operation; the upstream
+ * document adds `__typename`s, `id`s and up to 50 batched root fields, hence the larger bound).
+ */
+import type { DocumentNode } from 'graphql';
+import { expandOperation, MAX_EXPANDED_FIELDS, selectOperation } from './expand.js';
+
+/** Most fields a document sent to Healthie may have once expanded. */
+export const MAX_UPSTREAM_FIELDS = MAX_EXPANDED_FIELDS * 4;
+
+/** `document`'s operation with fragments inlined; throws ExpansionLimitError over MAX_UPSTREAM_FIELDS. */
+export function upstreamOperation(document: DocumentNode, operationName?: string | null, max = MAX_UPSTREAM_FIELDS): DocumentNode {
+  const operation = selectOperation(document, operationName);
+  if (!operation) throw new Error('The document for Healthie has no single operation to send.');
+  return expandOperation(document, operation, max);
+}

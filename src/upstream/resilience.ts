@@ -1,0 +1,120 @@
+/**
+ * Retries and the circuit breaker of the Healthie endpoint, with cockatiel.
+ *
+ * Retries (reads only): a read is sent again after Healthie's rate-limit answer
+ * (`TOO_MANY_REQUESTS` or HTTP 429), a 5xx, or a connection that failed before the request was
+ * sent; up to `retries` times, waiting a full-jitter exponential backoff (random in
+ * [0, min(maxDelay, baseDelay * 2^n))), and never past the operation's deadline: a retry is
+ * attempted only when at least MIN_ATTEMPT_MS remain after its delay. Timeouts are not retried
+ * (Healthie may still be working on the first request). Writes (mutations, i.e. bookings) are
+ * never retried: `run('write', ...)` calls the attempt exactly once.
+ *
+ * Breaker (one per endpoint, i.e. per client): opens after BREAKER_CONSECUTIVE_FAILURES
+ * consecutive endpoint failures (5xx, timeouts, connection errors; not rate limits, refused keys
+ * or field errors). While open, calls fail at once with UPSTREAM_UNAVAILABLE and send nothing.
+ * After `cooldownMs` one call is let through (half-open) while the others keep failing at once;
+ * its success closes the breaker, its failure opens it for another cooldown.
+ */
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  DelegateBackoff,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
+import { ErrorCode } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import { UpstreamFailure } from './failure.js';
+
+export const BREAKER_CONSECUTIVE_FAILURES = 5;
+/** Least time worth giving an attempt; a retry that would get less is not made. */
+export const MIN_ATTEMPT_MS = 100;
+
+export interface ResilienceOptions {
+  readonly retries: number;
+  readonly cooldownMs: number;
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+  readonly metrics?: Metrics;
+  readonly random?: () => number;
+}
+
+/** One attempt: `remainingMs` is what is left of the operation's deadline. */
+export type Attempt<T> = (attempt: number, remainingMs: number) => Promise<T>;
+
+export interface Resilience {
+  readonly breaker: CircuitBreakerPolicy;
+  /** True while calls are refused without reaching Healthie (open, or half-open with its test call out). */
+  isOpen(): boolean;
+  /** The error a call gets while the breaker is open (nothing sent). */
+  openFailure(): UpstreamFailure;
+  run<T>(kind: 'read' | 'write', deadline: number, attempt: Attempt<T>): Promise<T>;
+}
+
+const breakerOpen = (cooldownMs: number) =>
+  new UpstreamFailure(
+    ErrorCode.UPSTREAM_UNAVAILABLE,
+    `Healthie failed ${BREAKER_CONSECUTIVE_FAILURES} times in a row; calls are paused for up to ${cooldownMs} ms (HEALTHIE_BREAKER_COOLDOWN_MS) and nothing was sent. Retry later.`,
+    { sent: false, extensions: { breaker: 'open' } },
+  );
+
+export function createResilience(options: ResilienceOptions): Resilience {
+  const baseDelay = options.baseDelayMs ?? 100;
+  const maxDelay = options.maxDelayMs ?? 2_000;
+  const random = options.random ?? Math.random;
+  const breaker = circuitBreaker(
+    handleWhen((error) => error instanceof UpstreamFailure && error.endpointFailure),
+    { halfOpenAfter: options.cooldownMs, breaker: new ConsecutiveBreaker(BREAKER_CONSECUTIVE_FAILURES) },
+  );
+  breaker.onStateChange((state) => {
+    options.metrics?.breakerState.set(state === CircuitState.Open ? 1 : state === CircuitState.HalfOpen ? 2 : 0);
+  });
+  let openedAt = 0;
+  breaker.onBreak(() => (openedAt = Date.now()));
+
+  const isOpen = () =>
+    breaker.state === CircuitState.HalfOpen || (breaker.state === CircuitState.Open && Date.now() - openedAt < options.cooldownMs);
+
+  async function throughBreaker<T>(call: () => Promise<T>): Promise<T> {
+    // Half-open lets exactly one call through; cockatiel would queue the others behind it.
+    if (breaker.state === CircuitState.HalfOpen) throw breakerOpen(options.cooldownMs);
+    try {
+      return await breaker.execute(call);
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) throw breakerOpen(options.cooldownMs);
+      throw error;
+    }
+  }
+
+  return {
+    breaker,
+    isOpen,
+    openFailure: () => breakerOpen(options.cooldownMs),
+    async run<T>(kind: 'read' | 'write', deadline: number, attempt: Attempt<T>): Promise<T> {
+      // Bookings: one attempt, never repeated (a second one could book twice).
+      if (kind === 'write') return throughBreaker(() => attempt(1, deadline - Date.now()));
+
+      let lastDelay = 0;
+      const policy = retry(
+        handleWhen((error) => error instanceof UpstreamFailure && error.retry !== undefined && deadline - Date.now() >= MIN_ATTEMPT_MS),
+        {
+          maxAttempts: options.retries,
+          backoff: new DelegateBackoff((context: { attempt: number }) => {
+            const ceiling = Math.min(maxDelay, baseDelay * 2 ** (context.attempt - 1));
+            // Full jitter, cut so the attempt after it still has MIN_ATTEMPT_MS before the deadline.
+            lastDelay = Math.max(0, Math.min(Math.floor(random() * ceiling), deadline - Date.now() - MIN_ATTEMPT_MS));
+            return lastDelay;
+          }),
+        },
+      );
+      policy.onRetry((event) => {
+        const reason = 'error' in event && event.error instanceof UpstreamFailure ? event.error.retry : undefined;
+        options.metrics?.retries.inc({ reason: reason ?? 'unknown' });
+      });
+      return policy.execute(({ attempt: n }) => throughBreaker(() => attempt(n + 1, deadline - Date.now())));
+    },
+  };
+}
