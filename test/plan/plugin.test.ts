@@ -43,10 +43,10 @@ describe('planned path', () => {
   });
 
   it('sends input-object and enum variables renamed inside their values, under Healthie type names', async () => {
-    const result = await stack.query('query($kw: String, $size: Int) { healthieUsers(keywords: $kw, pageSize: $size) { id lastName } }', { kw: 'Maple', size: 2 }, auth);
+    const result = await stack.query('query($kw: String, $size: Int) { healthieUsers(keywords: $kw, first: $size) { nodes { id lastName } } }', { kw: 'Maple', size: 2 }, auth);
     expect(result.body.errors).toBeUndefined();
     const [request] = stack.sandbox.requests;
-    expect(request!.query).toMatch(/page_size: \$size/);
+    expect(request!.query).toMatch(/first: \$size/);
     expect(request!.variables).toEqual({ kw: 'Maple', size: 2 });
   });
 
@@ -90,8 +90,8 @@ describe('planned path', () => {
   });
 
   it('splits over 100 distinct references into Healthie requests of at most 50 root fields, in order, duplicates once, unknown ids null', async () => {
-    const listed = await stack.query('{ healthieUsers(pageSize: 100) { id } healthieOrganizationMembers(pageSize: 100) { id } healthieAppointments(filter: "all") { id } }', {}, auth);
-    const data = listed.body.data!;
+    const listed = await stack.query('{ healthieUsers(first: 100) { nodes { id } } healthieOrganizationMembers(first: 100) { nodes { id } } healthieAppointments(filter: "all", first: 100) { nodes { id } } }', {}, auth);
+    const data = Object.fromEntries(Object.entries(listed.body.data!).map(([k, v]) => [k, (v as { nodes: unknown[] }).nodes])) as Record<string, any>;
     const refs = [
       ...[...data.healthieUsers, ...data.healthieOrganizationMembers].map((u: { id: string }) => ({ __typename: 'HealthieUser', id: u.id })),
       ...data.healthieAppointments.map((a: { id: string }) => ({ __typename: 'HealthieAppointment', id: a.id })),
@@ -114,11 +114,11 @@ describe('planned path', () => {
 
   it('logs one line per request at info, with the error codes, and the Healthie call only at debug', async () => {
     stack.logs.length = 0;
-    await stack.query('{ a: healthieAppointments(filter: "bogus") { id } }', {}, auth);
+    await stack.query('{ a: healthieAppointments(filter: "bogus", first: 1) { nodes { id } } }', {}, auth);
     const lines = stack.logs.map((l) => JSON.parse(l) as { level: string; msg: string; errorCodes?: string[] });
-    const info = lines.filter((l) => l.level === 'info');
+    const info = lines.filter((l) => l.level === 'info' && /request/.test(l.msg));
     expect(info).toHaveLength(1);
-    expect(info[0]).toMatchObject({ msg: 'graphql request', errorCodes: ['UPSTREAM_ERROR'] });
+    expect(info[0], JSON.stringify(info[0])).toMatchObject({ msg: 'graphql request', errorCodes: ['UPSTREAM_ERROR'] });
     expect(lines.filter((l) => l.msg === 'healthie request').map((l) => l.level)).toEqual(['debug']);
   });
 });
