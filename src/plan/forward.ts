@@ -81,7 +81,10 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
     if (isNonNullType(type)) {
       const completed = completeNullable(shape, type.ofType, value, path, errors);
       if (completed === null) {
-        errors.push(locatedError(new Error(`Cannot return null for non-nullable field ${shape.parentType}.${shape.fieldName}.`), shape.nodes, pathArray(path)));
+        // Healthie nulled this field because of its own error here or below: that error stands.
+        const at = pathArray(path);
+        const reported = errors.some((e) => e.path !== undefined && at.every((key, i) => e.path![i] === key));
+        if (!reported) errors.push(locatedError(new Error(`Cannot return null for non-nullable field ${shape.parentType}.${shape.fieldName}.`), shape.nodes, at));
         return INVALID;
       }
       return completed;
@@ -163,7 +166,9 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
       // each did on delegation.
       const included = plan.shape.filter((field) => field.conditions.some((all) => all.every((d) => passes(d, variables.coerced))));
       const errors = included.map((field) => locatedError(error, field.nodes, [field.key]));
-      return { data: Object.fromEntries(included.map((field) => [field.key, null])), errors };
+      // A non-null root field cannot be null: the whole answer is.
+      const nulled = included.some((field) => isNonNullType(field.type));
+      return { data: nulled ? null : Object.fromEntries(included.map((field) => [field.key, null])), errors };
     }
     const errors = [...(result.errors ?? [])];
     const data = completeObject(plan.shape, result.data ?? {}, undefined, errors);

@@ -23,6 +23,7 @@ import {
   Kind,
   getNamedType,
   isCompositeType,
+  isNonNullType,
   isObjectType,
   print,
   typeFromAST,
@@ -225,6 +226,15 @@ export function createPlanner(mapping: SchemaMapping) {
         return entitiesPlan(roots[0] as FieldNode, operation, variables);
       }
       const query = subgraph.getQueryType()!;
+      // Scope: root fields that return one entity (HealthieUser, HealthieAppointment), the
+      // lookups routers send most. Lists, connections and availability keep delegation: Healthie's
+      // errors on them (a bad cursor, a bad date) reach the client differently on the two paths
+      // today, and the planned path must answer exactly as delegation does.
+      const entityRoot = (f: FieldNode) => {
+        const type = query.getFields()[f.name.value]?.type;
+        return f.name.value === '__typename' || (type !== undefined && !isNonNullType(type) && Object.hasOwn(ENTITIES, String(type)));
+      };
+      if (!(roots as FieldNode[]).every(entityRoot)) return new Fallback('root field outside the planned scope');
       const selectionSet = translate(operation.selectionSet, query, variables);
       if (roots.length > MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST) return new Fallback('more root fields than one Healthie request takes');
       const variablesOut = variablesPlan(operation.variableDefinitions ?? []);

@@ -36,7 +36,7 @@ describe('planned path, refused requests', () => {
   });
 
   it('sends nothing for an operation the limits or the cost estimate refuse, whatever its fragments, aliases or variables', async () => {
-    const deep = '{ healthieAppointments(first: 5) { nodes { user { organization { id } } provider { organization { id } } } } }';
+    const deep = '{ healthieAppointment(id: "1") { user { organization { id } } provider { organization { id } } } }';
     const aliases = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: healthieCurrentUser { id }`).join(' ')} }`;
     const fragments = `query { healthieUsers(first: $size) { nodes { ...A } } } fragment A on HealthieUser { ...B ...B } fragment B on HealthieUser { id firstName lastName fullName email phoneNumber dob timezone active isPatient dietitianId nextApptDate organization { id name } }`;
     const before = stack.server.planStats();
