@@ -126,14 +126,22 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
   function completeObject(children: readonly ShapeField[], value: unknown, path: Path, errors: GraphQLError[]): unknown {
     if (typeof value !== 'object' || value === null) return null;
     const object = value as Record<string, unknown>;
+    let kept = 0;
     for (const child of children) {
       const present = Object.hasOwn(object, child.key);
       if (!present && child.optional) continue;
       const completed = complete(child, child.type, present ? object[child.key] : null, { prev: path, key: child.key }, errors);
       if (completed === INVALID) return INVALID;
       if (completed !== object[child.key]) object[child.key] = completed;
+      kept += 1;
     }
-    return object;
+    // Only what the client asked for reaches it, whatever else an answer carries.
+    let keys = 0;
+    for (const key in object) if (Object.hasOwn(object, key)) keys += 1;
+    if (keys === kept) return object;
+    const asked: Record<string, unknown> = {};
+    for (const child of children) if (Object.hasOwn(object, child.key)) asked[child.key] = object[child.key];
+    return asked;
   }
 
   /** Coerced and renamed variables, or undefined when they do not coerce (delegation reports it). */
