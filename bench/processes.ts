@@ -41,12 +41,16 @@ if (role === 'upstream') {
   const upstream = option('upstream')!;
   const key = option('key')!;
   const agent = new Agent({ connections: 32, keepAliveTimeout: 10_000 });
+  // The API version the subgraph sends too (that of the committed schema).
+  const { readFileSync } = await import('node:fs');
+  const { artifactApiVersion } = await import('../src/schema/build.js');
+  const version = artifactApiVersion(readFileSync(new URL('../schema/healthie-approved.graphql', import.meta.url), 'utf8'));
   const server = createServer(async (req, res) => {
     try {
       const response = await request(upstream, {
         method: 'POST',
         dispatcher: agent,
-        headers: { 'content-type': 'application/json', Authorization: `Basic ${key}`, AuthorizationSource: 'API' },
+        headers: { 'content-type': 'application/json', Authorization: `Basic ${key}`, AuthorizationSource: 'API', ...(version ? { 'Healthie-GraphQL-API-Version': version } : {}) },
         body: await body(req),
       });
       res.writeHead(response.statusCode, { 'content-type': 'application/json' });

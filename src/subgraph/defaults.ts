@@ -33,6 +33,34 @@ import { subgraphMemberName, subgraphTypeName } from '../schema/naming.js';
 /** Healthie input type → Healthie field name → the subgraph's default (an internal value). */
 export type InputDefaults = ReadonlyMap<string, ReadonlyMap<string, unknown>>;
 
+/** Root fields (Healthie names) with an argument that can hold an input type with defaults. */
+function rootFieldsWithDefaults(schema: GraphQLSchema, defaults: InputDefaults): Set<string> {
+  const reaches = (type: GraphQLInputType, seen: Set<string>): boolean => {
+    const named = getNamedType(type);
+    if (!isInputObjectType(named) || seen.has(named.name)) return false;
+    seen.add(named.name);
+    return defaults.has(named.name) || Object.values(named.getFields()).some((field) => reaches(field.type, seen));
+  };
+  const names = new Set<string>();
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    for (const field of Object.values(root?.getFields() ?? {})) if (field.args.some((arg) => reaches(arg.type, new Set()))) names.add(field.name);
+  }
+  return names;
+}
+
+const rootsCache = new WeakMap<InputDefaults, Set<string>>();
+
+/** False when no root field of the request can carry a defaulted input: most requests skip the walk. */
+function mayNeedDefaults(request: ExecutionRequest, schema: GraphQLSchema, defaults: InputDefaults): boolean {
+  let roots = rootsCache.get(defaults);
+  if (!roots) rootsCache.set(defaults, (roots = rootFieldsWithDefaults(schema, defaults)));
+  return request.document.definitions.some(
+    (definition) =>
+      definition.kind !== Kind.OPERATION_DEFINITION ||
+      definition.selectionSet.selections.some((selection) => selection.kind !== Kind.FIELD || roots.has(selection.name.value)),
+  );
+}
+
 /**
  * The input-field defaults the subgraph declares differently from Healthie: compares every input
  * type of the approved subset (Healthie's names) with its counterpart in the served schema.
@@ -76,7 +104,7 @@ function fillValue(value: unknown, type: GraphQLInputType, defaults: InputDefaul
 
 /** The request with the subgraph's input defaults written into its document and variables. */
 export function applyInputDefaults(request: ExecutionRequest, schema: GraphQLSchema, defaults: InputDefaults): ExecutionRequest {
-  if (defaults.size === 0) return request;
+  if (defaults.size === 0 || !mayNeedDefaults(request, schema, defaults)) return request;
   const variables: Record<string, unknown> = { ...(request.variables ?? {}) };
   const typeInfo = new TypeInfo(schema);
   const document = visit(

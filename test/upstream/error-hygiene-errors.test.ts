@@ -52,16 +52,17 @@ describe('error hygiene', () => {
     await upstream?.close();
   });
 
-  async function start() {
+  /** `timeoutMs`: short for the case that hangs; long otherwise, so a busy machine parsing a huge answer is not mistaken for a timeout. */
+  async function start(timeoutMs = 30_000) {
     upstream = await startUpstream();
     // No retries, so every case sends one request; the log is at trace level (see startStack).
-    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_TIMEOUT_MS: '2000', HEALTHIE_RETRIES: '0' } });
+    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_TIMEOUT_MS: String(timeoutMs), HEALTHIE_RETRIES: '0' } });
     return { upstream, stack };
   }
 
   for (const [name, reply, code] of CASES) {
     it(`keeps patient text out of the log and the response for ${name} (${code})`, async () => {
-      const { upstream, stack } = await start();
+      const { upstream, stack } = await start(reply === 'hang' ? 2_000 : 30_000);
       upstream.setReply((request) => forKey(reply, rootKey(request)));
       const result: GraphQLResponse = await stack.query('{ healthieCurrentUser { id firstName } }', {}, auth);
       expect(result.body.errors?.length).toBeGreaterThan(0);
