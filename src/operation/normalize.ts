@@ -9,7 +9,7 @@
  * bounded here a second time (the cost plugin already bounds the client's operation; the upstream
  * document adds `__typename`s, `id`s and up to 50 batched root fields, hence the larger bound).
  */
-import type { DocumentNode } from 'graphql';
+import { print, type DocumentNode } from 'graphql';
 import { expandOperation, MAX_EXPANDED_FIELDS, selectOperation } from './expand.js';
 
 /** Most fields a document sent to Healthie may have once expanded. */
@@ -20,4 +20,18 @@ export function upstreamOperation(document: DocumentNode, operationName?: string
   const operation = selectOperation(document, operationName);
   if (!operation) throw new Error('The document for Healthie has no single operation to send.');
   return expandOperation(document, operation, max);
+}
+
+/**
+ * The normalized operation and its text, once per document: a planned document (src/plan) is the
+ * same object on every request, so it is normalized and printed once, not per request.
+ */
+const normalizedDocuments = new WeakMap<DocumentNode, { operationName: string | undefined; normalized: DocumentNode; query: string }>();
+export function normalizedOnce(document: DocumentNode, operationName: string | undefined) {
+  const known = normalizedDocuments.get(document);
+  if (known && known.operationName === operationName) return known;
+  const normalized = upstreamOperation(document, operationName);
+  const entry = { operationName, normalized, query: print(normalized) };
+  normalizedDocuments.set(document, entry);
+  return entry;
 }

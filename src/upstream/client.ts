@@ -22,7 +22,7 @@
  * allows.
  */
 import { performance } from 'node:perf_hooks';
-import { print, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
+import type { DocumentNode, ExecutionResult, OperationDefinitionNode } from 'graphql';
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
 import { Agent, request as httpRequest } from 'undici';
 import { healthieHeaders, type CredentialResolution, type Credentials } from '../credentials.js';
@@ -30,7 +30,7 @@ import { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { ExpansionLimitError } from '../operation/expand.js';
-import { upstreamOperation } from '../operation/normalize.js';
+import { normalizedOnce } from '../operation/normalize.js';
 import { UpstreamFailure } from './failure.js';
 import { RefusedKeys, TenantBusyError, TenantLimiter, tenantId } from './fairness.js';
 import { REJECTED_KEY_MESSAGE, translateErrors, type HealthieErrorPayload } from './healthie-errors.js';
@@ -128,11 +128,13 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     const operationType = request.operationType ?? 'query';
     // Mutations (bookings) are writes: sent exactly once, never retried (a second send could book twice).
     const kind = operationType === 'mutation' ? 'write' : 'read';
-    const log = (fields: Record<string, unknown>) => context.logger.info({ requestId: context.requestId, operationType, ...fields }, 'healthie request');
+    // One line per GraphQL request at info is the logging plugin's; each Healthie call is debug.
+    const log = (fields: Record<string, unknown>) => context.logger.debug({ requestId: context.requestId, operationType, ...fields }, 'healthie request');
 
-    let normalized;
+    let normalized: DocumentNode;
+    let query: string;
     try {
-      normalized = upstreamOperation(request.document, request.operationName);
+      ({ normalized, query } = normalizedOnce(request.document, request.operationName));
     } catch (error) {
       if (error instanceof ExpansionLimitError) throw refuse(ErrorCode.QUERY_TOO_COMPLEX, error.message, 'expanded_fields');
       throw error;
@@ -170,7 +172,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     metrics?.queueWait.observe(slot.waitedMs / 1000);
 
     const headers = healthieHeaders(resolution.credentials);
-    const body = JSON.stringify({ query: print(normalized), variables: request.variables, operationName: request.operationName });
+    const body = JSON.stringify({ query, variables: request.variables, operationName: request.operationName });
     const deadline = Date.now() + options.timeoutMs;
     const attempt = async (n: number, remainingMs: number): Promise<ExecutionResult> => {
       if (n > 1) await takeToken();
