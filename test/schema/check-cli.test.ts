@@ -55,7 +55,28 @@ describe.skipIf(!haveSnapshots)('npm run schema:check between Healthie versions'
       ]) {
         expect(output).toContain(coordinate);
       }
-      expect(output).toMatch(/upstream drift: 2\d breaking change\(s\) in the approved subset/);
+      // The paging arguments left the allowlist with the move; the old side still reports them.
+      expect(output).toMatch(/old side: schema\/approved.yaml unioned with the allowlist of unversioned \(schema\/approved.yaml at [0-9a-f]{7}\)/);
+      for (const field of ['users', 'organizationMembers', 'appointments', 'appointmentTypes']) {
+        for (const arg of ['offset', 'page_size']) {
+          expect(output).toContain(`Query.${field}.${arg}: Argument '${arg}: Int' was removed from field 'Query.${field}'`);
+        }
+      }
+      expect(output).toContain("Query.appointments.should_paginate: Argument 'should_paginate: Boolean' was removed from field 'Query.appointments'");
+      // schema/breaking-changes.yaml's 29, plus members approved only since the move whose Healthie type changed.
+      expect(output).toContain('upstream drift: 33 breaking change(s) in the approved subset');
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'filters the old side with the allowlist given by --from-allowlist instead of the one in git history',
+    async () => {
+      const { code, output } = await schemaCheck(['--from', SNAPSHOT_2024_11_07, '--to', SNAPSHOT_2026_01_01, '--from-allowlist', 'schema/approved.yaml']);
+      expect(code).not.toBe(0);
+      expect(output).toContain('old side: schema/approved.yaml unioned with the allowlist of 2026-01-01 (schema/approved.yaml)');
+      expect(output).not.toContain('was removed from field');
+      expect(output).toContain("Query.users: Field 'Query.users' changed type from '[User!]' to 'UserConnection!'");
     },
     CLI_TIMEOUT,
   );
