@@ -2,10 +2,13 @@
  * npm run schema:check — the offline counterpart of Rover's checks, run in CI.
  *
  *   (no flags)            drift + composition + breaking changes against the base ref
- *   --source <file>       Healthie source for the drift check (default: the snapshot of the allowlist's
- *                         healthieApiVersion, ../shared/healthie/schema-api-<version>.graphql)
- *   --base <ref|file>     base for breaking changes: a git ref (default: origin/main, else the previous
- *                         commit) or a subgraph SDL file
+ *   --source <file|url>   Healthie source for the drift check (default: the snapshot of the allowlist's
+ *                         healthieApiVersion, ../shared/healthie/schema-api-<version>.graphql); a URL is
+ *                         introspected at that version with HEALTHIE_API_KEY, as when moving to a
+ *                         version that has no local snapshot
+ *   --base <ref|file>     base for breaking changes: a git ref or commit hash (default: origin/main, else
+ *                         the previous commit; CI passes the commit before the push, or the PR's base)
+ *                         or a subgraph SDL file
  *   --from OLD --to NEW   upstream drift between two Healthie versions, approved subset only
  *                         (a URL is introspected at --api-version, default the allowlist's). The old
  *                         side is filtered with today's allowlist unioned with the one OLD was approved
@@ -76,7 +79,7 @@ runCli(async () => {
   } else {
     section(`Drift: committed schema/ against a rebuild from ${source} (Healthie API version ${apiVersion})`);
     if (!isUrl(source) && !existsSync(source)) {
-      console.log(`  skipped: ${source} is not present on this machine`);
+      console.log(`  skipped: ${source} is not present on this machine; pass --source <live Healthie GraphQL url> (with HEALTHIE_API_KEY) to rebuild from Healthie at ${apiVersion}`);
     } else {
       const built = buildArtifacts(await loadSource(source, apiVersion), allowlist, apiVersion);
       for (const [path, expected] of [[SUBGRAPH_SDL_FILE, built.subgraphSdl], [APPROVED_SDL_FILE, built.approvedSdl]] as const) {
