@@ -28,17 +28,32 @@ export interface Config {
     /** How long the breaker stays open after consecutive failures. */
     readonly breakerCooldownMs: number;
   };
-  /** Redis shared by replicas (per-key rates); undefined: in-process state. */
+  /** Redis shared by replicas (per-key rates, booking idempotency); undefined: in-process state. */
   readonly redisUrl: string | undefined;
   /** Serve /metrics on this port instead of the main one; undefined: the main port. */
   readonly metricsPort: number | undefined;
-  /** Shared secret of the router; when set, /metrics requires it. */
+  /** Shared secret of the router; when set, /graphql and /metrics require `router-authorization`. */
   readonly routerSecret: string | undefined;
   readonly port: number;
   /** Interface to listen on. */
   readonly host: string;
   readonly logLevel: string;
   readonly production: boolean;
+  /** Access to the subgraph itself: who may call it, and under which Host names. */
+  readonly access: {
+    /** Host names accepted besides loopback names; undefined means "any" (production only). */
+    readonly allowedHosts: readonly string[] | undefined;
+  };
+  readonly booking: {
+    /** healthieCreateAppointment is refused with FORBIDDEN unless this is true. */
+    readonly allowScheduling: boolean;
+    /** Refuse bookings without an Idempotency-Key header. */
+    readonly requireIdempotencyKey: boolean;
+    /** How long an Idempotency-Key and its outcome are remembered. */
+    readonly idempotencyTtlS: number;
+    /** Keys the hashes of API keys and booking inputs; undefined means a random per-process key. */
+    readonly hashSecret: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -78,7 +93,16 @@ const optionalInteger = (name: string, min: number, max: number) =>
       .optional(),
   );
 
-const SECRET_SETTINGS = new Set(['HEALTHIE_API_KEY', 'HEALTHIE_SHARD', 'ROUTER_SECRET', 'REDIS_URL']);
+const SECRET_SETTINGS = new Set(['HEALTHIE_API_KEY', 'HEALTHIE_SHARD', 'ROUTER_SECRET', 'REDIS_URL', 'TENANT_HASH_SECRET']);
+
+/** Accepted NODE_ENV values; anything else (e.g. `Production`) is a start-up error, not silently development. */
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+
+const boolean = (name: string) =>
+  optionalText.pipe(z.enum(['true', 'false'], { message: `${name} must be true or false` }).optional()).transform((value) => value === 'true');
+
+/** Shortest accepted secret: long enough that guessing it is not an option. */
+const MIN_SECRET_LENGTH = 32;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -106,7 +130,22 @@ const schema = z.object({
   PORT: integer('PORT', 0, 65_535, 4001),
   HOST: optionalText,
   LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
-  NODE_ENV: optionalText,
+  NODE_ENV: optionalText.pipe(z.enum(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')} (or unset)` }).optional()),
+  ALLOWED_HOSTS: optionalText.pipe(
+    z
+      .string()
+      .transform((value) => value.split(',').map((host) => host.trim().toLowerCase()).filter((host) => host !== ''))
+      .pipe(
+        z.array(z.string().regex(/^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/, 'ALLOWED_HOSTS must be comma-separated host names without ports or schemes, e.g. healthie.internal,10.0.0.5')),
+      )
+      .optional(),
+  ),
+  HEALTHIE_ALLOW_SCHEDULING: boolean('HEALTHIE_ALLOW_SCHEDULING'),
+  HEALTHIE_REQUIRE_IDEMPOTENCY_KEY: boolean('HEALTHIE_REQUIRE_IDEMPOTENCY_KEY'),
+  IDEMPOTENCY_TTL_S: integer('IDEMPOTENCY_TTL_S', 60, 30 * 86_400, 86_400),
+  TENANT_HASH_SECRET: optionalText.pipe(
+    z.string().min(MIN_SECRET_LENGTH, `TENANT_HASH_SECRET must be at least ${MIN_SECRET_LENGTH} characters; generate one with: openssl rand -hex 32`).optional(),
+  ),
 });
 
 /** https, or http to this machine itself (a local Healthie-compatible server in tests). */
@@ -145,6 +184,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (values.HEALTHIE_SHARD && !values.HEALTHIE_API_KEY) {
       problems.push('HEALTHIE_SHARD is set without HEALTHIE_API_KEY; a shard belongs to a key, so set both or neither');
     }
+    if (production && values.HEALTHIE_API_KEY && !values.ROUTER_SECRET) {
+      problems.push(
+        'ROUTER_SECRET is required when NODE_ENV=production and HEALTHIE_API_KEY is set: without it anyone who reaches the port acts with that key. Set ROUTER_SECRET (and have the router send it as router-authorization), or unset HEALTHIE_API_KEY and let the router forward x-healthie-api-key',
+      );
+    }
+    if (values.REDIS_URL && values.HEALTHIE_ALLOW_SCHEDULING && !values.TENANT_HASH_SECRET) {
+      problems.push(
+        'TENANT_HASH_SECRET is required when REDIS_URL is set and HEALTHIE_ALLOW_SCHEDULING=true: replicas sharing the idempotency store must hash tenants and booking inputs with the same key. Set the same value (openssl rand -hex 32) on every replica',
+      );
+    }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
 
@@ -166,8 +215,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: values.METRICS_PORT,
     routerSecret: values.ROUTER_SECRET,
     port: values.PORT,
-    host: values.HOST ?? '0.0.0.0',
+    // The built-in sandbox (no HEALTHIE_API_URL) is a developer's machine: stay on loopback.
+    host: values.HOST ?? (!production && !values.HEALTHIE_API_URL ? '127.0.0.1' : '0.0.0.0'),
     logLevel: values.LOG_LEVEL ?? 'info',
     production,
+    access: {
+      // Outside production the Host check is always on (loopback names plus this list), so a web
+      // page cannot reach a developer's server by DNS rebinding; in production, when listed.
+      allowedHosts: values.ALLOWED_HOSTS ?? (production ? undefined : []),
+    },
+    booking: {
+      allowScheduling: values.HEALTHIE_ALLOW_SCHEDULING,
+      requireIdempotencyKey: values.HEALTHIE_REQUIRE_IDEMPOTENCY_KEY,
+      idempotencyTtlS: values.IDEMPOTENCY_TTL_S,
+      hashSecret: values.TENANT_HASH_SECRET,
+    },
   };
 }

@@ -30,6 +30,8 @@ import { upstreamErrorsPlugin } from './plugins/upstream-errors.js';
 import { createRedis, type Redis } from './redis.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './upstream/rate-limit.js';
 import { resolveApiVersion, VersionMonitor } from './upstream/version.js';
+import { createBookingService } from './booking/service.js';
+import { hostCheck, routerSecretCheck } from './http/router-trust.js';
 
 export interface ServerDependencies {
   /** Defaults to a pino logger at config.logLevel writing to stdout. */
@@ -95,6 +97,8 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     logger,
   });
 
+  const booking = await createBookingService({ config, executor: client.executor, logger, metrics });
+
   const app = express();
   app.disable('x-powered-by');
   const httpServer: Server = createHttpServer(
@@ -124,6 +128,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       loggingPlugin(),
       metricsPlugin(metrics),
       costLimitPlugin(),
+      booking.plugin,
       ...(limits.plugins as ApolloServerPlugin<SubgraphContext>[]),
     ],
   });
@@ -159,13 +164,17 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     metricsApp.get('/metrics', serveMetrics);
     metricsServer = createHttpServer(metricsApp);
   } else {
-    app.get('/metrics', serveMetrics);
+    // The Host check too: a page rebinding its name to this server must not read the metrics.
+    app.get('/metrics', hostCheck(config.access.allowedHosts), serveMetrics);
   }
   app.use(
     '/graphql',
+    hostCheck(config.access.allowedHosts),
+    // CORS before the router secret: a browser's preflight cannot carry it.
     ...(config.production ? [] : [cors({ origin: SANDBOX_ORIGINS, maxAge: 600 })]),
+    routerSecretCheck(config.routerSecret),
     express.json({ limit: MAX_REQUEST_BYTES }),
-    expressMiddleware(apollo, { context: async ({ req }) => contextFor(req.headersDistinct) }),
+    expressMiddleware(apollo, { context: async ({ req }) => booking.attach(contextFor(req.headersDistinct), req.headersDistinct) }),
   );
   app.use((_req, res) => {
     res.status(404).json(httpError(404, HTTP_MESSAGES[404]!));
@@ -200,6 +209,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       await client.close();
       if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
       redis?.disconnect();
+      await booking.close();
     },
   };
 }

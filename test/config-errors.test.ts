@@ -67,4 +67,42 @@ describe('configuration errors', () => {
     expect(text).not.toContain('cache:6379');
     expect(problemsOf({ METRICS_PORT: '4001' })).toEqual([expect.stringContaining('METRICS_PORT must differ from PORT')]);
   });
+
+  it('refuses an unknown NODE_ENV such as Production, listing the accepted values', () => {
+    expect(problemsOf({ NODE_ENV: 'Production' })).toEqual([expect.stringContaining('NODE_ENV must be one of development, test, production (or unset) (got "Production")')]);
+  });
+
+  it('requires ROUTER_SECRET in production when a server-level HEALTHIE_API_KEY is set', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', HEALTHIE_API_URL: 'https://api.gethealthie.com/graphql', HEALTHIE_API_KEY: 'server-key' });
+    expect(problems).toEqual([expect.stringContaining('ROUTER_SECRET is required when NODE_ENV=production and HEALTHIE_API_KEY is set')]);
+    expect(problems.join('\n')).not.toContain('server-key');
+  });
+
+  it('requires TENANT_HASH_SECRET with REDIS_URL when booking is enabled, so replicas hash alike', () => {
+    expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379', HEALTHIE_ALLOW_SCHEDULING: 'true' })).toEqual([
+      expect.stringContaining('TENANT_HASH_SECRET is required when REDIS_URL is set and HEALTHIE_ALLOW_SCHEDULING=true'),
+    ]);
+  });
+
+  it('refuses short secrets, bad booleans, TTLs and URLs, and never echoes secrets', () => {
+    const problems = problemsOf({
+      ROUTER_SECRET: 'short-secret',
+      TENANT_HASH_SECRET: 'short-hash-secret',
+      HEALTHIE_ALLOW_SCHEDULING: 'yes',
+      HEALTHIE_REQUIRE_IDEMPOTENCY_KEY: '1',
+      IDEMPOTENCY_TTL_S: '0',
+      REDIS_URL: 'http://user:redis-password@redis:6379',
+      ALLOWED_HOSTS: 'https://healthie.internal',
+    });
+    const text = problems.join('\n');
+    expect(problems).toHaveLength(7);
+    expect(text).toContain('ROUTER_SECRET must be at least 16 characters');
+    expect(text).toContain('TENANT_HASH_SECRET must be at least 32 characters');
+    expect(text).toContain('HEALTHIE_ALLOW_SCHEDULING must be true or false (got "yes")');
+    expect(text).toContain('HEALTHIE_REQUIRE_IDEMPOTENCY_KEY must be true or false');
+    expect(text).toContain('IDEMPOTENCY_TTL_S must be at least 60');
+    expect(text).toContain('REDIS_URL must be a redis:// or rediss:// URL');
+    expect(text).toContain('ALLOWED_HOSTS must be comma-separated host names');
+    for (const secret of ['short-secret', 'short-hash-secret', 'redis-password']) expect(text).not.toContain(secret);
+  });
 });

@@ -6,9 +6,24 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.healthie.url).toBeUndefined();
     expect(config.port).toBe(4001);
-    expect(config.host).toBe('0.0.0.0');
+    expect(config.host).toBe('127.0.0.1');
     expect(config.healthie.timeoutMs).toBe(10_000);
     expect(config.production).toBe(false);
+    expect(config.access).toEqual({ allowedHosts: [] });
+    expect(config.booking).toEqual({ allowScheduling: false, requireIdempotencyKey: false, idempotencyTtlS: 86_400, hashSecret: undefined });
+  });
+
+  it('listens on loopback by default only for the built-in sandbox outside production', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HEALTHIE_API_URL: 'https://staging-api.gethealthie.com/graphql' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ NODE_ENV: 'production', HEALTHIE_API_URL: 'https://api.gethealthie.com/graphql' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
+  it('checks Host names outside production always, and in production only when ALLOWED_HOSTS is set', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).access.allowedHosts).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'test', ALLOWED_HOSTS: 'a.internal' }).access.allowedHosts).toEqual(['a.internal']);
+    expect(loadConfig({ NODE_ENV: 'production', HEALTHIE_API_URL: 'https://api.gethealthie.com/graphql' }).access.allowedHosts).toBeUndefined();
   });
 
   it('accepts http to this machine in production, for a local Healthie-compatible server', () => {
@@ -26,6 +41,13 @@ describe('configuration', () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
+      ROUTER_SECRET: 'r'.repeat(32),
+      ALLOWED_HOSTS: 'Healthie.internal, 10.0.0.5 ,',
+      HEALTHIE_ALLOW_SCHEDULING: 'true',
+      HEALTHIE_REQUIRE_IDEMPOTENCY_KEY: 'true',
+      IDEMPOTENCY_TTL_S: '3600',
+      REDIS_URL: 'rediss://redis.internal:6380',
+      TENANT_HASH_SECRET: 't'.repeat(32),
     });
     expect(config).toEqual({
       healthie: {
@@ -40,13 +62,15 @@ describe('configuration', () => {
         retries: 2,
         breakerCooldownMs: 10000,
       },
-      redisUrl: undefined,
+      redisUrl: 'rediss://redis.internal:6380',
       metricsPort: undefined,
-      routerSecret: undefined,
+      routerSecret: 'r'.repeat(32),
       port: 8080,
       host: '127.0.0.1',
       logLevel: 'warn',
       production: true,
+      access: { allowedHosts: ['healthie.internal', '10.0.0.5'] },
+      booking: { allowScheduling: true, requireIdempotencyKey: true, idempotencyTtlS: 3600, hashSecret: 't'.repeat(32) },
     });
   });
 });

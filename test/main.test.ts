@@ -68,4 +68,19 @@ describe('npm start', () => {
     expect(await run.exited).toBe(1);
     expect(run.output()).toContain('HEALTHIE_API_URL is required when NODE_ENV=production');
   });
+
+  it('refuses to start with an unrecognised NODE_ENV such as Production, listing the accepted values', async () => {
+    const run = start({ NODE_ENV: 'Production', PORT: '0' });
+    children.push(run.child);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('NODE_ENV must be one of development, test, production');
+  });
+
+  it('refuses to start in production with a server-level key and no ROUTER_SECRET, naming ROUTER_SECRET', async () => {
+    const run = start({ NODE_ENV: 'production', PORT: '0', HEALTHIE_API_URL: 'https://api.gethealthie.com/graphql', HEALTHIE_API_KEY: 'server-key-value' });
+    children.push(run.child);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('ROUTER_SECRET is required');
+    expect(run.output()).not.toContain('server-key-value');
+  });
 });

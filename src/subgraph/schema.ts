@@ -13,12 +13,14 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { Subschema } from '@graphql-tools/delegate';
 import { getResolversFromSchema, type Executor, type IResolvers } from '@graphql-tools/utils';
 import { wrapSchema } from '@graphql-tools/wrap';
-import { buildSchema, isObjectType, isInputObjectType, parse, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { buildSchema, isObjectType, isInputObjectType, parse, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
 import { createNamingTransforms } from '../schema/naming.js';
 import type { SubgraphContext } from '../context.js';
 import { inputDefaults, withInputDefaults, type InputDefaults } from './defaults.js';
 import { guardEntities, representationId } from './representations.js';
+import { bookOnce } from '../booking/book.js';
+import { delegatedBooking } from '../booking/delegation.js';
 
 type SubgraphResolvers = Extract<Parameters<typeof buildSubgraphSchema>[0], { resolvers?: unknown }>['resolvers'];
 
@@ -126,6 +128,13 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifac
         context.loaders.entity(typeName, info).load(representationId(reference)),
     };
   }
+
+  // Bookings go through bookOnce: one Idempotency-Key, at most one appointment (src/booking).
+  resolvers.Mutation = {
+    ...(resolvers.Mutation as object),
+    healthieCreateAppointment: (_root: unknown, args: { input?: Record<string, unknown> | null }, context: SubgraphContext, info: GraphQLResolveInfo) =>
+      bookOnce(context, args.input, delegatedBooking(subschema, wrapped.getType('HealthieAppointment') as GraphQLObjectType, context, info)),
+  };
 
   const schema = buildSubgraphSchema({
     typeDefs: parse(artifacts.subgraphSdl),

@@ -24,7 +24,7 @@ describe('healthieCreateAppointment', () => {
   let slots: string[];
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ env: { HEALTHIE_ALLOW_SCHEDULING: 'true' } });
     const setup = await stack.query(
       `{ healthieUsers(first: 1) { nodes { id } }
          healthieOrganizationMembers(first: 1) { nodes { id } }

@@ -67,7 +67,7 @@ describe('upstream failures', () => {
 
   beforeAll(async () => {
     upstream = await startFaultyUpstream();
-    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_TIMEOUT_MS: '1500', HEALTHIE_RETRIES: '0' } });
+    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_TIMEOUT_MS: '1500', HEALTHIE_RETRIES: '0', HEALTHIE_ALLOW_SCHEDULING: 'true' } });
   });
   afterAll(async () => {
     await stack.close();

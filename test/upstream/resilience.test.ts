@@ -26,7 +26,7 @@ describe('retries over HTTP', () => {
   });
   async function start(env: Record<string, string> = {}) {
     upstream = await startUpstream();
-    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_TIMEOUT_MS: '2000', ...env } });
+    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_TIMEOUT_MS: '2000', HEALTHIE_ALLOW_SCHEDULING: 'true', ...env } });
   }
   const failFirst = (reply: Reply, times = 1) => upstream.setReply((_request, index) => (index < times ? reply : undefined));
 
@@ -99,7 +99,7 @@ describe('breaker over HTTP', () => {
     upstream = await startUpstream();
     // A cooldown long enough that the checks below finish while the breaker is still open, even
     // on a machine busy with other suites.
-    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_RETRIES: '0', HEALTHIE_BREAKER_COOLDOWN_MS: '4000' } });
+    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_RETRIES: '0', HEALTHIE_BREAKER_COOLDOWN_MS: '4000', HEALTHIE_ALLOW_SCHEDULING: 'true' } });
     const readyz = stack.url.replace('/graphql', '/readyz');
     upstream.setReply(() => ({ status: 500, body: 'outage' }));
     for (let i = 0; i < BREAKER_CONSECUTIVE_FAILURES; i += 1) {
@@ -128,7 +128,7 @@ describe('breaker over HTTP', () => {
 
   it('is not opened by rate-limit answers or refused keys', async () => {
     upstream = await startUpstream();
-    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_RETRIES: '0' } });
+    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_RETRIES: '0', HEALTHIE_ALLOW_SCHEDULING: 'true' } });
     upstream.setReply((_request, index) => (index % 2 === 0 ? RATE_LIMITED : { status: 401, body: {} }));
     for (let i = 0; i < BREAKER_CONSECUTIVE_FAILURES * 2; i += 1) await stack.query(READ, {}, auth);
     upstream.setReply(undefined);

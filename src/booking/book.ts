@@ -1,0 +1,142 @@
+/**
+ * bookOnce: the one way a booking reaches Healthie, whichever execution path runs it. Given the
+ * request's context, the booking input and a path (how to send it and how to present an earlier
+ * outcome), it makes sure one Idempotency-Key yields at most one appointment:
+ *
+ * - no key: sent as is (the guard refuses this when keys are required);
+ * - first use: claim the key, send, record the outcome (appointment id or messages);
+ * - same key and input again: the recorded outcome, read again with the caller's selection;
+ * - same key, different input: IDEMPOTENCY_KEY_REUSED;
+ * - the first request still in flight: wait for its outcome, up to a bound, else
+ *   IDEMPOTENCY_IN_PROGRESS;
+ * - outcome unknown (the first may have reached Healthie): look for the appointment, and book
+ *   only if it is not there.
+ * Bookings are never retried here: a failed send is reported, and the key remembers whether it
+ * may have reached Healthie.
+ *
+ * `input` must be the argument as executed (graphql-js's coerced value: variables and defaults
+ * applied, subgraph field names), so that every path fingerprints one booking alike.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { codeOf, ErrorCode, subgraphError } from '../errors.js';
+import type { SubgraphContext } from '../context.js';
+import { mayHaveReachedHealthie } from '../upstream/failure.js';
+import type { AuditOutcome } from './audit.js';
+import type { BookingInput } from './outcome-lookup.js';
+import { bookingRequestOf } from './request.js';
+import type { BookingOutcome } from './store.js';
+
+export interface BookingPath<T> {
+  /** Sends the booking; resolves with the caller's result and what it came to. */
+  send(): Promise<{ readonly result: T; readonly outcome: BookingOutcome | undefined }>;
+  /** The caller's result for an earlier outcome (a replay, or an appointment found after a lost answer). */
+  present(outcome: BookingOutcome): T | Promise<T>;
+}
+
+function audited(outcome: BookingOutcome | undefined): AuditOutcome {
+  if (outcome?.appointmentId) return { outcome: 'booked', appointmentId: outcome.appointmentId };
+  if (outcome?.messages?.length) return { outcome: 'messages', messageCount: outcome.messages.length };
+  return { outcome: 'error', code: 'NO_OUTCOME' };
+}
+
+const replayAudit = (outcome: BookingOutcome, recovered: boolean): AuditOutcome => ({
+  outcome: 'replayed',
+  appointmentId: outcome.appointmentId,
+  messageCount: outcome.messages?.length ?? 0,
+  recovered,
+});
+
+export async function bookOnce<T>(context: SubgraphContext, input: BookingInput | null | undefined, path: BookingPath<T>): Promise<T> {
+  const request = bookingRequestOf(context);
+  if (!request) throw subgraphError(ErrorCode.INTERNAL_SERVER_ERROR, 'A booking was attempted outside a request of this server.');
+  const { service } = request;
+  const key = request.idempotencyKey.value;
+  const audit = (outcome: AuditOutcome) => service.audit(context, key !== undefined, outcome);
+  const fail = (error: unknown, kind: 'refused' | 'error' = 'error'): never => {
+    audit({ outcome: kind, code: codeOf(error as { extensions?: Record<string, unknown> }) });
+    throw error;
+  };
+
+  if (key === undefined) {
+    const sent = await path.send().catch(fail);
+    audit(audited(sent.outcome));
+    return sent.result;
+  }
+  if ('problem' in context.credentials) fail(subgraphError(ErrorCode.UNAUTHENTICATED, context.credentials.problem), 'refused');
+  const credentials = 'credentials' in context.credentials ? context.credentials.credentials : undefined;
+  const recordKey = service.hasher.recordKey(credentials!, key);
+  const fingerprint = service.hasher.fingerprint(input ?? null);
+  const store = service.store;
+
+  // Claim the key, or wait (bounded) while another request owns it.
+  const deadline = Date.now() + service.waitMs;
+  let claim = await store.claim(recordKey, fingerprint).catch(fail);
+  for (let pause = 20; claim.kind === 'in-flight'; pause = Math.min(pause * 2, 250)) {
+    if (Date.now() >= deadline) {
+      fail(
+        subgraphError(
+          ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+          'A booking with this Idempotency-Key is still in progress. Retry with the same key in a few seconds to get its outcome.',
+        ),
+        'refused',
+      );
+    }
+    await sleep(pause);
+    claim = await store.claim(recordKey, fingerprint).catch(fail);
+  }
+  if (claim.kind === 'reused') {
+    fail(
+      subgraphError(
+        ErrorCode.IDEMPOTENCY_KEY_REUSED,
+        'This Idempotency-Key was used for a booking with different input. Use a new key for a new booking; reuse a key only to retry the same booking.',
+      ),
+      'refused',
+    );
+  }
+  if (claim.kind === 'done') {
+    request.replayed = true;
+    audit(replayAudit(claim.outcome, false));
+    return path.present(claim.outcome);
+  }
+  if (claim.kind !== 'claimed') throw new Error('unreachable');
+  const { token } = claim;
+
+  if (claim.recovering) {
+    let found: string | undefined;
+    try {
+      found = await service.findBooked(context, input ?? {});
+    } catch (error) {
+      await store.release(recordKey, token).catch(() => {});
+      fail(error);
+    }
+    if (found) {
+      const outcome: BookingOutcome = { appointmentId: found, messages: null };
+      await store.complete(recordKey, token, outcome).catch(() => {});
+      request.replayed = true;
+      audit(replayAudit(outcome, true));
+      return path.present(outcome);
+    }
+  }
+
+  let sent: Awaited<ReturnType<BookingPath<T>['send']>>;
+  try {
+    sent = await path.send();
+  } catch (error) {
+    // Not retried. Whether it may have booked decides what the next attempt with this key does.
+    const settle = mayHaveReachedHealthie(error) ? store.markUnknown(recordKey, token) : store.release(recordKey, token);
+    await settle.catch(() => {});
+    return fail(error);
+  }
+  const outcome = sent.outcome;
+  if (outcome?.appointmentId || outcome?.messages?.length) {
+    // If Redis fails here the record stays in flight; its lease ends and a retry looks first.
+    await store.complete(recordKey, token, outcome).catch((error: unknown) =>
+      context.logger.warn({ requestId: context.requestId, code: codeOf(error as never) }, 'booking outcome not recorded'),
+    );
+  } else {
+    // An answer with neither an appointment nor messages: treat it as possibly booked.
+    await store.markUnknown(recordKey, token).catch(() => {});
+  }
+  audit(audited(outcome));
+  return sent.result;
+}

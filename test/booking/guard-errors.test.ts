@@ -1,0 +1,175 @@
+/**
+ * The booking guard refuses, before anything reaches Healthie: booking while scheduling is not
+ * granted, a request whose scopes leave it out, more than one mutation field however it is
+ * written, and a malformed or (when required) missing Idempotency-Key. Reads stay unaffected.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { AUTH, BOOK, bookingFixture, creates, send, sendRaw, type BookingFixture } from './helpers.js';
+
+const READ = '{ healthieCurrentUser { id } }';
+
+/** Refusals are GraphQL errors with HTTP 200, so that a router passes their code through. */
+function expectRefused(result: { status: number; body: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, any> }> } }, code: string) {
+  expect(result.body.errors?.map((e) => e.extensions?.code)).toEqual([code]);
+  expect(result.status).toBe(200);
+  expect(result.body.errors![0]!.extensions!.http).toBeUndefined();
+  expect(result.body.data ?? null).toBeNull();
+}
+
+describe('with HEALTHIE_ALLOW_SCHEDULING unset', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.sandbox.clearRequests());
+
+  it('refuses healthieCreateAppointment with FORBIDDEN naming the setting, and sends nothing', async () => {
+    const result = await send(stack.url, BOOK, { input: { userId: '1' } });
+    expectRefused(result, 'FORBIDDEN');
+    expect(result.body.errors![0]!.message).toContain('HEALTHIE_ALLOW_SCHEDULING');
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it('refuses a booking hidden in a fragment, and sends nothing', async () => {
+    const result = await send(stack.url, 'mutation { ...B } fragment B on Mutation { healthieCreateAppointment(input: {}) { messages { field } } }');
+    expectRefused(result, 'FORBIDDEN');
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it('still answers reads', async () => {
+    const result = await send(stack.url, READ);
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data!.healthieCurrentUser.id).toEqual(expect.any(String));
+  });
+});
+
+describe('with HEALTHIE_ALLOW_SCHEDULING=true', () => {
+  let stack: Stack;
+  let fixture: BookingFixture;
+  beforeAll(async () => {
+    stack = await startStack({ env: { HEALTHIE_ALLOW_SCHEDULING: 'true' } });
+    fixture = await bookingFixture(stack.url);
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.sandbox.clearRequests());
+
+  it('refuses a request whose x-healthie-scopes lacks schedule, and sends nothing', async () => {
+    const result = await send(stack.url, BOOK, { input: fixture.input(fixture.slots[0]!) }, { 'x-healthie-scopes': 'read' });
+    expectRefused(result, 'FORBIDDEN');
+    expect(result.body.errors![0]!.message).toContain('schedule');
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it('refuses an empty, unknown or repeated x-healthie-scopes rather than guessing', async () => {
+    for (const scopes of ['', 'read,admin', 'Schedule']) {
+      const result = await send(stack.url, BOOK, { input: fixture.input(fixture.slots[0]!) }, { 'x-healthie-scopes': scopes });
+      expectRefused(result, 'FORBIDDEN');
+    }
+    const repeated = await sendRaw(
+      stack.url,
+      [['x-healthie-api-key', AUTH['x-healthie-api-key']], ['x-healthie-scopes', 'schedule'], ['x-healthie-scopes', 'read']],
+      { query: BOOK, variables: { input: fixture.input(fixture.slots[0]!) } },
+    );
+    expect(repeated.status).toBe(200);
+    expect(repeated.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it('lets reads through whatever the scopes say', async () => {
+    const result = await send(stack.url, READ, {}, { 'x-healthie-scopes': 'read' });
+    expect(result.body.errors).toBeUndefined();
+  });
+
+  const twoBookings: Array<[string, string]> = [
+    ['two aliases', 'mutation($i: HealthieCreateAppointmentInput!) { a: healthieCreateAppointment(input: $i) { messages { field } } b: healthieCreateAppointment(input: $i) { messages { field } } }'],
+    ['thirty aliases', `mutation($i: HealthieCreateAppointmentInput!) { ${Array.from({ length: 30 }, (_, n) => `a${n}: healthieCreateAppointment(input: $i) { messages { field } }`).join(' ')} }`],
+    ['a field and a fragment', 'mutation($i: HealthieCreateAppointmentInput!) { healthieCreateAppointment(input: $i) { messages { field } } ...F } fragment F on Mutation { again: healthieCreateAppointment(input: $i) { messages { field } } }'],
+    ['nested inline fragments', 'mutation($i: HealthieCreateAppointmentInput!) { ... on Mutation { a: healthieCreateAppointment(input: $i) { messages { field } } ... { b: healthieCreateAppointment(input: $i) { messages { field } } } } }'],
+    ['one fragment spread twice', 'mutation($i: HealthieCreateAppointmentInput!) { ...F ...G } fragment F on Mutation { a: healthieCreateAppointment(input: $i) { messages { field } } } fragment G on Mutation { ...F b: healthieCreateAppointment(input: $i) { messages { field } } }'],
+    ['@include with a variable that is not sent', 'mutation($i: HealthieCreateAppointmentInput!, $twice: Boolean!) { a: healthieCreateAppointment(input: $i) { messages { field } } b: healthieCreateAppointment(input: $i) @include(if: $twice) { messages { field } } }'],
+    ['@skip(if: false)', 'mutation($i: HealthieCreateAppointmentInput!) { a: healthieCreateAppointment(input: $i) { messages { field } } b: healthieCreateAppointment(input: $i) @skip(if: false) { messages { field } } }'],
+  ];
+  for (const [name, document] of twoBookings) {
+    it(`refuses more than one booking per operation (${name}) and sends nothing`, async () => {
+      const result = await send(stack.url, document, { i: fixture.input(fixture.slots[1]!) });
+      expect(result.body.errors?.map((e) => e.extensions?.code)).toEqual([expect.stringMatching(/^(QUERY_TOO_COMPLEX|BAD_USER_INPUT)$/)]);
+      expect(stack.sandbox.requests).toHaveLength(0);
+    });
+  }
+
+  it('refuses a mutation whose fragments expand beyond the field limit, and sends nothing', async () => {
+    const levels = Array.from({ length: 14 }, (_, n) => `fragment F${n} on Mutation { ...F${n + 1} ...F${n + 1} }`);
+    const document = `mutation($i: HealthieCreateAppointmentInput!) { ...F0 } ${levels.join(' ')} fragment F14 on Mutation { healthieCreateAppointment(input: $i) { messages { field } } }`;
+    const result = await send(stack.url, document, { i: fixture.input(fixture.slots[1]!) });
+    expect(result.body.errors?.map((e) => e.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it('names the rule and the count when refusing two bookings', async () => {
+    const result = await send(stack.url, twoBookings[0]![1], { i: fixture.input(fixture.slots[1]!) });
+    expectRefused(result, 'QUERY_TOO_COMPLEX');
+    expect(result.body.errors![0]!.message).toContain('at most one appointment');
+    expect(result.body.errors![0]!.extensions).toMatchObject({ mutationFields: 2, maxMutationFields: 1 });
+  });
+
+  it('counts only fields that are provably skipped as absent: one booking plus a skipped one books once', async () => {
+    const document =
+      'mutation($i: HealthieCreateAppointmentInput!, $no: Boolean = false) { a: healthieCreateAppointment(input: $i) { appointment { id } } b: healthieCreateAppointment(input: $i) @include(if: $no) { appointment { id } } c: healthieCreateAppointment(input: $i) @skip(if: true) { appointment { id } } }';
+    const result = await send(stack.url, document, { i: fixture.input(fixture.slots[2]!) });
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data!.a.appointment.id).toEqual(expect.any(String));
+    expect(creates(stack.sandbox)).toBe(1);
+  });
+
+  const badKeys: Array<[string, string]> = [
+    ['256 characters', 'k'.repeat(256)],
+    ['a control character', 'key\tvalue'],
+  ];
+  for (const [name, key] of badKeys) {
+    it(`refuses an Idempotency-Key with ${name} as BAD_USER_INPUT, and sends nothing`, async () => {
+      const result = await send(stack.url, BOOK, { input: fixture.input(fixture.slots[3]!) }, { 'idempotency-key': key });
+      expectRefused(result, 'BAD_USER_INPUT');
+      expect(result.body.errors![0]!.message).toContain('Idempotency-Key must be 1-255 printable ASCII characters');
+      expect(stack.sandbox.requests).toHaveLength(0);
+    });
+  }
+
+  it('refuses an empty, non-ASCII or repeated Idempotency-Key, and sends nothing', async () => {
+    const raw = (headers: Array<[string, string]>) =>
+      sendRaw(stack.url, [['x-healthie-api-key', AUTH['x-healthie-api-key']], ...headers], {
+        query: BOOK,
+        variables: { input: fixture.input(fixture.slots[3]!) },
+      });
+    const empty = await raw([['idempotency-key', '']]);
+    const latin1 = await raw([['idempotency-key', 'cl\u00e9']]);
+    const twice = await raw([['idempotency-key', 'a'], ['idempotency-key', 'b']]);
+    for (const response of [empty, latin1, twice]) {
+      expect(response.status).toBe(200);
+      expect(response.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it('refuses a booking without credentials as UNAUTHENTICATED when it carries a key, and sends nothing', async () => {
+    const result = await send(stack.url, BOOK, { input: fixture.input(fixture.slots[3]!) }, { 'x-healthie-api-key': '', 'idempotency-key': 'no-credentials' });
+    expect(result.body.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+});
+
+describe('with HEALTHIE_REQUIRE_IDEMPOTENCY_KEY=true', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { HEALTHIE_ALLOW_SCHEDULING: 'true', HEALTHIE_REQUIRE_IDEMPOTENCY_KEY: 'true' } });
+  });
+  afterAll(() => stack.close());
+
+  it('refuses a booking without Idempotency-Key as BAD_USER_INPUT, and sends nothing', async () => {
+    const result = await send(stack.url, BOOK, { input: { userId: '1' } });
+    expectRefused(result, 'BAD_USER_INPUT');
+    expect(result.body.errors![0]!.message).toContain('HEALTHIE_REQUIRE_IDEMPOTENCY_KEY');
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+});

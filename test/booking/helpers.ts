@@ -1,0 +1,129 @@
+/**
+ * Booking test fixtures: a patient, a provider, an appointment type and open slots from the
+ * sandbox, the booking mutation, a client that returns response headers too, and a count of the
+ * createAppointment requests Healthie (the sandbox) received.
+ */
+import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { artifactApiVersion } from '../../src/schema/build.js';
+import { DEMO_API_KEY } from '../../src/sandbox/index.js';
+import type { StartedSandbox } from '../../src/sandbox/index.js';
+import type { GraphQLResponse } from '../helpers/stack.js';
+
+export const AUTH = { 'x-healthie-api-key': DEMO_API_KEY };
+
+/** The API version the committed schema was built for, which the sandbox requires. */
+export const HEALTHIE_API_VERSION = artifactApiVersion(readFileSync('schema/healthie-approved.graphql', 'utf8'))!;
+
+/** Headers of a request sent straight to the sandbox, as the subgraph sends them to Healthie. */
+export const HEALTHIE_HEADERS = { authorization: `Basic ${DEMO_API_KEY}`, authorizationsource: 'API', 'healthie-graphql-api-version': HEALTHIE_API_VERSION };
+
+export const BOOK = `mutation Book($input: HealthieCreateAppointmentInput!) {
+  healthieCreateAppointment(input: $input) {
+    appointment { id start provider { id } user { id } }
+    messages { field message }
+  }
+}`;
+
+export interface BookingFixture {
+  patientId: string;
+  providerId: string;
+  typeId: string;
+  contactType: string;
+  /** Open slots, each to be booked by at most one test. */
+  slots: string[];
+  input(slot: string, overrides?: Record<string, unknown>): Record<string, unknown>;
+}
+
+export interface HeadedResponse<T = Record<string, any>> extends GraphQLResponse<T> {
+  headers: Headers;
+}
+
+export async function send<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<HeadedResponse<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...AUTH, ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<T>['body'] };
+}
+
+export async function bookingFixture(url: string, headers: Record<string, string> = {}): Promise<BookingFixture> {
+  const setup = await send(
+    url,
+    `{ healthieUsers(first: 1) { nodes { id } }
+       healthieOrganizationMembers(first: 1) { nodes { id } }
+       healthieAppointmentTypes(first: 10) { nodes { id availableContactTypes } } }`,
+    {},
+    headers,
+  );
+  expect(setup.body.errors, JSON.stringify(setup.body.errors)).toBeUndefined();
+  const data = setup.body.data!;
+  const patientId = data.healthieUsers.nodes[0].id as string;
+  const providerId = data.healthieOrganizationMembers.nodes[0].id as string;
+  const typeId = data.healthieAppointmentTypes.nodes[0].id as string;
+  const contactType = data.healthieAppointmentTypes.nodes[0].availableContactTypes[0] as string;
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const slots = await send(
+    url,
+    'query($p: ID!, $t: ID, $s: HealthieISO8601DateTime, $e: HealthieISO8601DateTime) { healthieAvailableSlotsForRange(providerId: $p, apptTypeId: $t, startDate: $s, endDate: $e) { date } }',
+    { p: providerId, t: typeId, s: day(2), e: day(12) },
+    headers,
+  );
+  expect(slots.body.errors, JSON.stringify(slots.body.errors)).toBeUndefined();
+  // Slots overlap (they start every few minutes); keep ones far enough apart to all be bookable.
+  const all = (slots.body.data!.healthieAvailableSlotsForRange as Array<{ date: string }>).map((s) => s.date);
+  const spaced: string[] = [];
+  for (const slot of all) {
+    const last = spaced.at(-1);
+    if (!last || Date.parse(slot.replace(' ', 'T').replace(/ ([+-]\d{2})(\d{2})$/, '$1:$2')) - Date.parse(last.replace(' ', 'T').replace(/ ([+-]\d{2})(\d{2})$/, '$1:$2')) >= 3 * 3_600_000) {
+      spaced.push(slot);
+    }
+  }
+  expect(spaced.length).toBeGreaterThan(10);
+  return {
+    patientId,
+    providerId,
+    typeId,
+    contactType,
+    slots: spaced,
+    input: (slot, overrides = {}) => ({ userId: patientId, otherPartyId: providerId, appointmentTypeId: typeId, contactType, datetime: slot, ...overrides }),
+  };
+}
+
+/** createAppointment requests the sandbox received. */
+export function creates(sandbox: StartedSandbox): number {
+  return sandbox.requests.filter((request) => /\bcreateAppointment\b/.test(request.query)).length;
+}
+
+/**
+ * POSTs with headers exactly as given, repeated names included (fetch would join them into one
+ * value): written to the socket as raw HTTP/1.1.
+ */
+export async function sendRaw(url: string, headers: Array<[string, string]>, body: unknown): Promise<{ status: number; body: any }> {
+  const { hostname, port, pathname } = new URL(url);
+  const payload = Buffer.from(JSON.stringify(body));
+  const { connect } = await import('node:net');
+  const socket = connect(Number(port), hostname);
+  const head = [
+    `POST ${pathname} HTTP/1.1`,
+    ...(headers.some(([name]) => name.toLowerCase() === 'host') ? [] : [`host: ${hostname}:${port}`]),
+    'content-type: application/json',
+    `content-length: ${payload.length}`,
+    'connection: close',
+    ...headers.map(([name, value]) => `${name}: ${value}`),
+  ].join('\r\n');
+  socket.write(Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'latin1'), payload]));
+  const chunks: Buffer[] = [];
+  for await (const chunk of socket) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]);
+  const rest = text.slice(text.indexOf('\r\n\r\n') + 4);
+  // The answer may be chunked: take the JSON between the first { and the last }.
+  return { status, body: JSON.parse(rest.slice(rest.indexOf('{'), rest.lastIndexOf('}') + 1)) };
+}

@@ -1,0 +1,80 @@
+/**
+ * The outcome lookup finds the appointment a lost booking made (same patient, provider and start
+ * instant), however the start was written: with an offset, in UTC, or as wall time in the given
+ * timezone or, without one, in the provider's; and nothing else.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBookedAppointment, instantOf } from '../../src/booking/outcome-lookup.js';
+import { createLogger } from '../../src/logger.js';
+import { DEMO_API_KEY } from '../../src/sandbox/index.js';
+import { createHealthieClient, type HealthieClient } from '../../src/upstream/client.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { BOOK, bookingFixture, HEALTHIE_API_VERSION, send, type BookingFixture } from './helpers.js';
+
+describe('instantOf', () => {
+  it("reads Healthie's rendering, ISO 8601 with offsets or Z, and wall time in a timezone across DST", () => {
+    expect(instantOf('2026-03-12 10:00:00 -0400', undefined)).toBe(Date.parse('2026-03-12T14:00:00Z'));
+    expect(instantOf('2026-03-12T10:00:00+05:30', undefined)).toBe(Date.parse('2026-03-12T04:30:00Z'));
+    expect(instantOf('2026-03-12T10:00Z', undefined)).toBe(Date.parse('2026-03-12T10:00:00Z'));
+    expect(instantOf('2026-01-15 09:30', 'America/New_York')).toBe(Date.parse('2026-01-15T14:30:00Z'));
+    expect(instantOf('2026-07-15 09:30:00', 'America/New_York')).toBe(Date.parse('2026-07-15T13:30:00Z'));
+    expect(instantOf('2026-03-12T10:00:00-04:00', 'Asia/Tokyo')).toBe(Date.parse('2026-03-12T14:00:00Z'));
+  });
+
+  it('gives up rather than guess: no timezone for wall time, an unknown zone, or an unreadable time', () => {
+    expect(instantOf('2026-01-15 09:30', undefined)).toBeUndefined();
+    expect(instantOf('2026-01-15 09:30', 'Mars/Olympus')).toBeUndefined();
+    expect(instantOf('next tuesday', 'UTC')).toBeUndefined();
+  });
+});
+
+describe('findBookedAppointment against the sandbox', () => {
+  let stack: Stack;
+  let client: HealthieClient;
+  let fixture: BookingFixture;
+  let providerZone: string;
+  const context = { requestId: 'lookup', credentials: { credentials: { apiKey: DEMO_API_KEY } }, logger: createLogger({ level: 'silent' }) };
+
+  /** `instant` as wall time (YYYY-MM-DD HH:MM:SS) in `timeZone`. */
+  const wallTime = (instant: number, timeZone: string) =>
+    new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(instant);
+
+  beforeAll(async () => {
+    stack = await startStack({ env: { HEALTHIE_ALLOW_SCHEDULING: 'true' } });
+    client = createHealthieClient({ url: stack.sandbox.url, timeoutMs: 10_000, apiVersion: HEALTHIE_API_VERSION });
+    fixture = await bookingFixture(stack.url);
+    const provider = await send(stack.url, 'query($id: ID) { healthieUser(id: $id) { timezone } }', { id: fixture.providerId });
+    providerZone = provider.body.data!.healthieUser.timezone;
+  });
+  afterAll(async () => {
+    await client.close();
+    await stack.close();
+  });
+
+  it('finds an appointment booked with wall time in the provider timezone, from any spelling of that instant', async () => {
+    const instant = instantOf(fixture.slots[0]!, undefined)!;
+    const input = fixture.input(wallTime(instant, providerZone));
+    const booked = await send(stack.url, BOOK, { input });
+    const id = booked.body.data!.healthieCreateAppointment.appointment.id;
+    expect(id).toEqual(expect.any(String));
+
+    const find = (overrides: Record<string, unknown>) => findBookedAppointment(client.executor, context as never, { ...input, ...overrides });
+    expect(await find({})).toBe(id);
+    expect(await find({ datetime: new Date(instant).toISOString() })).toBe(id);
+    expect(await find({ datetime: wallTime(instant, 'Asia/Tokyo'), timezone: 'Asia/Tokyo' })).toBe(id);
+    expect(await find({ otherPartyId: null, providers: `${fixture.providerId}, 999` })).toBe(id);
+  });
+
+  it('finds nothing for another start, another provider or another patient, or without a patient', async () => {
+    const instant = instantOf(fixture.slots[1]!, undefined)!;
+    const input = fixture.input(new Date(instant).toISOString());
+    await send(stack.url, BOOK, { input });
+    const find = (overrides: Record<string, unknown>) => findBookedAppointment(client.executor, context as never, { ...input, ...overrides });
+    expect(await find({})).toEqual(expect.any(String));
+    expect(await find({ datetime: new Date(instant + 60_000).toISOString() })).toBeUndefined();
+    expect(await find({ otherPartyId: '999999' })).toBeUndefined();
+    expect(await find({ userId: '999999' })).toBeUndefined();
+    expect(await find({ userId: null })).toBeUndefined();
+    expect(await find({ datetime: 'soon' })).toBeUndefined();
+  });
+});
