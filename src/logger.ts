@@ -34,6 +34,9 @@ export function createLogger(options: { level: string; destination?: pino.Destin
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.destination,
+    // stdout in batches: lines collect up to 4 KiB (or one second) and go out in one write, off
+    // the request's path. One write per line cost about a tenth of the server's CPU under load
+    // (npm run bench). Pino flushes what is left on exit.
+    options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 1000 }),
   );
 }

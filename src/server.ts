@@ -22,6 +22,7 @@ import { costLimitPlugin } from './plugins/cost.js';
 import { formatError } from './format-error.js';
 import { LIMITS, limitProtections } from './plugins/limits.js';
 import { loggingPlugin } from './plugins/logging.js';
+import { planPlugin, TRACE_HEADER, type PlanStats } from './plan/plugin.js';
 import { artifactApiVersion } from './schema/build.js';
 import { createRuntimeSchema, readSchemaArtifacts } from './subgraph/schema.js';
 import { createHealthieClient } from './upstream/client.js';
@@ -47,6 +48,8 @@ export interface HealthieSubgraphServer {
   /** Starts listening; resolves with the GraphQL endpoint URL. */
   listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
+  /** Counters of the planned path (plan-cache hits, planned and delegated requests). */
+  planStats(): PlanStats;
 }
 
 /** Largest accepted request body. Operations are small; large bodies are abuse or mistakes. */
@@ -107,6 +110,13 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     app,
   );
   const limits = limitProtections({ production: config.production });
+  const planned = planPlugin({
+    schema: runtime.schema,
+    approved: runtime.subschema.schema,
+    executor: client.executor,
+    cacheSize: config.plan.cacheSize,
+    includeStacktrace: !config.production,
+  });
 
   const apollo = new ApolloServer<SubgraphContext>({
     schema: runtime.schema,
@@ -119,7 +129,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),
+      onlyForTracedRequests(ApolloServerPluginInlineTrace({ includeErrors: { masked: true } })),
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -130,6 +140,8 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       costLimitPlugin(),
       booking.plugin,
       ...(limits.plugins as ApolloServerPlugin<SubgraphContext>[]),
+      // After every check above: it answers only operations that passed them all.
+      ...(config.plan.enabled ? [planned.plugin] : []),
     ],
   });
   await apollo.start();
@@ -183,6 +195,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
 
   return {
     app,
+    planStats: planned.stats,
     metrics,
     metricsUrl: () => metricsAddress,
     async listen(port = config.port, host = config.host) {
@@ -210,6 +223,20 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
       redis?.disconnect();
       await booking.close();
+    },
+  };
+}
+
+/**
+ * The inline trace plugin builds a trace tree for every request before it looks at the header
+ * asking for one; only requests asking for a federated trace reach it.
+ */
+function onlyForTracedRequests(plugin: ApolloServerPlugin<SubgraphContext>): ApolloServerPlugin<SubgraphContext> {
+  return {
+    ...plugin,
+    async requestDidStart(requestContext) {
+      if (requestContext.request.http?.headers.get(TRACE_HEADER) !== 'ftv1') return undefined;
+      return plugin.requestDidStart?.(requestContext);
     },
   };
 }

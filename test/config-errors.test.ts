@@ -42,6 +42,13 @@ describe('configuration errors', () => {
     expect(problems.join('\n')).not.toContain('secret-shard');
   });
 
+  it('refuses a plan cache that is empty, negative, fractional or not a number, and an unknown PLAN_ENABLED', () => {
+    for (const size of ['0', '-5', '2.5', 'many', '100001']) {
+      expect(problemsOf({ PLAN_CACHE_SIZE: size })).toEqual([expect.stringMatching(/^PLAN_CACHE_SIZE must be .*\(got "/)]);
+    }
+    expect(problemsOf({ PLAN_ENABLED: 'yes' })).toEqual([expect.stringContaining('PLAN_ENABLED must be true or false')]);
+  });
+
   it('keeps the per-key in-flight cap below the connection pool', () => {
     expect(problemsOf({ HEALTHIE_MAX_IN_FLIGHT_PER_KEY: '32' })).toEqual([expect.stringContaining('must be below HEALTHIE_CONNECTIONS (32)')]);
     expect(problemsOf({ HEALTHIE_MAX_IN_FLIGHT_PER_KEY: '8', HEALTHIE_CONNECTIONS: '8' })).toHaveLength(1);

@@ -4,6 +4,7 @@
  * hold API keys and patient information.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
 import { performance } from 'node:perf_hooks';
 import { codeOf } from '../errors.js';
 import type { SubgraphContext } from '../context.js';
@@ -38,15 +39,22 @@ export function loggingPlugin(): ApolloServerPlugin<SubgraphContext> {
           );
         },
         async didEncounterErrors({ errors }) {
-          // Unexpected failures get their type and stack in the log (never in the response), but
-          // not their message: a message can quote Healthie's text or request data.
-          for (const error of errors) {
-            if (!error.extensions?.code) {
-              contextValue.logger.error({ requestId: contextValue.requestId, error: describeForLog(error.originalError ?? error) }, 'unexpected error');
-            }
-          }
+          logUnexpectedErrors(contextValue, errors);
         },
       };
     },
   };
+}
+
+/**
+ * Unexpected failures get their type and stack in the log (never in the response), but not their
+ * message: a message can quote Healthie's text or request data. Also called by the planned path,
+ * whose responses skip Apollo's didEncounterErrors.
+ */
+export function logUnexpectedErrors(context: SubgraphContext, errors: readonly GraphQLError[]): void {
+  for (const error of errors) {
+    if (!error.extensions?.code) {
+      context.logger.error({ requestId: context.requestId, error: describeForLog(error.originalError ?? error) }, 'unexpected error');
+    }
+  }
 }

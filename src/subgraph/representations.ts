@@ -22,7 +22,7 @@ const EXAMPLE = '{ "__typename": "HealthieUser", "id": "123" }';
 /** References resolved so far, per request context; entries die with their request. */
 const resolvedPerRequest = new WeakMap<object, number>();
 
-function representationProblem(representation: unknown): Error | undefined {
+export function representationProblem(representation: unknown): Error | undefined {
   const bad = (message: string) => subgraphError(ErrorCode.BAD_USER_INPUT, `${message} Send a representation such as ${EXAMPLE}.`);
   if (typeof representation !== 'object' || representation === null) return bad('A representation must be an object.');
   const { __typename: typename, id } = representation as { __typename?: unknown; id?: unknown };

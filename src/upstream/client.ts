@@ -19,7 +19,7 @@
  * allows.
  */
 import { performance } from 'node:perf_hooks';
-import { print, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
+import { print, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
 import { Agent, request as httpRequest, errors as undiciErrors } from 'undici';
 import { healthieHeaders, type CredentialResolution } from '../credentials.js';
@@ -122,6 +122,20 @@ function transportError(error: unknown, timeoutMs: number): UpstreamFailure {
   });
 }
 
+/**
+ * The normalized operation and its text, once per document: a planned document (src/plan) is the
+ * same object on every request, so it is normalized and printed once, not per request.
+ */
+const normalizedDocuments = new WeakMap<DocumentNode, { operationName: string | undefined; normalized: DocumentNode; query: string }>();
+function normalizedOnce(document: DocumentNode, operationName: string | undefined) {
+  const known = normalizedDocuments.get(document);
+  if (known && known.operationName === operationName) return known;
+  const normalized = upstreamOperation(document, operationName);
+  const entry = { operationName, normalized, query: print(normalized) };
+  normalizedDocuments.set(document, entry);
+  return entry;
+}
+
 export function createHealthieClient(options: HealthieClientOptions): HealthieClient {
   const agent = new Agent({
     connections: options.connections ?? 32,
@@ -159,11 +173,13 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     const operationType = request.operationType ?? 'query';
     // Mutations (bookings) are writes: sent exactly once, never retried (a second send could book twice).
     const kind = operationType === 'mutation' ? 'write' : 'read';
-    const log = (fields: Record<string, unknown>) => context.logger.info({ requestId: context.requestId, operationType, ...fields }, 'healthie request');
+    // One line per GraphQL request at info is the logging plugin's; each Healthie call is debug.
+    const log = (fields: Record<string, unknown>) => context.logger.debug({ requestId: context.requestId, operationType, ...fields }, 'healthie request');
 
-    let normalized;
+    let normalized: DocumentNode;
+    let query: string;
     try {
-      normalized = upstreamOperation(request.document, request.operationName);
+      ({ normalized, query } = normalizedOnce(request.document, request.operationName));
     } catch (error) {
       if (error instanceof ExpansionLimitError) throw refuse(ErrorCode.QUERY_TOO_COMPLEX, error.message, 'expanded_fields');
       throw error;
@@ -197,7 +213,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     metrics?.queueWait.observe(slot.waitedMs / 1000);
 
     const headers = healthieHeaders(resolution.credentials);
-    const body = JSON.stringify({ query: print(normalized), variables: request.variables, operationName: request.operationName });
+    const body = JSON.stringify({ query, variables: request.variables, operationName: request.operationName });
     const deadline = Date.now() + options.timeoutMs;
     const attempt = async (n: number, remainingMs: number): Promise<ExecutionResult> => {
       if (n > 1) await takeToken();

@@ -1,0 +1,52 @@
+/**
+ * A small keep-alive load generator (undici): `connections` workers each send the same request
+ * back to back for `durationMs`, and the run reports requests per second and latency
+ * percentiles. Every answer is checked (HTTP 200, no `errors`) so that a fast failure cannot pass
+ * for throughput.
+ */
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+
+export interface LoadResult {
+  requests: number;
+  failures: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  /** Error codes (or HTTP status) of the first failed answer, to say what failed. */
+  firstFailure?: string;
+}
+
+export async function load(url: string, headers: Record<string, string>, body: string, connections: number, durationMs: number): Promise<LoadResult> {
+  const target = new URL(url);
+  const pool = new Pool(target.origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  const latencies: number[] = [];
+  let failures = 0;
+  let firstFailure: string | undefined;
+  const started = performance.now();
+  const deadline = started + durationMs;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const sent = performance.now();
+      const response = await pool.request({ origin: target.origin, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const text = await response.body.text();
+      latencies.push(performance.now() - sent);
+      if (response.statusCode !== 200 || text.includes('"errors"')) {
+        failures += 1;
+        firstFailure ??= `HTTP ${response.statusCode} ${[...text.matchAll(/"code":"(\w+)"/g)].map((m) => m[1]).join(',')}`;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+  const elapsed = performance.now() - started;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    failures,
+    ...(firstFailure ? { firstFailure } : {}),
+    perSecond: (latencies.length / elapsed) * 1000,
+    p50: latencies[Math.floor(latencies.length / 2)] ?? NaN,
+    p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN,
+  };
+}

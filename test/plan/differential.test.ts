@@ -1,0 +1,110 @@
+/**
+ * The planned path and the delegation path give the same answers: the same operations, sent to
+ * a subgraph with the plan and to one without it, in front of the same sandbox, compared field
+ * by field, errors included (only stack traces differ, by nature). The operations are those of
+ * the existing tests plus operations generated over the served schema.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, validate, type OperationDefinitionNode } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_API_KEY, SECOND_API_KEY } from '../../src/sandbox/index.js';
+import { createRuntimeSchema } from '../../src/subgraph/schema.js';
+import { post, startStack, type Stack } from '../helpers/stack.js';
+import { createGenerator, random } from './generate.js';
+
+const schema = createRuntimeSchema(async () => ({})).schema;
+const auth = { 'x-healthie-api-key': DEMO_API_KEY };
+const SEED = Number(process.env.DIFFERENTIAL_SEED ?? 20260101);
+const GENERATED = 150;
+
+/** GraphQL query documents written in the test files, valid against the schema, without required variables. */
+function corpus(): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.test.ts')) files.push(path);
+    }
+  };
+  walk('test');
+  const found = new Set<string>();
+  for (const file of files) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/(['`])((?:query\b|\{)[^'`$]*?)\1/g)) {
+      try {
+        const document = parse(match[2]!);
+        if (validate(schema, document).length > 0) continue;
+        const operation = document.definitions[0] as OperationDefinitionNode;
+        if (operation.variableDefinitions?.some((d) => d.type.kind === 'NonNullType' && !d.defaultValue)) continue;
+        found.add(match[2]!);
+      } catch {
+        // not GraphQL
+      }
+    }
+  }
+  return [...found];
+}
+
+/**
+ * The body as compared. Stack traces say where each error was made, which differs by design.
+ * Errors are compared in path order: GraphQL gives their order no meaning, and on the delegation
+ * path it follows the order in which DataLoader promises happen to settle.
+ */
+function comparable(body: { errors?: Array<{ path?: unknown }> }): unknown {
+  const copy = JSON.parse(JSON.stringify(body, (key, value) => (key === 'stacktrace' ? undefined : value))) as typeof body;
+  copy.errors?.sort((a, b) => (JSON.stringify(a.path) < JSON.stringify(b.path) ? -1 : JSON.stringify(a.path) > JSON.stringify(b.path) ? 1 : 0));
+  return copy;
+}
+
+describe('planned path against the delegation path', () => {
+  let planned: Stack;
+  let delegated: Stack;
+  let known: { userIds: string[]; appointmentIds: string[] };
+
+  beforeAll(async () => {
+    const sandbox = { rateLimit: { requests: 1_000_000, windowMs: 60_000 } };
+    planned = await startStack({ sandbox, env: { PLAN_ENABLED: 'true' } });
+    // Same upstream, so both see the same data.
+    delegated = await startStack({ sandbox, upstreamUrl: planned.sandbox.url, env: { PLAN_ENABLED: 'false' } });
+    const listed = await planned.query('{ healthieUsers(first: 20) { nodes { id } } healthieOrganizationMembers(first: 10) { nodes { id } } healthieAppointments(filter: "all", first: 20) { nodes { id } } }', {}, auth);
+    expect(listed.body.errors).toBeUndefined();
+    const data = listed.body.data!;
+    known = {
+      userIds: [...data.healthieUsers.nodes, ...data.healthieOrganizationMembers.nodes].map((u: { id: string }) => u.id),
+      appointmentIds: data.healthieAppointments.nodes.map((a: { id: string }) => a.id),
+    };
+  });
+  afterAll(async () => {
+    await planned?.close();
+    await delegated?.close();
+  });
+
+  async function compare(query: string, variables: Record<string, unknown>, headers: Record<string, string>) {
+    const [viaPlan, viaDelegation] = await Promise.all([post(planned.url, query, variables, headers), post(delegated.url, query, variables, headers)]);
+    const plannedBody = comparable(viaPlan.body) as { data?: unknown; errors?: Array<{ path?: unknown; extensions?: { code?: string } }> };
+    const delegatedBody = comparable(viaDelegation.body) as typeof plannedBody;
+    expect({ status: viaPlan.status, body: plannedBody }, `${query} ${JSON.stringify(variables)} ${JSON.stringify(Object.keys(headers))}`).toEqual({ status: viaDelegation.status, body: delegatedBody });
+  }
+
+  it('answers every operation of the existing tests alike', async () => {
+    const operations = corpus();
+    expect(operations.length).toBeGreaterThan(10);
+    const before = planned.server.planStats().planned;
+    for (const query of operations) await compare(query, {}, auth);
+    expect(planned.server.planStats().planned - before).toBeGreaterThan(operations.length / 3);
+  });
+
+  it(`answers ${GENERATED} generated operations alike (seed ${SEED}), with and without credentials`, async () => {
+    const generate = createGenerator(schema, known, SEED);
+    const r = random(SEED + 1);
+    const before = planned.server.planStats().planned;
+    for (let i = 0; i < GENERATED; i += 1) {
+      const { query, variables } = generate();
+      const headers = r.chance(0.9) ? auth : r.chance(0.5) ? { 'x-healthie-api-key': SECOND_API_KEY } : {};
+      await compare(query, variables, headers);
+    }
+    // The comparison means something only if the planned path answered a good part of them.
+    expect(planned.server.planStats().planned - before).toBeGreaterThan(GENERATED / 4);
+  }, 180_000);
+});
