@@ -2,12 +2,18 @@
  * npm run schema:check — the offline counterpart of Rover's checks, run in CI.
  *
  *   (no flags)            drift + composition + breaking changes against the base ref
- *   --source <file>       Healthie source for the drift check (default: the snapshot of the allowlist's
- *                         healthieApiVersion, ../shared/healthie/schema-api-<version>.graphql)
- *   --base <ref|file>     base for breaking changes: a git ref (default: origin/main, else the previous
- *                         commit) or a subgraph SDL file
+ *   --source <file|url>   Healthie source for the drift check (default: the snapshot of the allowlist's
+ *                         healthieApiVersion, ../shared/healthie/schema-api-<version>.graphql); a URL is
+ *                         introspected at that version with HEALTHIE_API_KEY, as when moving to a
+ *                         version that has no local snapshot
+ *   --base <ref|file>     base for breaking changes: a git ref or commit hash (default: origin/main, else
+ *                         the previous commit; CI passes the commit before the push, or the PR's base)
+ *                         or a subgraph SDL file
  *   --from OLD --to NEW   upstream drift between two Healthie versions, approved subset only
- *                         (a URL is introspected at --api-version, default the allowlist's)
+ *                         (a URL is introspected at --api-version, default the allowlist's). The old
+ *                         side is filtered with today's allowlist unioned with the one OLD was approved
+ *                         with: by default schema/approved.yaml at the last commit declaring another
+ *                         healthieApiVersion, or the file given with --from-allowlist <file>
  *
  * Breaking changes against the base fail unless schema/breaking-changes.yaml acknowledges each
  * one for that very move between API versions (see src/schema/acknowledged.ts).
@@ -22,6 +28,7 @@ import { ACKNOWLEDGED_FILE, loadAcknowledgements, partitionBreaking, UNVERSIONED
 import { ALLOWLIST_FILE, APPROVED_SDL_FILE, artifactApiVersion, buildApiVersion, buildArtifacts, defaultSource, SUBGRAPH_SDL_FILE } from '../src/schema/build.js';
 import { composeSubgraphs, exampleConsumers, readRoverConfig, readSupergraphConfig } from '../src/schema/compose.js';
 import { compareSchemas, compareUpstream, defaultBaseRef, readAtRef, schemaFromSdl } from '../src/schema/diff.js';
+import { allowlistBeforeVersion } from '../src/schema/history.js';
 import { isUrl, loadSource } from '../src/schema/source.js';
 import { runCli } from './cli.js';
 
@@ -37,6 +44,7 @@ runCli(async () => {
       base: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      'from-allowlist': { type: 'string' },
     },
   });
   const allowlist = loadAllowlist(ALLOWLIST_FILE);
@@ -45,10 +53,19 @@ runCli(async () => {
   const rover = readRoverConfig();
   const subgraphSdlFile = relative(process.cwd(), rover.subgraph.schema);
 
+  if (values['from-allowlist'] && !values.from) throw new Error('--from-allowlist names the old side of --from <old schema> --to <new schema>; give those too');
   if (values.from || values.to) {
     if (!values.from || !values.to) throw new Error('--from and --to go together: --from <old schema> --to <new schema>');
     section(`Upstream drift ${values.from} → ${values.to} (approved subset only)`);
-    const report = await compareUpstream(await loadSource(values.from, apiVersion), await loadSource(values.to, apiVersion), allowlist);
+    const fromAllowlist = values['from-allowlist'];
+    const previous = fromAllowlist ? { allowlist: loadAllowlist(fromAllowlist), origin: fromAllowlist } : allowlistBeforeVersion(allowlist.healthieApiVersion);
+    if (previous.allowlist) {
+      const version = previous.allowlist.healthieApiVersion ?? 'unversioned';
+      console.log(`  old side: ${ALLOWLIST_FILE} unioned with the allowlist of ${version} (${fromAllowlist ? fromAllowlist : `${ALLOWLIST_FILE} at ${previous.origin}`})`);
+    } else {
+      console.warn(`  warning: ${previous.warning}; the old side uses ${ALLOWLIST_FILE} only (pass --from-allowlist <file> to name the old allowlist)`);
+    }
+    const report = await compareUpstream(await loadSource(values.from, apiVersion), await loadSource(values.to, apiVersion), allowlist, previous.allowlist);
     if (report.breaking.length > 0) {
       console.log('Breaking:');
       list(report.breaking);
@@ -62,7 +79,7 @@ runCli(async () => {
   } else {
     section(`Drift: committed schema/ against a rebuild from ${source} (Healthie API version ${apiVersion})`);
     if (!isUrl(source) && !existsSync(source)) {
-      console.log(`  skipped: ${source} is not present on this machine`);
+      console.log(`  skipped: ${source} is not present on this machine; pass --source <live Healthie GraphQL url> (with HEALTHIE_API_KEY) to rebuild from Healthie at ${apiVersion}`);
     } else {
       const built = buildArtifacts(await loadSource(source, apiVersion), allowlist, apiVersion);
       for (const [path, expected] of [[SUBGRAPH_SDL_FILE, built.subgraphSdl], [APPROVED_SDL_FILE, built.approvedSdl]] as const) {

@@ -7,6 +7,7 @@ import { buildSchema, type GraphQLSchema } from 'graphql';
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import type { Allowlist } from './allowlist.js';
 import { applyAllowlist, checkAllowlist } from './filter.js';
+import { unionAllowlists } from './history.js';
 
 export interface ChangeReport {
   readonly breaking: readonly string[];
@@ -35,15 +36,19 @@ export function schemaFromSdl(sdl: string): GraphQLSchema {
  * field) is reported as breaking by its coordinate, and so is every breaking change between the
  * two versions' approved members (a list that became a connection, a String id that became ID);
  * changes outside the subset do not appear. The old version need not satisfy the allowlist: it
- * may be the version the subgraph is moving away from.
+ * may be the version the subgraph is moving away from. `oldAllowlist`, the allowlist the old
+ * version was approved with, widens the old side (unioned with `allowlist`), so what the move
+ * dropped from the allowlist (removed arguments) is reported too instead of filtered out of both.
  */
 export async function compareUpstream(
   oldSource: GraphQLSchema,
   newSource: GraphQLSchema,
   allowlist: Allowlist,
+  oldAllowlist?: Allowlist,
 ): Promise<ChangeReport> {
   const unmet = checkAllowlist(newSource, allowlist);
-  const changes = await compareSchemas(applyAllowlist(oldSource, allowlist), applyAllowlist(newSource, allowlist));
+  const oldSide = oldAllowlist ? unionAllowlists(allowlist, oldAllowlist) : allowlist;
+  const changes = await compareSchemas(applyAllowlist(oldSource, oldSide), applyAllowlist(newSource, allowlist));
   return { breaking: [...unmet, ...changes.breaking], other: changes.other };
 }
 

@@ -22,6 +22,27 @@ describe('npm run schema:check misuse', () => {
     },
     CLI_TIMEOUT,
   );
+
+  it(
+    'fails with a usage message when --from-allowlist is given without --from and --to',
+    async () => {
+      const { code, output } = await schemaCheck(['--from-allowlist', 'schema/approved.yaml']);
+      expect(code).not.toBe(0);
+      expect(output).toContain('--from-allowlist names the old side of --from <old schema> --to <new schema>');
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'fails naming the file when --from-allowlist does not exist',
+    async () => {
+      const { code, output } = await schemaCheck(['--from', 'old.graphql', '--to', 'new.graphql', '--from-allowlist', 'no-such-allowlist.yaml']);
+      expect(code).not.toBe(0);
+      expect(output).toContain('no-such-allowlist.yaml');
+      expect(output).not.toContain('schema:check passed');
+    },
+    CLI_TIMEOUT,
+  );
 });
 
 noteIfSnapshotsMissing('check-cli-errors.test.ts runs of schema:check against edited Healthie snapshots');

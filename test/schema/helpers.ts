@@ -109,12 +109,12 @@ export function consumer(healthieUser: string): SubgraphSource {
 }
 
 /** Runs `npx tsx scripts/schema-check.ts …` in the project root; resolves with exit code and output. */
-export function schemaCheck(args: readonly string[]): Promise<{ code: number; output: string }> {
+export function schemaCheck(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
   return new Promise((resolvePromise) => {
     execFile(
       'npx',
       ['tsx', 'scripts/schema-check.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: ROOT, env: { ...process.env, ...env, NO_COLOR: '1' }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolvePromise({ code, output: `${stdout}\n${stderr}` });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAllowlist } from '../../src/schema/allowlist.js';
 import { buildArtifacts } from '../../src/schema/build.js';
-import { introspect, introspectSource } from '../../src/schema/source.js';
+import { introspect, introspectSource, latestVersion, UNPUBLISHED_VERSION } from '../../src/schema/source.js';
 import { DEMO_API_KEY, startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
 
 describe('a source schema read by introspection', () => {
@@ -29,21 +29,21 @@ describe('a source schema read by introspection', () => {
     });
   });
 
-  it('reports the version warnings of the answer and names a refused version with its code', async () => {
+  it('reports the version warnings of the answer', async () => {
     const { warnings } = await introspect(sandbox.url, sandbox.apiVersion, { HEALTHIE_API_KEY: DEMO_API_KEY });
     expect(warnings).toEqual([{ code: 'API_VERSION_SUNSET_WARNING', requested_version: '2026-01-01', sunset_date: '2027-01-31', latest_version: '2026-07-01' }]);
-    await expect(introspectSource(sandbox.url, '2031-01-01', { HEALTHIE_API_KEY: DEMO_API_KEY })).rejects.toThrow(
-      /at API version 2031-01-01 failed: UNSUPPORTED_API_VERSION: 2031-01-01 is not a published API version/,
-    );
   });
 
-  it('fails with the endpoint and the reason when the key is refused', async () => {
-    await expect(introspectSource(sandbox.url, sandbox.apiVersion, { HEALTHIE_API_KEY: 'not-a-key' })).rejects.toThrow(/Introspection of http:\/\/127\.0\.0\.1:\d+\/graphql at API version 2026-01-01 failed: UNAUTHENTICATED: .*invalid/);
-  });
-
-  it('refuses to introspect without HEALTHIE_API_KEY, saying what to set', async () => {
+  it('takes the latest version from a warning already received, without another request', async () => {
+    const { warnings } = await introspect(sandbox.url, sandbox.apiVersion, { HEALTHIE_API_KEY: DEMO_API_KEY });
     const before = sandbox.requests.length;
-    await expect(introspectSource(sandbox.url, sandbox.apiVersion, {})).rejects.toThrow(/needs HEALTHIE_API_KEY/);
+    expect(await latestVersion(sandbox.url, warnings, { HEALTHIE_API_KEY: DEMO_API_KEY })).toEqual({ version: '2026-07-01', learntFrom: 'warning' });
     expect(sandbox.requests).toHaveLength(before);
+  });
+
+  it('learns the latest version from the refusal of an unpublished version when no warning names it', async () => {
+    const before = sandbox.requests.length;
+    expect(await latestVersion(sandbox.url, [], { HEALTHIE_API_KEY: DEMO_API_KEY })).toEqual({ version: '2026-07-01', learntFrom: 'refusal' });
+    expect(sandbox.requests.slice(before).map((request) => request.headers['healthie-graphql-api-version'])).toEqual([UNPUBLISHED_VERSION]);
   });
 });

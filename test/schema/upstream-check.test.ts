@@ -1,22 +1,13 @@
 /**
  * scripts/upstream-check.ts, the weekly workflow's check, run against the built-in sandbox standing
- * in for Healthie: the pinned version's subset, its sunset, and the latest version's changes.
+ * in for Healthie: the pinned version's subset, its sunset, and the latest version's changes, with
+ * the latest version learnt on every run (from the warning, or from Healthie's refusal of an
+ * unpublished version when the answer carries no warning).
  */
-import { execFile } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_API_KEY, startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
-import { APPROVED_SDL_PATH, CLI_TIMEOUT, editSdl, readText, ROOT } from './helpers.js';
-
-function upstreamCheck(url: string, key = DEMO_API_KEY): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'npx',
-      ['tsx', 'scripts/upstream-check.ts', '--url', url],
-      { cwd: ROOT, env: { ...process.env, HEALTHIE_API_KEY: key, HEALTHIE_SHARD: '', NO_COLOR: '1' }, timeout: 120_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, output: `${stdout}\n${stderr}` }),
-    );
-  });
-}
+import { startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
+import { APPROVED_SDL_PATH, CLI_TIMEOUT, editSdl, readText } from './helpers.js';
+import { upstreamCheck } from './upstream-check-helpers.js';
 
 describe('the upstream check against the sandbox', () => {
   let sandbox: StartedSandbox | undefined;
@@ -35,7 +26,7 @@ describe('the upstream check against the sandbox', () => {
       expect(output).toContain('== Pinned version 2026-01-01');
       expect(output).toContain('  unchanged');
       expect(output).toContain('Healthie is sunsetting API version 2026-01-01 on 2027-01-31; move to 2026-07-01');
-      expect(output).toContain('== Latest version 2026-07-01');
+      expect(output).toContain("== Latest version 2026-07-01 (named in Healthie's warning)");
       expect(output).toContain('User.dob: not in source schema');
       expect(output).toContain('Query.users(keywords:): not in source schema');
       expect(sandbox.requests.map((request) => request.headers['healthie-graphql-api-version'])).toEqual(['2026-01-01', '2026-07-01']);
@@ -57,13 +48,18 @@ describe('the upstream check against the sandbox', () => {
   );
 
   it(
-    'fails with the reason when the key is refused',
+    'learns the latest version from Healthie refusing an unpublished one when the checked version is not warned about, and passes',
     async () => {
-      sandbox = await startSandbox();
-      const { code, output } = await upstreamCheck(sandbox.url, 'not-a-key');
-      expect(code).not.toBe(0);
-      expect(output).toMatch(/at API version 2026-01-01 failed: UNAUTHENTICATED/);
-      expect(output).not.toContain('not-a-key');
+      sandbox = await startSandbox({ extraVersions: { '2026-07-01': readText(APPROVED_SDL_PATH) } });
+      const { code, output } = await upstreamCheck(sandbox.url, undefined, ['--api-version', '2026-07-01']);
+      expect(output).toContain('== Version 2026-07-01 (--api-version)');
+      expect(output).toContain('  unchanged');
+      expect(output).not.toContain('Healthie warns');
+      expect(output).toContain('== Latest version 2026-07-01 (named by Healthie refusing the unpublished version 1970-01-01)');
+      expect(output).toContain('2026-07-01 is the latest version: its drift is the one above');
+      expect(output).toContain('upstream check passed');
+      expect(code).toBe(0);
+      expect(sandbox.requests.map((request) => request.headers['healthie-graphql-api-version'])).toEqual(['2026-07-01', '1970-01-01']);
     },
     CLI_TIMEOUT,
   );
