@@ -114,7 +114,18 @@ export function createResilience(options: ResilienceOptions): Resilience {
         const reason = 'error' in event && event.error instanceof UpstreamFailure ? event.error.retry : undefined;
         options.metrics?.retries.inc({ reason: reason ?? 'unknown' });
       });
-      return policy.execute(({ attempt: n }) => throughBreaker(() => attempt(n + 1, deadline - Date.now())));
+      let lastError: unknown;
+      return policy.execute(async ({ attempt: n }) => {
+        // A backoff timer that fired late (a busy machine) must not start an attempt past the
+        // deadline: the previous failure stands instead.
+        if (n > 0 && deadline - Date.now() <= 0) throw lastError;
+        try {
+          return await throughBreaker(() => attempt(n + 1, deadline - Date.now()));
+        } catch (error) {
+          lastError = error;
+          throw error;
+        }
+      });
     },
   };
 }

@@ -3,7 +3,7 @@
  * ../shared/healthie and are never copied into the repository; tests that need them are skipped
  * (with a note on the console) on machines where they are absent.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,15 @@ export const SNAPSHOT_2024_09_11 = resolve(SNAPSHOT_DIR, 'schema-2024-09-11.grap
 export const SNAPSHOT_2024_11_07 = resolve(SNAPSHOT_DIR, 'schema-2024-11-07.graphql');
 /** Healthie API version 2026-01-01: the source the committed schema is built from. */
 export const SNAPSHOT_2026_01_01 = resolve(SNAPSHOT_DIR, 'schema-api-2026-01-01.graphql');
+
+/**
+ * Whether this clone has its git history (not a shallow clone): the checks that read the
+ * allowlist of an earlier API version from history need it, and fall back to today's without it.
+ */
+export const haveHistory = (() => {
+  const result = spawnSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: ROOT, encoding: 'utf8' });
+  return result.status === 0 && result.stdout.trim() === 'false';
+})();
 
 export const haveSnapshots = existsSync(SNAPSHOT_2024_09_11) && existsSync(SNAPSHOT_2024_11_07) && existsSync(SNAPSHOT_2026_01_01);
 

@@ -159,15 +159,16 @@ describe('resilience policy', () => {
   it('never retries past the deadline', async () => {
     const resilience = createResilience({ retries: 5, cooldownMs: 1000, random: () => 0.999, baseDelayMs: 10_000, maxDelayMs: 10_000 });
     const deadline = Date.now() + MIN_ATTEMPT_MS * 3;
-    let attempts = 0;
+    const starts: number[] = [];
     await expect(
       resilience.run('read', deadline, async () => {
-        attempts += 1;
+        starts.push(Date.now());
         throw failure('http_5xx');
       }),
     ).rejects.toBeInstanceOf(UpstreamFailure);
-    expect(Date.now()).toBeLessThanOrEqual(deadline);
-    expect(attempts).toBeGreaterThanOrEqual(1);
+    // Every attempt started before the deadline, however late the machine ran the backoff timers.
+    expect(starts.length).toBeGreaterThanOrEqual(1);
+    for (const start of starts) expect(start).toBeLessThanOrEqual(deadline);
   });
 
   it('runs a write exactly once, whatever the failure', async () => {
