@@ -34,6 +34,7 @@ import { MemoryRateLimiter, rateLimitTenant, RedisRateLimiter, type RateLimiter 
 import type { Credentials } from './credentials.js';
 import { resolveApiVersion, VersionMonitor } from './upstream/version.js';
 import { createBookingService } from './booking/service.js';
+import { healthRoutes } from './http/health.js';
 import { hostCheck, routerSecretCheck } from './http/router-trust.js';
 
 export interface ServerDependencies {
@@ -63,8 +64,6 @@ export const MAX_REQUEST_BYTES = 256 * 1024;
  */
 export const SANDBOX_ORIGINS = ['https://sandbox.embed.apollographql.com', 'https://studio.apollographql.com'];
 
-/** How long a readiness answer is reused, so probes cannot turn into load on Healthie. */
-const READINESS_CACHE_MS = 5_000;
 
 export async function createServer(config: Config, dependencies: ServerDependencies = {}): Promise<HealthieSubgraphServer> {
   const url = config.healthie.url;
@@ -150,26 +149,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   });
   await apollo.start();
 
-  // One probe at a time, reused for READINESS_CACHE_MS: concurrent probes share its answer.
-  let readiness: { ready: Promise<boolean>; at: number } | undefined;
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    // An open breaker means Healthie is failing: not ready, and no probe adds to its load.
-    if (client.breakerOpen()) {
-      const { unsupported, ...healthie } = version.readiness();
-      res.status(503).json({ status: 'upstream failing (breaker open)', schema: 'loaded', ...healthie, ...(unsupported ? { reason: unsupported } : {}) });
-      return;
-    }
-    if (!readiness || Date.now() - readiness.at > READINESS_CACHE_MS) {
-      readiness = { ready: client.probe(), at: Date.now() };
-    }
-    const reachable = await readiness.ready;
-    const { unsupported, ...healthie } = version.readiness();
-    const status = !reachable ? 'upstream unreachable' : unsupported ? 'upstream version unsupported' : 'ready';
-    res.status(status === 'ready' ? 200 : 503).json({ status, schema: 'loaded', ...healthie, ...(unsupported ? { reason: unsupported } : {}) });
-  });
+  app.use(healthRoutes(client, version));
   // /metrics: on METRICS_PORT when set (a port the router's network never reaches), else here,
   // behind ROUTER_SECRET when one is configured.
   const serveMetrics = metricsHandler(metrics, config.routerSecret);
