@@ -4,14 +4,13 @@
  * Applied's router is configured to.
  */
 import { readFileSync } from 'node:fs';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { gql } from 'graphql-tag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeSubgraphs, readSupergraphConfig } from '../../src/schema/compose.js';
 import { DEMO_API_KEY, SECOND_API_KEY } from '../../src/sandbox/index.js';
+import { startGateway, type StartedGateway } from '../helpers/gateway.js';
 import { post, startStack, type Stack } from '../helpers/stack.js';
 
 interface Ticket {
@@ -49,35 +48,10 @@ async function startConsumer(tickets: Ticket[]) {
   return { server, url, sdl: readFileSync('test/fixtures/consumer/schema.graphql', 'utf8') };
 }
 
-async function startGateway(healthieUrl: string, consumer: { url: string; sdl: string }) {
-  const subgraphs = readSupergraphConfig().map((s) => (s.name === 'healthie' ? { ...s, url: healthieUrl } : s));
-  const composed = composeSubgraphs([...subgraphs, { name: 'support-tickets', url: consumer.url, sdl: consumer.sdl }]);
-  if (!composed.ok) throw new Error(composed.errors.join('\n'));
-  const gateway = new ApolloGateway({
-    supergraphSdl: composed.supergraphSdl,
-    buildService: ({ url }) =>
-      new RemoteGraphQLDataSource<{ headers: Record<string, string | string[] | undefined> }>({
-        url,
-        willSendRequest({ request, context }) {
-          for (const name of FORWARDED_HEADERS) {
-            const value = context.headers?.[name];
-            if (typeof value === 'string') request.http?.headers.set(name, value);
-          }
-        },
-      }),
-  });
-  const server = new ApolloServer({ gateway: gateway as never });
-  const { url } = await startStandaloneServer(server, {
-    listen: { port: 0, host: '127.0.0.1' },
-    context: async ({ req }) => ({ headers: req.headers }),
-  });
-  return { server, url };
-}
-
 describe('a federated query through @apollo/gateway', () => {
   let stack: Stack;
   let consumer: Awaited<ReturnType<typeof startConsumer>>;
-  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  let gateway: StartedGateway;
   const people = new Map<string, { firstName: string; isPatient: boolean }>();
   let appointmentId: string;
 
@@ -104,11 +78,15 @@ describe('a federated query through @apollo/gateway', () => {
       ...(index === 0 ? { appointmentId } : {}),
     }));
     consumer = await startConsumer(tickets);
-    gateway = await startGateway(stack.url, consumer);
+    gateway = await startGateway({
+      healthieUrl: stack.url,
+      propagate: FORWARDED_HEADERS,
+      extraSubgraphs: [{ name: 'support-tickets', url: consumer.url, sdl: consumer.sdl }],
+    });
   });
 
   afterAll(async () => {
-    await gateway?.server.stop();
+    await gateway?.stop();
     await consumer?.server.stop();
     await stack?.close();
   });

@@ -5,12 +5,9 @@
  * enabled, and with an Idempotency-Key no retry, duplicate or lost answer makes a second
  * appointment, on one replica or on two sharing Redis.
  */
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { composeSubgraphs, readSupergraphConfig } from '../../src/schema/compose.js';
 import { startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
+import { startGateway, type StartedGateway } from '../helpers/gateway.js';
 import { startFaultyUpstream, type FaultyUpstream } from '../helpers/faulty-upstream.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -19,39 +16,18 @@ import { BOOK, bookingFixture, creates, send, type BookingFixture } from '../boo
 const SECRET = 'router-secret-for-the-gateway-test-0123456789';
 const PROPAGATED = ['x-healthie-api-key', 'x-healthie-shard', 'x-healthie-scopes', 'idempotency-key'];
 
-async function startGateway(subgraphUrl: string, routerSecret: string | undefined) {
-  const subgraphs = readSupergraphConfig().map((s) => (s.name === 'healthie' ? { ...s, url: subgraphUrl } : s));
-  const composed = composeSubgraphs(subgraphs);
-  if (!composed.ok) throw new Error(composed.errors.join('\n'));
-  const gateway = new ApolloGateway({
-    supergraphSdl: composed.supergraphSdl,
-    buildService: ({ url }) =>
-      new RemoteGraphQLDataSource<{ headers: Record<string, string | string[] | undefined> }>({
-        url,
-        willSendRequest({ request, context }) {
-          if (routerSecret) request.http?.headers.set('router-authorization', routerSecret);
-          for (const name of PROPAGATED) {
-            const value = context.headers?.[name];
-            if (typeof value === 'string') request.http?.headers.set(name, value);
-          }
-        },
-      }),
-  });
-  const server = new ApolloServer({ gateway: gateway as never });
-  const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' }, context: async ({ req }) => ({ headers: req.headers }) });
-  return { url, stop: () => server.stop() };
-}
+const startRouter = (healthieUrl: string, routerSecret: string | undefined) => startGateway({ healthieUrl, routerSecret, propagate: PROPAGATED });
 
 const codes = (result: { body: { errors?: Array<{ extensions?: Record<string, any> }> } }) => (result.body.errors ?? []).map((e) => e.extensions?.code);
 
 describe('through a gateway, scheduling not enabled', () => {
   let stack: Stack;
-  let router: Awaited<ReturnType<typeof startGateway>>;
-  let stranger: Awaited<ReturnType<typeof startGateway>>;
+  let router: StartedGateway;
+  let stranger: StartedGateway;
   beforeAll(async () => {
     stack = await startStack({ env: { ROUTER_SECRET: SECRET } });
-    router = await startGateway(stack.url, SECRET);
-    stranger = await startGateway(stack.url, undefined);
+    router = await startRouter(stack.url, SECRET);
+    stranger = await startRouter(stack.url, undefined);
   });
   afterAll(async () => {
     await router?.stop();
@@ -87,7 +63,7 @@ describe('through two gateways to two replicas sharing Redis, with answers that 
   let sandbox: StartedSandbox;
   let upstream: FaultyUpstream;
   let replicas: Stack[];
-  let routers: Array<Awaited<ReturnType<typeof startGateway>>>;
+  let routers: Array<StartedGateway>;
   let fixture: BookingFixture;
   let slot = 0;
   const nextSlot = () => fixture.slots[slot++]!;
@@ -105,7 +81,7 @@ describe('through two gateways to two replicas sharing Redis, with answers that 
       HEALTHIE_TIMEOUT_MS: '4000',
     };
     replicas = [await startStack({ env, upstreamUrl: upstream.url }), await startStack({ env, upstreamUrl: upstream.url })];
-    routers = [await startGateway(replicas[0]!.url, SECRET), await startGateway(replicas[1]!.url, SECRET)];
+    routers = [await startRouter(replicas[0]!.url, SECRET), await startRouter(replicas[1]!.url, SECRET)];
     fixture = await bookingFixture(routers[0]!.url);
   });
   afterAll(async () => {
