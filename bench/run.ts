@@ -4,7 +4,8 @@
  *
  * Processes (bench/processes.ts): the built-in sandbox as the upstream (it executes GraphQL as
  * Healthie would), a minimal Node proxy to it, and the subgraph twice (planned path, and
- * delegation with PLAN_ENABLED=false, the path before the plan). Load comes from this process
+ * delegation with PLAN_ENABLED=false, the path before the plan), from the compiled build that
+ * `npm run bench` makes first, since that is what production runs. Load comes from this process
  * (bench/load.ts). All share the machine's cores, so each process also reports its own CPU time
  * per request, which no upstream can flatter.
  *
