@@ -1,15 +1,14 @@
 /**
  * The cost of an operation compiled once per document, as a function of the request's variables.
  *
- * Why: routers send the same few documents again and again with different variables (an
- * `_entities` call with new representations, a page size from a variable). The estimate over the
- * whole document (src/plugins/cost.ts, graphql-query-complexity) walks every field with TypeInfo
- * on every request, although only a few numbers in it can change: page sizes and representation
- * counts sent as variables, and `@include`/`@skip` conditions. This module walks the expanded
- * operation once and folds everything that does not depend on variables into constants. What is
- * left is a small tree of steps: the fields whose arguments read variables (paged fields,
- * `_entities`, arguments that may fail to coerce), the selections with conditions, and the
- * constants between them, in document order. At request time only those steps run.
+ * Why: routers send the same few documents again and again with new variables (an `_entities`
+ * call with new representations, a page size from a variable). The estimate (src/plugins/cost.ts,
+ * graphql-query-complexity) walks every field with TypeInfo on every request, although only a few
+ * numbers can change: page sizes and representation counts sent as variables, and
+ * `@include`/`@skip` conditions. This module walks the expanded operation once and folds all that
+ * does not depend on variables into constants. What is left is a small tree of steps, in document
+ * order: fields whose arguments read variables (paged fields, `_entities`, arguments that may fail
+ * to coerce), selections with conditions, and constants. At request time only those steps run.
  *
  * The result must be the estimate's, to the unit, for every operation and variables, refusals
  * included; it is built to mirror graphql-query-complexity's recursion rather than to restate it:
@@ -23,33 +22,10 @@
  * walks, an argument that fails on literals alone) throws CostPlanError at compile time, and the
  * caller must refuse the operation or estimate it the old way.
  */
-import {
-  getArgumentValues,
-  getDirectiveValues,
-  getNamedType,
-  isAbstractType,
-  isCompositeType,
-  isInterfaceType,
-  isNonNullType,
-  isObjectType,
-  Kind,
-  SchemaMetaFieldDef,
-  TypeMetaFieldDef,
-  TypeNameMetaFieldDef,
-  visit,
-  type ArgumentNode,
-  type DirectiveNode,
-  type DocumentNode,
-  type FieldNode,
-  type GraphQLCompositeType,
-  type GraphQLDirective,
-  type GraphQLField,
-  type GraphQLSchema,
-  type SelectionNode,
-  type SelectionSetNode,
-  type ValueNode,
-  type VariableDefinitionNode,
-} from 'graphql';
+import { getArgumentValues, getDirectiveValues, getNamedType, isAbstractType, isCompositeType, isInterfaceType, isNonNullType, isObjectType } from 'graphql';
+import { Kind, SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef, visit } from 'graphql';
+import type { ArgumentNode, DirectiveNode, DocumentNode, FieldNode, GraphQLCompositeType, GraphQLDirective, GraphQLField } from 'graphql';
+import type { GraphQLSchema, SelectionNode, SelectionSetNode, ValueNode, VariableDefinitionNode } from 'graphql';
 import { selectOperation } from './expand.js';
 import { fieldScore, scoredByArguments } from './scoring.js';
 
@@ -188,19 +164,18 @@ export function compileCostPlan(schema: GraphQLSchema, expanded: DocumentNode): 
     const field =
       name === SchemaMetaFieldDef.name ? SchemaMetaFieldDef : name === TypeMetaFieldDef.name ? TypeMetaFieldDef : name === TypeNameMetaFieldDef.name ? TypeNameMetaFieldDef : own;
     if (!field) return undefined; // the estimate ignores fields it does not know (validation refuses them)
+    // Per request: arguments that may fail, and variables that set a page size or representations.
     const argumentNodes = node.arguments ?? [];
-    const perRequest = argumentNodes.some((a) => mayFail(a, field, definitions) || (scoredByArguments(field) && hasVariables(a.value)));
-    let args: Variables | undefined = {};
-    if (perRequest) {
-      args = undefined;
-      for (const argument of argumentNodes) read(argument);
-    } else if (!argumentNodes.some((a) => hasVariables(a.value))) {
-      try {
-        args = getArgumentValues(field, node, undefined);
-      } catch {
-        throw new CostPlanError(`the arguments of ${name} cannot be read`);
-      }
-    } // else: variables only where they can neither fail nor change the score
+    const perRequest = argumentNodes.some((a) => mayFail(a, field, definitions) || (scoredByArguments(field, a.name.value) && hasVariables(a.value)));
+    let args: Variables | undefined;
+    try {
+      // The others are read once; a variable elsewhere can neither fail nor change the score.
+      args = perRequest ? undefined : getArgumentValues(field, { ...node, arguments: argumentNodes.filter((a) => !hasVariables(a.value)) }, undefined);
+    } catch {
+      if (!argumentNodes.some((a) => hasVariables(a.value))) throw new CostPlanError(`the arguments of ${name} cannot be read`);
+      args = undefined; // a required argument from a variable: read per request
+    }
+    if (args === undefined) for (const argument of argumentNodes) read(argument);
     const type = getNamedType(field.type);
     const child = isCompositeType(type) ? compileSelection(node.selectionSet, type) : 0;
     const step: FieldStep = { kind: 'field', field, node, args, child };

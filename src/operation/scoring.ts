@@ -50,9 +50,13 @@ function sent(node: FieldNode, name: string, variables: Record<string, unknown>)
   return true;
 }
 
-/** Whether the score of `field` depends on its arguments (a page size, or representations). */
-export function scoredByArguments(field: AnyField): boolean {
-  if (!isCompositeType(getNamedType(field.type)) || (field.name.startsWith('__') && field.name !== '__typename')) return false;
+/** Arguments that can change a field's score: page sizes, `shouldPaginate`, representations. */
+const SCORED_ARGUMENTS: ReadonlySet<string> = new Set([...PAGE_SIZE_ARGUMENTS, 'shouldPaginate', 'representations']);
+
+/** Whether the score of `field` depends on its argument `argument` (a page size, or representations). */
+export function scoredByArguments(field: AnyField, argument: string): boolean {
+  if (!SCORED_ARGUMENTS.has(argument) || !isCompositeType(getNamedType(field.type))) return false;
+  if (field.name.startsWith('__') && field.name !== '__typename') return false;
   return field.name === '_entities' || PAGE_SIZE_ARGUMENTS.some((name) => field.args.some((a) => a.name === name));
 }
 
