@@ -6,8 +6,8 @@
  * Every limit here fails closed and is measured on the operation as Healthie would receive it,
  * with fragments expanded (src/operation/expand.ts): a document's own size says nothing about
  * what a chain of fragments spreading each other describes. In order:
- * 1. the expanded-field bound (MAX_EXPANDED_FIELDS), counted on the fragment graph before
- *    anything is expanded or estimated;
+ * 1. the expanded-field bound (MAX_EXPANDED_FIELDS, and MAX_SELECTIONS_PER_FIELD selections of
+ *    every kind per field), counted on the fragment graph before anything is expanded or estimated;
  * 2. the entity-reference budget, counted from the representations sent (before any is fetched);
  * 3. the cost estimate of the expanded operation. Any failure of the estimate refuses the
  *    operation; only variables that do not fit their types are left to execution, which reports
@@ -26,7 +26,7 @@ import type { SubgraphContext } from '../context.js';
 import { ErrorCode, subgraphError } from '../errors.js';
 import { HEALTHIE_MAX_COMPLEXITY, HEALTHIE_MAX_PAGE_SIZE } from '../healthie.js';
 import { compileCostPlan, type CostPlan } from '../operation/cost-plan.js';
-import { expandedFieldCount, expandOperation, MAX_EXPANDED_FIELDS, selectOperation } from '../operation/expand.js';
+import { expandOperation, ExpansionLimitError, MAX_EXPANDED_FIELDS, selectOperation } from '../operation/expand.js';
 import { compileReferenceCount } from '../operation/references.js';
 import { DEFAULT_LIST_SIZE, fieldScore, PageSizeError } from '../operation/scoring.js';
 import { coerceVariables, rememberCoercedVariables, VariableCoercionError } from '../operation/variables.js';
@@ -65,10 +65,10 @@ const tooComplex = (message: string, extensions: Record<string, unknown> = {}) =
  * node, which names both the document and the operation; the schema is kept to notice a new one.
  */
 type Checked =
-  | { readonly schema: GraphQLSchema; readonly tooManyFields: true }
+  | { readonly schema: GraphQLSchema; readonly refusal: { readonly message: string; readonly extensions: Record<string, unknown> } }
   | {
       readonly schema: GraphQLSchema;
-      readonly tooManyFields: false;
+      readonly refusal?: undefined;
       readonly expanded: DocumentNode;
       readonly references: (coerced: Record<string, unknown>) => number;
       /** The compiled cost; undefined when it could not be compiled (estimated per request). */
@@ -96,15 +96,21 @@ export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<Sub
   const checkedOperations = new WeakMap<OperationDefinitionNode, Checked>();
 
   function check(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): Checked {
-    if (expandedFieldCount(document, operation, maxFields) > maxFields) return { schema, tooManyFields: true };
-    const expanded = expandOperation(document, operation, maxFields);
+    let expanded: DocumentNode;
+    try {
+      expanded = expandOperation(document, operation, maxFields); // counts before it builds
+    } catch (error) {
+      if (!(error instanceof ExpansionLimitError)) throw error;
+      const extensions = error.what === 'fields' ? { maxExpandedFields: error.max } : { maxExpandedSelections: error.max };
+      return { schema, refusal: { message: error.message, extensions } };
+    }
     let plan: CostPlan | undefined;
     try {
       plan = limits.estimate ? undefined : compile(schema, expanded);
     } catch {
       plan = undefined; // estimated per request, as every operation was before plans
     }
-    return { schema, tooManyFields: false, expanded, references: compileReferenceCount(expanded), plan };
+    return { schema, expanded, references: compileReferenceCount(expanded), plan };
   }
 
   return {
@@ -122,12 +128,7 @@ export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<Sub
             }
             checkedOperations.set(operation, checked);
           }
-          if (checked.tooManyFields) {
-            throw tooComplex(
-              `Operation has more than ${maxFields} fields once its fragments are expanded, the limit per operation. Select fewer fields, or spread each fragment fewer times.`,
-              { maxExpandedFields: maxFields },
-            );
-          }
+          if (checked.refusal) throw tooComplex(checked.refusal.message, checked.refusal.extensions);
 
           const variables = request.variables ?? {};
           let coerced: Record<string, unknown>;

@@ -38,6 +38,13 @@ describe('hostile operations', () => {
     expect(error.message).toContain(`more than ${MAX_EXPANDED_FIELDS} fields once its fragments are expanded`);
   });
 
+  it('refuses one field in 300 nested inline fragments spread 1024 times (8 KB, 300,000 nodes once inlined)', async () => {
+    const nested = `${'... on HealthieUser { '.repeat(300)}id${' }'.repeat(300)}`;
+    const error = await refused(doublingChain(10, 'healthieCurrentUser', 'HealthieUser', nested));
+    expect(error.message).toContain('more than 8000 selections (fields and fragments) once its fragments are expanded');
+    expect(error.extensions?.maxExpandedSelections).toBe(8000);
+  });
+
   it('answers a 30-level doubling chain (1.5 KB, 2^30 fields) with a refusal, promptly', async () => {
     await refused(doublingChain(30));
   });
