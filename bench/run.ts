@@ -28,7 +28,11 @@ interface Stats { cpu: { user: number; system: number }; rss: number; plan?: { h
 interface Started { url: string; stats(): Promise<Stats>; child: ChildProcess }
 
 function start(role: string, args: string[]): Promise<Started> {
-  const child = fork(new URL('./processes.ts', import.meta.url), [role, ...args], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // The subgraph runs as production does: compiled, without the TypeScript loader.
+  const child =
+    role === 'subgraph'
+      ? fork(new URL('./subgraph-process.mjs', import.meta.url), args, { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+      : fork(new URL('./processes.ts', import.meta.url), [role, ...args], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
