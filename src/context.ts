@@ -33,14 +33,20 @@ export function createContextFactory(options: ContextFactoryOptions) {
     // Reuse the router's request id when it is a plain token, so log lines join across services.
     const incoming = headers['x-request-id'];
     const requestId = incoming?.length === 1 && REQUEST_ID.test(incoming[0]!) ? incoming[0]! : randomUUID();
+    let loaders: EntityLoaders | undefined;
     const context = {
       requestId,
       credentials: resolveCredentials(headers, options.serverCredentials),
       logger: options.logger,
+      // Created on first use: only `_entities` on the delegation path reads them (the planned
+      // path fetches references itself), and building them for every request was garbage on
+      // every request. They delegate with this very context, so that their Healthie requests
+      // batch with the operation's own and carry its credentials. A copy of the context (Apollo
+      // copies it for executeOperation) reads the getter and carries the same loaders.
+      get loaders(): EntityLoaders {
+        return (loaders ??= createEntityLoaders(options.subschema, options.entityType, context));
+      },
     } as SubgraphContext;
-    // The loaders delegate with this very context, so that their Healthie requests batch with the
-    // operation's own and carry its credentials: they are created once the context exists.
-    (context as { loaders: EntityLoaders }).loaders = createEntityLoaders(options.subschema, options.entityType, context);
     return context;
   };
 }

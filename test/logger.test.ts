@@ -42,4 +42,37 @@ describe('logger redaction', () => {
     logger.info({ requestId: 'r-1', operationName: 'Lookup', upstreamStatus: 200, durationMs: 12, errorCodes: ['UNAUTHENTICATED'] }, 'graphql request');
     expect(JSON.parse(lines[0]!)).toMatchObject({ requestId: 'r-1', operationName: 'Lookup', upstreamStatus: 200, durationMs: 12, errorCodes: ['UNAUTHENTICATED'], level: 'info' });
   });
+
+  it('censors inside errors and class instances too, keeping what else they say', () => {
+    const { logger, lines } = capture();
+    const failure = Object.assign(new Error('upstream failed'), { body: '{"email":"jane@example.com"}', status: 502 });
+    class Call {
+      constructor(readonly headers: Record<string, string>, readonly attempt: number) {}
+    }
+    logger.error({ err: failure, call: new Call({ authorization: 'Basic secret-key-5' }, 2) }, 'failed');
+    const line = JSON.parse(lines[0]!);
+    expect(lines[0]).not.toContain('jane@example.com');
+    expect(lines[0]).not.toContain('secret-key-5');
+    expect(line.err).toMatchObject({ type: 'Error', message: 'upstream failed', body: '[redacted]', status: 502 });
+    expect(line.err.stack).toContain('upstream failed');
+    expect(line.call).toEqual({ headers: '[redacted]', attempt: 2 });
+  });
+
+  it("censors a child logger's bindings", () => {
+    const { logger, lines } = capture();
+    logger.child({ apiKey: 'secret-key-6', upstream: { shard: 'secret-shard-2' }, requestId: 'r-2' }).child({ body: 'secret-body' }).info('bound');
+    expect(lines[0]).not.toContain('secret-body');
+    expect(lines[0]).not.toContain('secret-key-6');
+    expect(lines[0]).not.toContain('secret-shard-2');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ requestId: 'r-2', apiKey: '[redacted]', upstream: { shard: '[redacted]' } });
+  });
+
+  it("leaves the caller's objects as they were", () => {
+    const { logger } = capture();
+    const nested = { variables: { id: '1' }, attempt: 1 };
+    const fields = { data: { firstName: 'Jane' }, upstream: nested };
+    logger.info(fields);
+    expect(fields).toEqual({ data: { firstName: 'Jane' }, upstream: { variables: { id: '1' }, attempt: 1 } });
+    expect(fields.upstream).toBe(nested);
+  });
 });
