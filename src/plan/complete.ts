@@ -112,33 +112,54 @@ export function createCompleter(mapping: SchemaMapping) {
     return completeObject(shape.children ?? [], value, path, run);
   }
 
-  /**
-   * An object's fields. A key under @skip/@include that Healthie left out was skipped there;
-   * `included`, for the root object, lists the keys this request includes whatever the answer
-   * holds (Healthie's `data` is null when a non-null root field failed).
-   */
-  function completeObject(children: readonly ShapeField[], value: unknown, path: Path, run: Run, included?: readonly ShapeField[]): unknown {
+  /** An object's fields. A key under @skip/@include that Healthie left out was skipped there. */
+  function completeObject(children: readonly ShapeField[], value: unknown, path: Path, run: Run): unknown {
     if (typeof value !== 'object' || value === null) return null;
     const object = value as Record<string, unknown>;
     let kept = 0;
-    for (const child of included ?? children) {
+    for (const child of children) {
       const present = Object.hasOwn(object, child.key);
-      if (!present && child.optional && !included) continue;
+      if (!present && child.optional) continue;
       const completed = complete(child, child.type, present ? object[child.key] : null, { prev: path, key: child.key }, run);
       if (completed === INVALID) return INVALID;
       if (completed !== object[child.key]) object[child.key] = completed;
       kept += 1;
     }
-    // Only what the client asked for reaches it, whatever else an answer carries.
-    let keys = 0;
-    for (const key in object) if (Object.hasOwn(object, key)) keys += 1;
-    if (keys === kept) return object;
-    const asked: Record<string, unknown> = {};
-    for (const child of included ?? children) if (Object.hasOwn(object, child.key)) asked[child.key] = object[child.key];
-    return asked;
+    return onlyAsked(children, object, kept);
   }
 
-  return { complete, completeObject };
+  /**
+   * The root fields a request includes (`fields`), whatever Healthie's `data` holds: it is empty
+   * when a non-null root field failed there. Root fields execute in parallel, so every one is
+   * completed, each with Healthie's errors under its key (`errors`); but as in graphql-js, of the
+   * non-null root fields that fail only the first rejects the operation and is reported.
+   */
+  function completeRoot(fields: readonly ShapeField[], data: Record<string, unknown>, run: Run, errors?: ReadonlyMap<string, readonly GraphQLError[]>): unknown {
+    let failed = false;
+    for (const field of fields) {
+      const mark = run.errors.length;
+      const own = errors?.get(field.key);
+      if (own) run.errors.push(...own);
+      const completed = complete(field, field.type, data[field.key] ?? null, { prev: undefined, key: field.key }, run);
+      if (completed === INVALID) {
+        if (failed) run.errors.length = mark;
+        failed = true;
+      } else if (completed !== data[field.key]) data[field.key] = completed;
+    }
+    return failed ? INVALID : onlyAsked(fields, data, fields.length);
+  }
+
+  return { complete, completeObject, completeRoot };
+}
+
+/** Only what the client asked for reaches it, whatever else an answer carries. */
+function onlyAsked(children: readonly ShapeField[], object: Record<string, unknown>, kept: number): Record<string, unknown> {
+  let keys = 0;
+  for (const key in object) if (Object.hasOwn(object, key)) keys += 1;
+  if (keys === kept) return object;
+  const asked: Record<string, unknown> = {};
+  for (const child of children) if (Object.hasOwn(object, child.key)) asked[child.key] = object[child.key];
+  return asked;
 }
 
 export type Completer = ReturnType<typeof createCompleter>;

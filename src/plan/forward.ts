@@ -17,13 +17,13 @@
  * is sent: variables that do not coerce, or representations the `_entities` guard would refuse.
  * Their answers (BAD_USER_INPUT, QUERY_TOO_COMPLEX) are then exactly the delegation path's.
  */
-import { getVariableValues, isNonNullType, locatedError, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
+import { getVariableValues, locatedError, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
 import type { Executor } from '@graphql-tools/utils';
 import type { SubgraphContext } from '../context.js';
 import { createCompleter, INVALID, nodesOf, type Run } from './complete.js';
 import { createEntityForwarder } from './forward-entities.js';
 import type { SchemaMapping } from './mapping.js';
-import type { Plan, RootPlan, VariablesPlan } from './planner.js';
+import type { Plan, RootPlan, ShapeField, VariablesPlan } from './planner.js';
 import { variantFor } from './roots.js';
 
 export interface Forwarded {
@@ -48,6 +48,17 @@ export interface CoercedVariables {
 export interface ForwardTools {
   variablesFor(plan: VariablesPlan, raw: Record<string, unknown> | undefined): CoercedVariables | undefined;
   send(document: DocumentNode, variables: Record<string, unknown>, request: ForwardRequest): Promise<ExecutionResult>;
+}
+
+/** Healthie's errors by the root key their path starts with; others are recorded at once. */
+function errorsByRootKey(errors: readonly GraphQLError[], fields: readonly ShapeField[], run: Run): Map<string, GraphQLError[]> {
+  const byKey = new Map<string, GraphQLError[]>();
+  for (const error of errors) {
+    const key = error.path?.[0];
+    if (typeof key !== 'string' || !fields.some((field) => field.key === key)) run.errors.push(error);
+    else byKey.get(key)?.push(error) ?? byKey.set(key, [error]);
+  }
+  return byKey;
 }
 
 export function createForwarder(mapping: SchemaMapping, executor: Executor<SubgraphContext>) {
@@ -80,6 +91,7 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
     const variant = variantFor(plan, variables.coerced);
     const run: Run = { errors: [], variables: variables.coerced };
     let data: Record<string, unknown> = {};
+    let byKey: Map<string, GraphQLError[]> | undefined;
     if (variant.document) {
       const sent: Record<string, unknown> = {};
       for (const name of variant.variables) if (Object.hasOwn(variables.sent, name)) sent[name] = variables.sent[name];
@@ -87,21 +99,16 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
       try {
         result = await tools.send(variant.document, sent, request);
       } catch (error) {
-        // The whole request failed: every root field it carried has the error, as each had on
-        // delegation; a non-null one nulls the whole answer.
-        const answer: Record<string, unknown> = {};
-        let nulled = false;
+        // The whole request failed: every root field it carried fails with that error, as each
+        // did on delegation.
+        byKey = new Map();
         for (const field of variant.fields) {
-          if (variant.typenames.includes(field.key)) answer[field.key] = queryTypeName;
-          else {
-            run.errors.push(locatedError(error, nodesOf(field, variables.coerced), [field.key]));
-            answer[field.key] = null;
-            nulled ||= isNonNullType(field.type);
-          }
+          if (!variant.typenames.includes(field.key)) byKey.set(field.key, [locatedError(error, nodesOf(field, variables.coerced), [field.key])]);
         }
-        return { data: nulled ? null : answer, errors: run.errors };
+        result = { data: null };
       }
-      if (result.errors) run.errors.push(...result.errors);
+      // Healthie's errors belong to the root field at their path's start, reported with it.
+      if (result.errors?.length) byKey = errorsByRootKey(result.errors, variant.fields, run);
       // Healthie's `data` is null when a non-null root field failed; the included keys still
       // complete (to null, propagated) so that the answer is execution's.
       if (result.data) data = result.data as Record<string, unknown>;
@@ -112,7 +119,7 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
       for (const field of variant.fields) ordered[field.key] = variant.typenames.includes(field.key) ? queryTypeName : data[field.key];
       data = ordered;
     }
-    const completed = completer.completeObject(plan.shape, data, undefined, run, variant.fields);
+    const completed = completer.completeRoot(variant.fields, data, run, byKey);
     return { data: completed === INVALID ? null : (completed as Record<string, unknown>), errors: run.errors };
   }
 
