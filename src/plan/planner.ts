@@ -10,8 +10,8 @@
  *
  * What a plan keeps of graphql-js's work: response keys stay as aliases (Healthie answers in the
  * client's shape); names of fields, arguments, input fields, types (variable definitions, type
- * conditions) and enum values are mapped by SchemaMapping; argument defaults of the subgraph that
- * differ from Healthie's are sent explicitly; the `shape` lets the forwarder check non-null
+ * conditions) and enum values are mapped by SchemaMapping; argument defaults are sent explicitly, as
+ * delegation sends them; the `shape` lets the forwarder check non-null
  * fields, serialize leaves and answer `__typename` with subgraph names. Fragments are inlined by
  * expandOperation (src/operation/expand.ts), within its size bound. Each root field is kept
  * apart, with its conditions, so that Healthie receives only those execution includes
@@ -50,7 +50,7 @@ import { Fallback } from './fallback.js';
 import type { SchemaMapping } from './mapping.js';
 import { classify, MAX_DYNAMIC_ROOT_CONDITIONS, type RootOccurrence, type RootsPlan } from './roots.js';
 import { createShaper, type ShapeField } from './shape.js';
-import { defaultToSend, translateValue, valueMapper, type ValueMapper } from './values.js';
+import { argumentDefault, translateValue, valueMapper, type ValueMapper } from './values.js';
 
 export { Fallback };
 export type { ShapeField };
@@ -96,18 +96,16 @@ export function createPlanner(mapping: SchemaMapping) {
 
   function translateArguments(field: FieldNode, def: GraphQLField<unknown, unknown>, parent: string, variables: Map<string, VariableDefinitionNode>): ArgumentNode[] {
     const fieldMap = mapping.field(parent, def.name)!;
-    const healthieField = (mapping.healthie.getType(mapping.typeToHealthie.get(parent)!) as GraphQLObjectType).getFields()[fieldMap.name]!;
     const out: ArgumentNode[] = [];
     for (const arg of def.args) {
       const name = fieldMap.args.get(arg.name);
       if (!name) throw new Fallback(`argument ${parent}.${def.name}(${arg.name})`);
       const given = field.arguments?.find((a) => a.name.value === arg.name);
-      const healthieArg = healthieField.args.find((a) => a.name === name)!;
-      const materialised = defaultToSend(mapping, arg, healthieArg);
+      const materialised = argumentDefault(mapping, arg);
       if (given) {
-        // A variable left unset would take the subgraph's default, which Healthie does not know.
+        // A variable left unset takes the argument's default, which delegation sends.
         const variable = given.value.kind === Kind.VARIABLE ? variables.get(given.value.name.value) : undefined;
-        if (materialised && variable && !variable.defaultValue && variable.type.kind !== Kind.NON_NULL_TYPE) throw new Fallback('variable over a differing default');
+        if (materialised && variable && !variable.defaultValue && variable.type.kind !== Kind.NON_NULL_TYPE) throw new Fallback('variable over an argument default');
         out.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: name }, value: translateValue(mapping, given.value, arg.type) });
       } else if (materialised) {
         out.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: name }, value: materialised });
