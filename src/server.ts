@@ -4,14 +4,14 @@
  * entry point (`main.ts`) stays a few lines.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { expressMiddleware } from '@as-integrations/express5';
+import bodyParser from 'body-parser';
 import cors from 'cors';
 import express from 'express';
 import type { GraphQLObjectType } from 'graphql';
@@ -36,6 +36,7 @@ import { resolveApiVersion, VersionMonitor } from './upstream/version.js';
 import { createBookingService } from './booking/service.js';
 import { healthRoutes } from './http/health.js';
 import { hostCheck, routerSecretCheck } from './http/router-trust.js';
+import { graphqlEndpoint, isGraphQLPath, sendJson, type Middleware } from './http/graphql-endpoint.js';
 
 export interface ServerDependencies {
   /** Defaults to a pino logger at config.logLevel writing to stdout. */
@@ -107,10 +108,12 @@ export async function createServer(config: Config, dependencies: ServerDependenc
 
   const app = express();
   app.disable('x-powered-by');
+  let graphql: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const httpServer: Server = createHttpServer(
     // Bounds how long a client may take to send its request, so slow senders cannot hold sockets.
     { headersTimeout: 10_000, requestTimeout: 30_000 },
-    app,
+    // GraphQL requests go straight to their endpoint; Express serves the other routes.
+    (req, res) => (graphql && isGraphQLPath(req.url) ? graphql(req, res) : app(req, res)),
   );
   const limits = limitProtections({ production: config.production });
   const planned = planPlugin({
@@ -164,19 +167,22 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     // The Host check too: a page rebinding its name to this server must not read the metrics.
     app.get('/metrics', hostCheck(config.access.allowedHosts), serveMetrics);
   }
-  app.use(
-    '/graphql',
-    hostCheck(config.access.allowedHosts),
-    // CORS before the router secret: a browser's preflight cannot carry it.
-    ...(config.production ? [] : [cors({ origin: SANDBOX_ORIGINS, maxAge: 600 })]),
-    routerSecretCheck(config.routerSecret),
-    express.json({ limit: MAX_REQUEST_BYTES }),
-    expressMiddleware(apollo, { context: async ({ req }) => booking.attach(contextFor(req.headersDistinct), req.headersDistinct) }),
-  );
+  graphql = graphqlEndpoint({
+    apollo,
+    context: async (req) => booking.attach(contextFor(req.headersDistinct), req.headersDistinct),
+    checks: [
+      hostCheck(config.access.allowedHosts),
+      // CORS before the router secret: a browser's preflight cannot carry it.
+      ...(config.production ? [] : [cors({ origin: SANDBOX_ORIGINS, maxAge: 600 }) as Middleware]),
+      routerSecretCheck(config.routerSecret),
+    ],
+    body: bodyParser.json({ limit: MAX_REQUEST_BYTES }) as Middleware,
+    onError: (error, _req, res) => answerHttpError(error, res, logger),
+  });
   app.use((_req, res) => {
     res.status(404).json(httpError(404, HTTP_MESSAGES[404]!));
   });
-  app.use(jsonErrors(logger));
+  app.use(((error, _req, res, _next) => answerHttpError(error, res, logger)) as express.ErrorRequestHandler);
 
   return {
     app,
@@ -227,12 +233,15 @@ function onlyForTracedRequests(plugin: ApolloServerPlugin<SubgraphContext>): Apo
 }
 
 /** Body-parser and routing failures as GraphQL-shaped JSON, never an HTML page with a stack. */
-function jsonErrors(logger: Logger): express.ErrorRequestHandler {
-  return (error, _req, res, _next) => {
-    const status = typeof error?.status === 'number' ? error.status : 500;
-    if (status >= 500) logger.error({ err: error }, 'http error');
-    res.status(status).json(httpError(status, HTTP_MESSAGES[error?.type as string] ?? HTTP_MESSAGES[status] ?? 'Internal server error.'));
-  };
+function answerHttpError(thrown: unknown, res: ServerResponse, logger: Logger): void {
+  const error = thrown as { status?: unknown; type?: unknown } | undefined;
+  const status = typeof error?.status === 'number' ? error.status : 500;
+  if (status >= 500) logger.error({ err: error }, 'http error');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, status, httpError(status, HTTP_MESSAGES[error?.type as string] ?? HTTP_MESSAGES[status] ?? 'Internal server error.'));
 }
 
 /** What the client did wrong, by body-parser error type or by status. */

@@ -12,9 +12,8 @@
  *   constant time over equal-length digests, so neither the content nor the length leaks.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
-import type { Config } from '../config.js';
 import { ErrorCode } from '../errors.js';
+import { sendJson, type Middleware } from './graphql-endpoint.js';
 
 export const ROUTER_SECRET_HEADER = 'router-authorization';
 
@@ -36,7 +35,7 @@ function refusal(code: ErrorCode, message: string) {
 }
 
 /** Refuses a Host that is neither a loopback name nor listed; `allowed` undefined accepts any. */
-export function hostCheck(allowed: readonly string[] | undefined): RequestHandler {
+export function hostCheck(allowed: readonly string[] | undefined): Middleware {
   if (allowed === undefined) return (_req, _res, next) => next();
   const accepted = new Set(allowed);
   return (req, res, next) => {
@@ -45,21 +44,21 @@ export function hostCheck(allowed: readonly string[] | undefined): RequestHandle
       next();
       return;
     }
-    res
-      .status(403)
-      .json(
-        refusal(
-          ErrorCode.FORBIDDEN,
-          `Host "${name.slice(0, 100)}" is not accepted: only loopback names and ALLOWED_HOSTS are served. Add the name this server is reached by to ALLOWED_HOSTS.`,
-        ),
-      );
+    sendJson(
+      res,
+      403,
+      refusal(
+        ErrorCode.FORBIDDEN,
+        `Host "${name.slice(0, 100)}" is not accepted: only loopback names and ALLOWED_HOSTS are served. Add the name this server is reached by to ALLOWED_HOSTS.`,
+      ),
+    );
   };
 }
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
 /** Requires `router-authorization: <secret>` when a secret is configured; otherwise passes. */
-export function routerSecretCheck(secret: string | undefined): RequestHandler {
+export function routerSecretCheck(secret: string | undefined): Middleware {
   if (secret === undefined) return (_req, _res, next) => next();
   const expected = digest(secret);
   return (req, res, next) => {
@@ -69,18 +68,13 @@ export function routerSecretCheck(secret: string | undefined): RequestHandler {
       next();
       return;
     }
-    res
-      .status(401)
-      .json(
-        refusal(
-          ErrorCode.UNAUTHENTICATED,
-          `This subgraph only answers its router: send the ${ROUTER_SECRET_HEADER} header with the value of ROUTER_SECRET (see "Production checklist" in README.md).`,
-        ),
-      );
+    sendJson(
+      res,
+      401,
+      refusal(
+        ErrorCode.UNAUTHENTICATED,
+        `This subgraph only answers its router: send the ${ROUTER_SECRET_HEADER} header with the value of ROUTER_SECRET (see "Production checklist" in README.md).`,
+      ),
+    );
   };
-}
-
-/** Host check, then the router secret: the middleware every non-health route mounts. */
-export function routerTrust(config: Pick<Config, 'access' | 'routerSecret'>): RequestHandler[] {
-  return [hostCheck(config.access.allowedHosts), routerSecretCheck(config.routerSecret)];
 }
