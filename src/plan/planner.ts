@@ -19,28 +19,25 @@
  *
  * Anything the planner does not cover returns a Fallback (a reason), and the operation keeps the
  * delegation path, which gives the same answers: mutations (every booking guard stays on one
- * path), introspection, `_service`, mixed roots, fragments at the root, abstract types, other
+ * path), introspection, `_service`, mixed roots, abstract types, other
  * directives, variables of input types with defaults.
  */
 import {
   Kind,
   getNamedType,
   isCompositeType,
-  isInputObjectType,
   isObjectType,
-  typeFromAST,
+  print,
   visit,
   type ArgumentNode,
   type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type GraphQLField,
-  type GraphQLInputType,
   type GraphQLObjectType,
   type OperationDefinitionNode,
   type SelectionNode,
   type SelectionSetNode,
-  type TypeNode,
   type VariableDefinitionNode,
 } from 'graphql';
 import { expandOperation, selectOperation } from '../operation/expand.js';
@@ -50,18 +47,11 @@ import { Fallback } from './fallback.js';
 import type { SchemaMapping } from './mapping.js';
 import { classify, MAX_DYNAMIC_ROOT_CONDITIONS, type RootOccurrence, type RootsPlan } from './roots.js';
 import { createShaper, type ShapeField } from './shape.js';
-import { argumentDefault, translateValue, valueMapper, type ValueMapper } from './values.js';
+import { argumentDefault, translateValue } from './values.js';
+import { createVariablesPlanner, useCount, type Scope, type VariablesPlan } from './variables.js';
 
 export { Fallback };
-export type { ShapeField };
-
-export interface VariablesPlan {
-  /** The client's definitions (subgraph names): request variables are coerced against them. */
-  readonly client: readonly VariableDefinitionNode[];
-  readonly definitions: readonly VariableDefinitionNode[];
-  /** Renames inside the values of input-object and enum variables; absent when nothing changes. */
-  readonly mappers: ReadonlyMap<string, ValueMapper>;
-}
+export type { ShapeField, VariablesPlan };
 
 export interface RootPlan extends RootsPlan {
   readonly kind: 'root';
@@ -77,14 +67,6 @@ function directivesOf(nodes: readonly DirectiveNode[] | undefined): DirectiveNod
   return [...(nodes ?? [])];
 }
 
-/** Whether a value of `type` may hold input fields with defaults (the planned path does not fill them in variables). */
-function reachesInputDefault(type: GraphQLInputType, seen = new Set<string>()): boolean {
-  const named = getNamedType(type);
-  if (!isInputObjectType(named) || seen.has(named.name)) return false;
-  seen.add(named.name);
-  return Object.values(named.getFields()).some((field) => field.defaultValue !== undefined || reachesInputDefault(field.type, seen));
-}
-
 function variablesIn(node: FieldNode): string[] {
   const names = new Set<string>();
   visit(node, { Variable: (v) => void names.add(v.name.value) });
@@ -93,8 +75,9 @@ function variablesIn(node: FieldNode): string[] {
 export function createPlanner(mapping: SchemaMapping) {
   const subgraph = mapping.subgraph;
   const shapeOf = createShaper(subgraph);
+  const variablesPlan = createVariablesPlanner(mapping);
 
-  function translateArguments(field: FieldNode, def: GraphQLField<unknown, unknown>, parent: string, variables: Map<string, VariableDefinitionNode>): ArgumentNode[] {
+  function translateArguments(field: FieldNode, def: GraphQLField<unknown, unknown>, parent: string, variables: Scope): ArgumentNode[] {
     const fieldMap = mapping.field(parent, def.name)!;
     const out: ArgumentNode[] = [];
     for (const arg of def.args) {
@@ -103,9 +86,15 @@ export function createPlanner(mapping: SchemaMapping) {
       const given = field.arguments?.find((a) => a.name.value === arg.name);
       const materialised = argumentDefault(mapping, arg);
       if (given) {
-        // A variable left unset takes the argument's default, which delegation sends.
-        const variable = given.value.kind === Kind.VARIABLE ? variables.get(given.value.name.value) : undefined;
-        if (materialised && variable && !variable.defaultValue && variable.type.kind !== Kind.NON_NULL_TYPE) throw new Fallback('variable over an argument default');
+        // A variable left unset takes the argument's default, which delegation sends: Healthie's
+        // definition of the variable gets that default (checked below to fit its every use).
+        const variable = given.value.kind === Kind.VARIABLE ? variables.definitions.get(given.value.name.value) : undefined;
+        if (materialised && variable && !variable.defaultValue && variable.type.kind !== Kind.NON_NULL_TYPE) {
+          const name = variable.variable.name.value;
+          const known = variables.defaulted.get(name);
+          if (known && print(known.value) !== print(materialised)) throw new Fallback('variable over different argument defaults');
+          variables.defaulted.set(name, { value: materialised, uses: (known?.uses ?? 0) + 1 });
+        }
         out.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: name }, value: translateValue(mapping, given.value, arg.type) });
       } else if (materialised) {
         out.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: name }, value: materialised });
@@ -115,7 +104,7 @@ export function createPlanner(mapping: SchemaMapping) {
   }
 
   /** `set` (selections on subgraph object `type`) in Healthie's names. */
-  function translate(set: SelectionSetNode, type: GraphQLObjectType, variables: Map<string, VariableDefinitionNode>): SelectionSetNode {
+  function translate(set: SelectionSetNode, type: GraphQLObjectType, variables: Scope): SelectionSetNode {
     const selections = set.selections.map((selection): SelectionNode => {
       if (selection.kind === Kind.FRAGMENT_SPREAD) throw new Fallback('fragment spread after expansion');
       if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -146,55 +135,42 @@ export function createPlanner(mapping: SchemaMapping) {
     return { kind: Kind.SELECTION_SET, selections };
   }
 
-  function variablesPlan(all: readonly VariableDefinitionNode[]): VariablesPlan {
-    const mappers = new Map<string, ValueMapper>();
-    const definitions = all.map((definition) => {
-      const type = typeFromAST(subgraph, definition.type as never) as GraphQLInputType | undefined;
-      if (!type) throw new Fallback('unknown variable type');
-      if (reachesInputDefault(type)) throw new Fallback('variable of an input type with defaults');
-      const mapper = valueMapper(mapping, type);
-      if (mapper) mappers.set(definition.variable.name.value, mapper);
-      return {
-        ...definition,
-        type: renameType(definition.type),
-        directives: [],
-        ...(definition.defaultValue ? { defaultValue: translateValue(mapping, definition.defaultValue, type) as never } : {}),
-      };
-    });
-    return { client: all, definitions, mappers };
-  }
-
-  function renameType(node: TypeNode): TypeNode {
-    if (node.kind !== Kind.NAMED_TYPE) return { ...node, type: renameType(node.type) as never };
-    const name = mapping.typeToHealthie.get(node.name.value);
-    if (!name) throw new Fallback(`type ${node.name.value}`);
-    return { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: name } };
-  }
-
   /** The plan for one operation of a validated document, or why it keeps the delegation path. */
   return function plan(document: DocumentNode, operationName: string | null | undefined): Plan | Fallback {
     try {
       const selected = selectOperation(document, operationName);
       if (!selected || selected.operation !== 'query') return new Fallback('not a query');
       const operation = expandOperation(document, selected).definitions[0] as OperationDefinitionNode;
-      const variables = new Map((operation.variableDefinitions ?? []).map((d) => [d.variable.name.value, d]));
-      const roots = operation.selectionSet.selections;
-      if (roots.some((s) => s.kind !== Kind.FIELD)) return new Fallback('fragment at the root');
-      const fields = roots as readonly FieldNode[];
-      if (fields.some((f) => f.name.value === '_entities')) {
-        if (fields.length !== 1) return new Fallback('mixed roots');
-        return planEntities(fields[0]!, operation, {
+      const variables: Scope = { definitions: new Map((operation.variableDefinitions ?? []).map((d) => [d.variable.name.value, d])), defaulted: new Map() };
+      const variablesOf = (all: readonly VariableDefinitionNode[]) => {
+        // A variable given a default for Healthie must have no use where that default is wrong.
+        for (const [name, { uses }] of variables.defaulted) if (uses !== useCount(operation, name)) throw new Fallback('variable over an argument default, used elsewhere');
+        return variablesPlan(all, variables.defaulted);
+      };
+      const query = subgraph.getQueryType()!;
+      // Root fields with the conditions on the way to them (fragments at the root flattened).
+      const fields: Array<{ field: FieldNode; conditions: DirectiveNode[] }> = [];
+      const flatten = (set: SelectionSetNode, outer: DirectiveNode[]) => {
+        for (const selection of set.selections) {
+          const conditions = [...outer, ...directivesOf(selection.directives)];
+          if (selection.kind === Kind.FIELD) fields.push({ field: selection, conditions });
+          else if (selection.kind === Kind.INLINE_FRAGMENT && (selection.typeCondition?.name.value ?? query.name) === query.name) flatten(selection.selectionSet, conditions);
+          else throw new Fallback('fragment at the root');
+        }
+      };
+      flatten(operation.selectionSet, []);
+      if (fields.some(({ field }) => field.name.value === '_entities')) {
+        if (fields.length !== 1 || fields[0]!.conditions.length > 0 || operation.selectionSet.selections[0]!.kind !== Kind.FIELD) return new Fallback('mixed roots');
+        return planEntities(fields[0]!.field, operation, {
           type: (name) => subgraph.getType(name) as GraphQLObjectType,
           translate: (set, type) => translate(set, type, variables),
-          variablesPlan,
+          variablesPlan: variablesOf,
           shapeOf: (set, type) => shapeOf([{ set, conditions: [] }], type),
         });
       }
       if (fields.length > MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST) return new Fallback('more root fields than one Healthie request takes');
-      const query = subgraph.getQueryType()!;
-      const occurrences = fields.map((field): RootOccurrence => {
+      const occurrences = fields.map(({ field, conditions }): RootOccurrence => {
         const key = field.alias?.value ?? field.name.value;
-        const conditions = directivesOf(field.directives);
         if (field.name.value === '__typename') return { key, field: undefined, conditions, variables: [] };
         const set = translate({ kind: Kind.SELECTION_SET, selections: [{ ...field, directives: [] }] }, query, variables);
         const translated = set.selections[0] as FieldNode;
@@ -202,7 +178,7 @@ export function createPlanner(mapping: SchemaMapping) {
       });
       const { always, dynamic } = classify(occurrences);
       if (dynamic.length > MAX_DYNAMIC_ROOT_CONDITIONS) return new Fallback('too many conditional root fields');
-      const variablesOut = variablesPlan(operation.variableDefinitions ?? []);
+      const variablesOut = variablesOf(operation.variableDefinitions ?? []);
       return {
         kind: 'root',
         operation: { ...operation, variableDefinitions: [], directives: [], selectionSet: { kind: Kind.SELECTION_SET, selections: [] } },

@@ -190,8 +190,8 @@ export function createGenerator(schema: GraphQLSchema, known: Known, seed: numbe
         parts.push(`${alias}${field.name}${argumentsOf(field)}${directive(0.25)}${isObjectType(named) ? ` { ${selection(named, 1)} }` : ''}`);
       }
       if (r.chance(0.1)) parts.push(`__typename${directive(0.3)}`);
-      // Fragments at the root (the planner leaves them to delegation; both must still agree).
-      if (r.chance(0.04)) parts.push(`... on Query${directive(0.3)} { ${parts.pop()} }`);
+      // Fragments at the root, their conditions applying to the root fields inside.
+      if (r.chance(0.08)) parts.push(`... on Query${directive(0.3)} { ${parts.pop()} }`);
       root = parts.join(' ');
     }
     const header = definitions.length > 0 ? `query Generated(${definitions.join(', ')})` : 'query Generated';

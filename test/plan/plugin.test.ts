@@ -75,6 +75,23 @@ describe('planned path', () => {
     expect(request!.variables).toEqual({ after: null, size: 2 });
   });
 
+  it('gives a variable standing for an argument with a default that default, so an unset variable means what it means on delegation', async () => {
+    const query = 'query($f: String) { a: healthieAppointments(filter: $f, first: 100) { nodes { date } } b: healthieAppointments(filter: $f) { totalCount } }';
+    const before = stack.server.planStats();
+    const unset = await stack.query(query, {}, auth);
+    expect(unset.body.errors).toBeUndefined();
+    expect(unset.body.data!.a.nodes.every((a: { date: string }) => Date.parse(a.date) >= Date.now() - 60_000)).toBe(true);
+    const sent = stack.sandbox.requests.at(-1)!;
+    expect(sent.query).toMatch(/^query \(\$f: String = "future"\)/);
+    expect(sent.variables).toEqual({});
+    const all = await stack.query(query, { f: 'all' }, auth);
+    expect(all.body.data!.b.totalCount).toBeGreaterThan(unset.body.data!.b.totalCount);
+    expect(stack.server.planStats().planned).toBe(before.planned + 2);
+    // Used where no default applies too, the variable cannot carry one: delegation answers.
+    await stack.query('query($f: String) { healthieAppointments(filter: $f) { totalCount } healthieDaysAvailableForRange(contactType: $f) }', {}, auth);
+    expect(stack.server.planStats().delegated).toBe(before.delegated + 1);
+  });
+
   it('sends only the root fields the conditions include, and plans the document once for every combination', async () => {
     const query = 'query($a: Boolean!, $b: Boolean!, $d: HealthieISO8601DateTime) { me: healthieCurrentUser @include(if: $a) { id firstName @skip(if: $b) } t: healthieAppointmentTypes(first: 1) @skip(if: $b) { totalCount } a: healthieAppointments(startDate: $d) @include(if: $a) { totalCount } }';
     const before = stack.server.planStats();
