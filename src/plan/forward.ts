@@ -93,8 +93,11 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
     let data: Record<string, unknown> = {};
     let byKey: Map<string, GraphQLError[]> | undefined;
     if (variant.document) {
-      const sent: Record<string, unknown> = {};
-      for (const name of variant.variables) if (Object.hasOwn(variables.sent, name)) sent[name] = variables.sent[name];
+      let sent = variables.sent;
+      if (variant.variables) {
+        sent = {};
+        for (const name of variant.variables) if (Object.hasOwn(variables.sent, name)) sent[name] = variables.sent[name];
+      }
       let result: ExecutionResult;
       try {
         result = await tools.send(variant.document, sent, request);

@@ -29,8 +29,8 @@ export interface RootOccurrence {
 export interface RootVariant {
   /** What Healthie receives; undefined when no included root field needs Healthie. */
   readonly document: DocumentNode | undefined;
-  /** Variables that document uses. */
-  readonly variables: readonly string[];
+  /** Variables that document uses; undefined when it uses every variable of the plan. */
+  readonly variables: readonly string[] | undefined;
   /** Root keys execution includes, in the shape's order. */
   readonly fields: readonly ShapeField[];
   /** Included root keys answered here (`__typename`). */
@@ -86,7 +86,7 @@ function buildVariant(plan: RootsPlan, included: readonly number[]): RootVariant
   const operation: OperationDefinitionNode = { ...plan.operation, variableDefinitions, directives: [], selectionSet: { kind: Kind.SELECTION_SET, selections: fields } };
   return {
     document: fields.length > 0 ? { kind: Kind.DOCUMENT, definitions: [operation] } : undefined,
-    variables: [...used],
+    variables: used.size === plan.definitions.length ? undefined : [...used],
     fields: plan.shape.filter((field) => keys.has(field.key)),
     typenames: typenames.filter((key) => !fields.some((f) => (f.alias?.value ?? f.name.value) === key)),
   };

@@ -128,6 +128,7 @@ describe('planned path', () => {
     ['introspection', '{ __schema { queryType { name } } }', auth],
     ['a mix of _entities and other root fields', 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } healthieCurrentUser { id } }', auth],
     ['a federated trace', '{ healthieCurrentUser { id } }', { ...auth, 'apollo-federation-include-trace': 'ftv1' }],
+    ['more root fields than one Healthie request takes', `{ ${'healthieCurrentUser { id } '.repeat(51)}}`, auth],
   ] as const) {
     it(`leaves ${what} to the delegation path`, async () => {
       const before = stack.server.planStats();
