@@ -12,7 +12,6 @@ import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import bodyParser from 'body-parser';
-import cors from 'cors';
 import express from 'express';
 import type { GraphQLObjectType } from 'graphql';
 import type { Config } from './config.js';
@@ -36,7 +35,9 @@ import { resolveApiVersion, VersionMonitor } from './upstream/version.js';
 import { createBookingService } from './booking/service.js';
 import { healthRoutes } from './http/health.js';
 import { hostCheck, routerSecretCheck } from './http/router-trust.js';
-import { graphqlEndpoint, isGraphQLPath, sendJson, type Middleware } from './http/graphql-endpoint.js';
+import { graphqlEndpoint, isGraphQLPath, type Middleware } from './http/graphql-endpoint.js';
+import { answerHttpError, httpError, MAX_REQUEST_BYTES } from './http/http-errors.js';
+import { browserCors } from './http/browser-cors.js';
 
 export interface ServerDependencies {
   /** Defaults to a pino logger at config.logLevel writing to stdout. */
@@ -56,14 +57,8 @@ export interface HealthieSubgraphServer {
   planStats(): PlanStats;
 }
 
-/** Largest accepted request body. Operations are small; large bodies are abuse or mistakes. */
-export const MAX_REQUEST_BYTES = 256 * 1024;
-/**
- * Browser origins allowed outside production: Apollo Sandbox (embedded in the landing page, or
- * on Apollo Studio). Not `*`: with a server-level key configured, any web page could otherwise
- * read patient data through a developer's browser. Production serves the router, not browsers.
- */
-export const SANDBOX_ORIGINS = ['https://sandbox.embed.apollographql.com', 'https://studio.apollographql.com'];
+export { MAX_REQUEST_BYTES } from './http/http-errors.js';
+export { SANDBOX_ORIGINS } from './http/browser-cors.js';
 
 
 export async function createServer(config: Config, dependencies: ServerDependencies = {}): Promise<HealthieSubgraphServer> {
@@ -173,14 +168,14 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     checks: [
       hostCheck(config.access.allowedHosts),
       // CORS before the router secret: a browser's preflight cannot carry it.
-      ...(config.production ? [] : [cors({ origin: SANDBOX_ORIGINS, maxAge: 600 }) as Middleware]),
+      ...(config.production ? [] : [browserCors()]),
       routerSecretCheck(config.routerSecret),
     ],
     body: bodyParser.json({ limit: MAX_REQUEST_BYTES }) as Middleware,
     onError: (error, _req, res) => answerHttpError(error, res, logger),
   });
   app.use((_req, res) => {
-    res.status(404).json(httpError(404, HTTP_MESSAGES[404]!));
+    res.status(404).json(httpError(404));
   });
   app.use(((error, _req, res, _next) => answerHttpError(error, res, logger)) as express.ErrorRequestHandler);
 
@@ -230,30 +225,4 @@ function onlyForTracedRequests(plugin: ApolloServerPlugin<SubgraphContext>): Apo
       return plugin.requestDidStart?.(requestContext);
     },
   };
-}
-
-/** Body-parser and routing failures as GraphQL-shaped JSON, never an HTML page with a stack. */
-function answerHttpError(thrown: unknown, res: ServerResponse, logger: Logger): void {
-  const error = thrown as { status?: unknown; type?: unknown } | undefined;
-  const status = typeof error?.status === 'number' ? error.status : 500;
-  if (status >= 500) logger.error({ err: error }, 'http error');
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  sendJson(res, status, httpError(status, HTTP_MESSAGES[error?.type as string] ?? HTTP_MESSAGES[status] ?? 'Internal server error.'));
-}
-
-/** What the client did wrong, by body-parser error type or by status. */
-const HTTP_MESSAGES: Record<string | number, string> = {
-  'entity.parse.failed': 'Request body must be a JSON object: {"query": "...", "variables": {...}} with Content-Type: application/json.',
-  'entity.too.large': `Request body exceeds ${MAX_REQUEST_BYTES} bytes; send a smaller operation.`,
-  'charset.unsupported': 'Request body must be UTF-8 JSON (Content-Type: application/json; charset=utf-8).',
-  'encoding.unsupported': 'Request body must not be compressed.',
-  400: 'Request body could not be read: send uncompressed UTF-8 JSON with Content-Type: application/json.',
-  404: 'Not found: GraphQL is served at /graphql, health at /healthz and /readyz.',
-};
-
-function httpError(status: number, message: string) {
-  return { errors: [{ message, extensions: { code: status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR } }] };
 }

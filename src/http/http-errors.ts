@@ -1,0 +1,43 @@
+/**
+ * Failures before GraphQL begins (a body that is not JSON, too large, compressed wrongly, an
+ * unknown route) answered as GraphQL-shaped JSON with a stable code, never as an HTML page with
+ * a stack: clients and routers read `errors[0].extensions.code` whatever went wrong.
+ */
+import type { ServerResponse } from 'node:http';
+import { ErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { describeForLog } from '../plugins/logging.js';
+import { sendJson } from './graphql-endpoint.js';
+
+/** Largest accepted request body. Operations are small; large bodies are abuse or mistakes. */
+export const MAX_REQUEST_BYTES = 256 * 1024;
+
+/** What the client did wrong, by body-parser error type or by status. */
+const HTTP_MESSAGES: Record<string | number, string> = {
+  'entity.parse.failed': 'Request body must be a JSON object: {"query": "...", "variables": {...}} with Content-Type: application/json.',
+  'entity.too.large': `Request body exceeds ${MAX_REQUEST_BYTES} bytes; send a smaller operation.`,
+  'charset.unsupported': 'Request body must be UTF-8 JSON (Content-Type: application/json; charset=utf-8).',
+  'encoding.unsupported': 'Request body must not be compressed.',
+  400: 'Request body could not be read: send uncompressed UTF-8 JSON with Content-Type: application/json.',
+  404: 'Not found: GraphQL is served at /graphql, health at /healthz and /readyz.',
+};
+
+export function httpError(status: number, message = HTTP_MESSAGES[status] ?? 'Internal server error.') {
+  return { errors: [{ message, extensions: { code: status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR } }] };
+}
+
+/**
+ * Answers `thrown` (a body-parser error carries `status` and `type`; anything else is a 500).
+ * A 500 is logged with its type and stack but not its message, which can quote the request.
+ */
+export function answerHttpError(thrown: unknown, res: ServerResponse, logger: Logger): void {
+  const error = thrown as { status?: unknown; type?: unknown } | undefined;
+  const status = typeof error?.status === 'number' ? error.status : 500;
+  if (status >= 500) logger.error({ error: describeForLog(thrown) }, 'http error');
+  if (res.headersSent) {
+    // Part of an answer is out: all that is left is to end the connection.
+    res.destroy();
+    return;
+  }
+  sendJson(res, status, httpError(status, HTTP_MESSAGES[error?.type as string]));
+}
