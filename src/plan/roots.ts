@@ -88,7 +88,7 @@ function buildVariant(plan: RootsPlan, included: readonly number[]): RootVariant
     document: fields.length > 0 ? { kind: Kind.DOCUMENT, definitions: [operation] } : undefined,
     variables: used.size === plan.definitions.length ? undefined : [...used],
     fields: plan.shape.filter((field) => keys.has(field.key)),
-    typenames: typenames.filter((key) => !fields.some((f) => (f.alias?.value ?? f.name.value) === key)),
+    typenames,
   };
 }
 
