@@ -100,7 +100,8 @@ describe('planned path against the delegation path', () => {
     expect(operations.length).toBeGreaterThan(10);
     const before = planned.server.planStats().planned;
     for (const query of operations) await compare(query, {}, auth);
-    expect(planned.server.planStats().planned - before).toBeGreaterThan(operations.length / 3);
+    // Nearly all of them take the planned path: those that do not are mutations and the like.
+    expect(planned.server.planStats().planned - before).toBeGreaterThan(operations.length * 0.8);
   });
 
   for (const seed of SEEDS) {
@@ -114,12 +115,12 @@ describe('planned path against the delegation path', () => {
         await compare(query, variables, headers);
       }
       // The comparison means something only if the planned path answered most of them: the rest
-      // are those refused before any path (limits, cost, variables) or kept on delegation on
-      // purpose (fragments at the root, variables that do not coerce).
+      // are those refused before either path (validation, limits, cost) or kept on delegation on
+      // purpose (variables that do not coerce, mixed roots).
       const after = planned.server.planStats();
       const reached = after.planned + after.delegated - before.planned - before.delegated;
       expect(reached).toBeGreaterThan(GENERATED * 0.6);
-      expect(after.planned - before.planned).toBeGreaterThan(reached * 0.85);
+      expect(after.planned - before.planned).toBeGreaterThan(reached * 0.9);
     }, 180_000);
   }
 });
