@@ -100,7 +100,7 @@ describe('planned path against the delegation path', () => {
     expect(operations.length).toBeGreaterThan(10);
     const before = planned.server.planStats().planned;
     for (const query of operations) await compare(query, {}, auth);
-    // Nearly all of them take the planned path: those that do not are mutations and the like.
+    // Nearly all of them take the planned path; the others are `_service`, introspection and mixed roots.
     expect(planned.server.planStats().planned - before).toBeGreaterThan(operations.length * 0.8);
   });
 
