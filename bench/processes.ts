@@ -4,7 +4,7 @@
  * - `upstream`: the built-in sandbox (it executes GraphQL as Healthie would), with a latency;
  * - `proxy`: the baseline, a minimal Node proxy that adds Healthie's auth headers and forwards the
  *   body to the upstream, as anything in front of Healthie must at least do;
- * - `subgraph`: the subgraph itself (PLAN_ENABLED decides the path), logging at info to stdout.
+ * - the subgraph itself runs from bench/subgraph-process.mjs (plain JavaScript on the build).
  *
  * Each answers `{ type: 'stats' }` with its own CPU time and RSS (process.cpuUsage and
  * memoryUsage in that process), and the subgraph its plan counters: the bench's test-only
@@ -64,14 +64,6 @@ if (role === 'upstream') {
     reply();
     process.send!({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` });
   });
-} else if (role === 'subgraph') {
-  const { loadConfig } = await import('../src/config.js');
-  const { createServer: createSubgraph } = await import('../src/server.js');
-  const config = loadConfig({ HEALTHIE_API_URL: option('upstream')!, LOG_LEVEL: option('log') ?? 'info', PLAN_ENABLED: option('plan') ?? 'true' });
-  const server = await createSubgraph(config);
-  const { url } = await server.listen(0, '127.0.0.1');
-  reply(() => ({ plan: server.planStats() }));
-  process.send!({ type: 'ready', url });
 } else {
   console.error(`unknown role ${role}`);
   process.exit(2);

@@ -4,7 +4,8 @@
  *
  * Processes (bench/processes.ts): the built-in sandbox as the upstream (it executes GraphQL as
  * Healthie would), a minimal Node proxy to it, and the subgraph twice (planned path, and
- * delegation with PLAN_ENABLED=false, the path before the plan). Load comes from this process
+ * delegation with PLAN_ENABLED=false, the path before the plan), from the compiled build that
+ * `npm run bench` makes first, since that is what production runs. Load comes from this process
  * (bench/load.ts). All share the machine's cores, so each process also reports its own CPU time
  * per request, which no upstream can flatter.
  *
@@ -27,7 +28,11 @@ interface Stats { cpu: { user: number; system: number }; rss: number; plan?: { h
 interface Started { url: string; stats(): Promise<Stats>; child: ChildProcess }
 
 function start(role: string, args: string[]): Promise<Started> {
-  const child = fork(new URL('./processes.ts', import.meta.url), [role, ...args], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // The subgraph runs as production does: compiled, without the TypeScript loader.
+  const child =
+    role === 'subgraph'
+      ? fork(new URL('./subgraph-process.mjs', import.meta.url), args, { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+      : fork(new URL('./processes.ts', import.meta.url), [role, ...args], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));

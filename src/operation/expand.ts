@@ -7,6 +7,10 @@
  * depth) undercounts it, and forwarding it as written hands that amplification to Healthie.
  * Counting is done first on the fragment graph (each fragment's expanded size once, memoized),
  * so a fragment bomb is refused in time proportional to the document, not to its expansion.
+ * Fields are not the only thing that multiplies: a fragment made of hundreds of nested inline
+ * fragments around one field, spread a thousand times, is a few kilobytes and 2000 fields but
+ * hundreds of thousands of nodes once inlined. So selections of every kind are bounded too
+ * (MAX_SELECTIONS_PER_FIELD per allowed field), counted the same way before anything is built.
  */
 import {
   Kind,
@@ -21,11 +25,17 @@ import {
 /** Most fields an operation may have once its fragments are expanded. */
 export const MAX_EXPANDED_FIELDS = 2000;
 
+/** Selections (fields, inline fragments, spreads) allowed per allowed field once expanded. */
+export const MAX_SELECTIONS_PER_FIELD = 4;
+
 export class ExpansionLimitError extends Error {
-  constructor(readonly max: number) {
+  constructor(readonly max: number, readonly what: 'fields' | 'selections' = 'fields') {
     super(
-      `Operation has more than ${max} fields once its fragments are expanded, the limit per operation. ` +
-        'Select fewer fields, or spread each fragment fewer times.',
+      what === 'fields'
+        ? `Operation has more than ${max} fields once its fragments are expanded, the limit per operation. ` +
+            'Select fewer fields, or spread each fragment fewer times.'
+        : `Operation has more than ${max} selections (fields and fragments) once its fragments are expanded, the limit per operation. ` +
+            'Nest fewer inline fragments, or spread each fragment fewer times.',
     );
     this.name = 'ExpansionLimitError';
   }
@@ -45,9 +55,10 @@ function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode
 }
 
 /**
- * Fields in a selection once expanded. Saturates at `cap` so that the arithmetic of a deep
- * doubling chain stays finite; an unknown or cyclic fragment counts as over the cap (validation
- * refuses both before this runs, so reaching them means something is wrong: fail closed).
+ * Fields in a selection once expanded (with `fragments`, every selection: inline fragments and
+ * spreads too). Saturates at `cap` so that the arithmetic of a deep doubling chain stays finite;
+ * an unknown or cyclic fragment counts as over the cap (validation refuses both before this runs,
+ * so reaching them means something is wrong: fail closed).
  */
 function countFields(
   selectionSet: SelectionSetNode | undefined,
@@ -55,13 +66,14 @@ function countFields(
   memo: Map<string, number>,
   visiting: Set<string>,
   cap: number,
+  everySelection = false,
 ): number {
   let total = 0;
   for (const selection of selectionSet?.selections ?? []) {
     if (selection.kind === Kind.FIELD) {
-      total += 1 + countFields(selection.selectionSet, fragments, memo, visiting, cap);
+      total += 1 + countFields(selection.selectionSet, fragments, memo, visiting, cap, everySelection);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      total += countFields(selection.selectionSet, fragments, memo, visiting, cap);
+      total += (everySelection ? 1 : 0) + countFields(selection.selectionSet, fragments, memo, visiting, cap, everySelection);
     } else {
       const name = selection.name.value;
       let size = memo.get(name);
@@ -69,11 +81,11 @@ function countFields(
         const fragment = fragments.get(name);
         if (!fragment || visiting.has(name)) return cap + 1;
         visiting.add(name);
-        size = countFields(fragment.selectionSet, fragments, memo, visiting, cap);
+        size = countFields(fragment.selectionSet, fragments, memo, visiting, cap, everySelection);
         visiting.delete(name);
         memo.set(name, size);
       }
-      total += size;
+      total += (everySelection ? 1 : 0) + size;
     }
     if (total > cap) return cap + 1;
   }
@@ -83,6 +95,11 @@ function countFields(
 /** Number of fields `operation` has once expanded, or `max + 1` when over `max`. */
 export function expandedFieldCount(document: DocumentNode, operation: OperationDefinitionNode, max = MAX_EXPANDED_FIELDS): number {
   return countFields(operation.selectionSet, fragmentsOf(document), new Map(), new Set(), max);
+}
+
+/** Number of selections of every kind `operation` has once expanded, or `max + 1` when over `max`. */
+export function expandedSelectionCount(document: DocumentNode, operation: OperationDefinitionNode, max: number): number {
+  return countFields(operation.selectionSet, fragmentsOf(document), new Map(), new Set(), max, true);
 }
 
 function inlineSelectionSet(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): SelectionSetNode {
@@ -108,13 +125,17 @@ function inlineSelectionSet(selectionSet: SelectionSetNode, fragments: Map<strin
 
 /**
  * `operation` with every fragment spread replaced by an inline fragment, as one self-contained
- * document. Throws ExpansionLimitError when the expansion would exceed `max` fields; the count
- * is taken before anything is built.
+ * document. Throws ExpansionLimitError when the expansion would exceed `max` fields or
+ * `max` × MAX_SELECTIONS_PER_FIELD selections; both counts are taken before anything is built.
  */
 export function expandOperation(document: DocumentNode, operation: OperationDefinitionNode, max = MAX_EXPANDED_FIELDS): DocumentNode {
   const fragments = fragmentsOf(document);
   const fields = countFields(operation.selectionSet, fragments, new Map(), new Set(), max);
   if (fields > max) throw new ExpansionLimitError(max);
+  const maxSelections = max * MAX_SELECTIONS_PER_FIELD;
+  if (countFields(operation.selectionSet, fragments, new Map(), new Set(), maxSelections, true) > maxSelections) {
+    throw new ExpansionLimitError(maxSelections, 'selections');
+  }
   const expanded: OperationDefinitionNode = { ...operation, selectionSet: inlineSelectionSet(operation.selectionSet, fragments) };
   return { kind: Kind.DOCUMENT, definitions: [expanded] };
 }

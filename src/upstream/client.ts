@@ -136,7 +136,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     try {
       ({ normalized, query } = normalizedOnce(request.document, request.operationName));
     } catch (error) {
-      if (error instanceof ExpansionLimitError) throw refuse(ErrorCode.QUERY_TOO_COMPLEX, error.message, 'expanded_fields');
+      if (error instanceof ExpansionLimitError) throw refuse(ErrorCode.QUERY_TOO_COMPLEX, error.message, `expanded_${error.what}`);
       throw error;
     }
     if (resilience.isOpen()) {

@@ -5,7 +5,7 @@
 import { buildSchema, execute, parse, print, Kind, visit, type DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { doublingChain } from '../helpers/operations.js';
-import { ExpansionLimitError, expandedFieldCount, expandOperation, MAX_EXPANDED_FIELDS, selectOperation } from '../../src/operation/expand.js';
+import { ExpansionLimitError, expandedFieldCount, expandedSelectionCount, expandOperation, MAX_EXPANDED_FIELDS, MAX_SELECTIONS_PER_FIELD, selectOperation } from '../../src/operation/expand.js';
 
 const schema = buildSchema(`
   type User { id: ID name: String friends: [User] }
@@ -56,6 +56,27 @@ describe('expandOperation', () => {
     const document = parse(doublingChain(30, 'me', 'User'));
     expect(expandedFieldCount(document, selectOperation(document)!)).toBe(MAX_EXPANDED_FIELDS + 1);
     expect(() => expandOperation(document, selectOperation(document)!)).toThrow(/more than 2000 fields/);
+  });
+
+  it('refuses one field in 300 nested inline fragments spread 1024 times (8 KB, 300,000 nodes) from the fragment graph alone', () => {
+    const nested = `${'... on User { '.repeat(300)}id${' }'.repeat(300)}`;
+    const document = parse(doublingChain(10, 'me', 'User', nested));
+    const operation = selectOperation(document)!;
+    expect(expandedFieldCount(document, operation)).toBe(1025);
+    const max = MAX_EXPANDED_FIELDS * MAX_SELECTIONS_PER_FIELD;
+    expect(expandedSelectionCount(document, operation, max)).toBe(max + 1);
+    expect(() => expandOperation(document, operation)).toThrow(new ExpansionLimitError(max, 'selections'));
+    expect(() => expandOperation(document, operation)).toThrow(/more than 8000 selections \(fields and fragments\)/);
+  });
+
+  it('counts every selection once expanded: fields, inline fragments, and spreads (each becomes an inline fragment)', () => {
+    const document = parse('{ me { ... on User { id } ...A ...A } } fragment A on User { name friends { id } }');
+    // me, inline, id, 2 x (spread, name, friends, id)
+    expect(expandedSelectionCount(document, selectOperation(document)!, 100)).toBe(11);
+    const expanded = expandOperation(document, selectOperation(document)!);
+    let nodes = 0;
+    visit(expanded, { Field: () => void (nodes += 1), InlineFragment: () => void (nodes += 1) });
+    expect(nodes).toBe(11);
   });
 
   it('expands a 10-level chain to its 1024 fields', () => {

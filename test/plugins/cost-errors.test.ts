@@ -5,7 +5,8 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { costLimitPlugin } from '../../src/plugins/cost.js';
+import { CostPlanError } from '../../src/operation/cost-plan.js';
+import { costLimitPlugin, type CostLimits } from '../../src/plugins/cost.js';
 import { MAX_EXPANDED_FIELDS } from '../../src/operation/expand.js';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { appointmentsPage, CONNECTIONS, doublingChain, PAGE_SIZE_ARGUMENT, usersPage } from '../helpers/operations.js';
@@ -35,6 +36,13 @@ describe('hostile operations', () => {
     expect(query).toContain('100000');
     const error = await refused(query);
     expect(error.message).toContain(`more than ${MAX_EXPANDED_FIELDS} fields once its fragments are expanded`);
+  });
+
+  it('refuses one field in 300 nested inline fragments spread 1024 times (8 KB, 300,000 nodes once inlined)', async () => {
+    const nested = `${'... on HealthieUser { '.repeat(300)}id${' }'.repeat(300)}`;
+    const error = await refused(doublingChain(10, 'healthieCurrentUser', 'HealthieUser', nested));
+    expect(error.message).toContain('more than 8000 selections (fields and fragments) once its fragments are expanded');
+    expect(error.extensions?.maxExpandedSelections).toBe(8000);
   });
 
   it('answers a 30-level doubling chain (1.5 KB, 2^30 fields) with a refusal, promptly', async () => {
@@ -71,6 +79,47 @@ describe('hostile operations', () => {
     expect(literal.extensions?.maxPageSize).toBe(100);
     const variable = await refused(`query($n: Int) { ${usersPage('$n', 'id')} }`, { n: 100000 });
     expect(variable.message).toContain(`${PAGE_SIZE_ARGUMENT}: 100000`);
+  });
+
+  it('refuses a page of 101 from a variable on a document already checked with a page of 10, sending nothing', async () => {
+    const query = `query Page($n: Int) { ${usersPage('$n', 'id')} }`;
+    for (const n of [10, 101, 100000, 10]) {
+      stack.sandbox.clearRequests();
+      const result = await stack.query(query, { n }, auth);
+      if (n <= 100) {
+        expect(result.body.errors).toBeUndefined();
+        expect(stack.sandbox.requests).toHaveLength(1);
+        continue;
+      }
+      expect(result.body.errors?.[0]?.message).toContain(`${PAGE_SIZE_ARGUMENT}: ${n}) asks for more than 100 items`);
+      expect(result.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maxPageSize: 100 });
+      expect(stack.sandbox.requests).toHaveLength(0);
+    }
+  });
+
+  it.skipIf(!CONNECTIONS)('refuses the same document once its variables raise the cost: a larger page, a condition, more representations', async () => {
+    const USER = 'id firstName lastName fullName email phoneNumber dob timezone active isPatient dietitianId nextApptDate organization { id name }';
+    const query = `query Pages($n: Int, $all: Boolean!) { a: ${usersPage('$n', USER)} b: ${usersPage('$n', USER).replace(') {', ') @include(if: $all) {')} }`;
+    const answers = [];
+    for (const variables of [{ n: 10, all: true }, { n: 100, all: false }, { n: 100, all: true }, { n: 60, all: true }, { n: null, all: true }]) {
+      stack.sandbox.clearRequests();
+      const result = await stack.query(query, variables, auth);
+      if (!result.body.errors) answers.push('answered');
+      else {
+        expect(result.body.errors[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+        answers.push(result.body.errors[0]?.extensions?.cost);
+        expect(stack.sandbox.requests).toHaveLength(0);
+      }
+    }
+    // 1 + n × (1 + nodes (2 + 16)) per connection, a page of null counting as 100.
+    expect(answers).toEqual(['answered', 'answered', 2 * 1901, 2 * 1141, 2 * 1901]);
+
+    const entities = `query Refs($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { id } } }`;
+    const refs = (n: number) => Array.from({ length: n }, (_, i) => ({ __typename: 'HealthieUser', id: String(1001 + (i % 5)) }));
+    expect((await stack.query(entities, { r: refs(20) }, auth)).body.errors).toBeUndefined();
+    stack.sandbox.clearRequests();
+    const error = await refused(entities, { r: refs(251) });
+    expect(error.extensions).toMatchObject({ references: 251, maxEntityReferences: 250 });
   });
 
   it('leaves variables of the wrong type to BAD_USER_INPUT, sending nothing', async () => {
@@ -111,5 +160,68 @@ describe('a failing estimate', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  const typeDefs = 'type Item { id: ID } type Page { nodes: [Item] } type Query { hello: String items(first: Int): Page }';
+  async function answer(limits: CostLimits, query: string, variables: Record<string, unknown> = {}) {
+    let resolved = 0;
+    const server = new ApolloServer({
+      typeDefs,
+      resolvers: { Query: { hello: () => ((resolved += 1), 'world'), items: () => ((resolved += 1), { nodes: [] }) } },
+      plugins: [costLimitPlugin(limits)],
+    });
+    await server.start();
+    try {
+      const response = await server.executeOperation({ query, variables });
+      const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+      return { error: result?.errors?.[0], resolved };
+    } finally {
+      await server.stop();
+    }
+  }
+
+  it('estimates an operation whose plan cannot be compiled the old way, with the same answers', async () => {
+    const compile = () => {
+      throw new CostPlanError('not this one');
+    };
+    const query = 'query($n: Int) { items(first: $n) { nodes { id } } }';
+    expect(await answer({ compile }, query, { n: 10 })).toEqual({ error: undefined, resolved: 1 });
+    const over = await answer({ compile, maxCost: 100 }, query, { n: 50 });
+    expect(over.error?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: 1 + 50 * (1 + 3) });
+    const page = await answer({ compile }, query, { n: 101 });
+    expect(page.error?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maxPageSize: 100 });
+    expect(over.resolved + page.resolved).toBe(0);
+  });
+
+  it('refuses when neither the plan nor the old estimate can score the operation', async () => {
+    const result = await answer(
+      {
+        compile: () => {
+          throw new CostPlanError('not this one');
+        },
+        estimate: () => {
+          throw new Error('the estimator broke');
+        },
+      },
+      '{ hello }',
+    );
+    expect(result.error?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(result.resolved).toBe(0);
+  });
+
+  it('refuses when the compiled plan fails on a request, or scores it as not a number', async () => {
+    for (const cost of [
+      () => {
+        throw new Error('the plan broke');
+      },
+      () => Number.NaN,
+    ]) {
+      const result = await answer({ compile: () => ({ reads: [], cost }) }, '{ hello }');
+      expect(result.error?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+      expect(result.error?.message).not.toContain('broke');
+      expect(result.resolved).toBe(0);
+    }
+    // Compiled as usual, the same operation is answered: only the plan's failure refused it.
+    expect(await answer({}, '{ hello }')).toEqual({ error: undefined, resolved: 1 });
   });
 });

@@ -2,8 +2,10 @@
  * The cost estimate follows Healthie's complexity rules, so operations Healthie would refuse are
  * refused here first, without spending a request.
  */
+import { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIST_SIZE, MAX_COST } from '../../src/plugins/cost.js';
+import { compileCostPlan } from '../../src/operation/cost-plan.js';
+import { costLimitPlugin, DEFAULT_LIST_SIZE, MAX_COST } from '../../src/plugins/cost.js';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
@@ -72,5 +74,31 @@ describe('operation cost', () => {
     expect(few.body.errors).toBeUndefined();
     const many = await stack.query(query, { r: representations(200) }, auth);
     expect(many.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+  });
+});
+
+describe('the cost plan', () => {
+  it('is compiled once per document and operation, and scores every later request from its variables', async () => {
+    const compiled: string[] = [];
+    const server = new ApolloServer({
+      typeDefs: 'type Item { id: ID } type Page { nodes: [Item] } type Query { items(first: Int): Page }',
+      resolvers: { Query: { items: () => ({ nodes: [] }) } },
+      plugins: [costLimitPlugin({ maxCost: 100, compile: (schema, expanded) => (compiled.push('plan'), compileCostPlan(schema, expanded)) })],
+    });
+    await server.start();
+    try {
+      const query = 'query A($n: Int) { items(first: $n) { nodes { id } } } query B { items(first: 30) { nodes { id } } }';
+      const costs = [];
+      for (const [operationName, n] of [['A', 10], ['A', 24], ['A', 25], ['B', 0], ['A', 101], ['B', 0]] as const) {
+        const response = await server.executeOperation({ query, operationName, variables: { n } });
+        const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+        costs.push(result?.errors?.[0]?.extensions?.cost ?? result?.errors?.[0]?.extensions?.maxPageSize ?? 'answered');
+      }
+      // 1 + n × (1 + nodes (2 + 1)): 24 items fit in 100, 25 do not; 101 is over the page maximum.
+      expect(costs).toEqual(['answered', 'answered', 101, 121, 100, 121]);
+      expect(compiled).toEqual(['plan', 'plan']);
+    } finally {
+      await server.stop();
+    }
   });
 });

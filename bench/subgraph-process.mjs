@@ -1,0 +1,27 @@
+/**
+ * The bench's `subgraph` process: plain JavaScript on the compiled build (`npm run build`), so
+ * that the process measured is exactly what production runs (`node dist/main.js` in the image),
+ * without the TypeScript loader the bench's other processes use, whose compiler and caches would
+ * otherwise count in this process's CPU time and memory.
+ *
+ *   node bench/subgraph-process.mjs --upstream=<url> [--plan=true|false] [--log=info]
+ *
+ * Answers `{ type: 'stats' }` on its IPC channel like the processes in processes.ts.
+ */
+const args = process.argv.slice(2);
+const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+
+const { loadConfig } = await import('../dist/config.js');
+const { createServer } = await import('../dist/server.js');
+const config = loadConfig({ HEALTHIE_API_URL: option('upstream'), LOG_LEVEL: option('log') ?? 'info', PLAN_ENABLED: option('plan') ?? 'true' });
+const server = await createServer(config);
+const { url } = await server.listen(0, '127.0.0.1');
+
+process.on('message', (message) => {
+  if (message?.type !== 'stats') return;
+  const memory = process.memoryUsage();
+  process.send({ type: 'stats', cpu: process.cpuUsage(), rss: memory.rss, heapUsed: memory.heapUsed, plan: server.planStats() });
+});
+process.send({ type: 'ready', url });
+// Exit normally on SIGTERM so that `node --cpu-prof` can write its profile.
+process.once('SIGTERM', () => process.exit(0));
