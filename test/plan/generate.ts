@@ -32,8 +32,8 @@ export interface GeneratedOperation {
 export interface Known {
   userIds: string[];
   appointmentIds: string[];
-  /** Cursors the sandbox issued (users, appointments, appointment types). */
-  cursors: string[];
+  /** Cursors the sandbox issued (users, appointments, appointment types), if known. */
+  cursors?: string[];
 }
 
 export function random(seed: number) {
@@ -60,7 +60,8 @@ function candidates(known: Known): Record<string, unknown[]> {
   // Page sizes: in range, zero, negative and over Healthie's maximum of 100.
   const sizes = [1, 3, 10, 0, -1, 100, 101];
   // Cursors: issued ones, one past the end, and ones that are not cursors at all.
-  const cursors = [...known.cursors, ...known.cursors, Buffer.from('sandbox:9999').toString('base64'), 'x', '', 'bm90LWEtY3Vyc29y'];
+  const issued = known.cursors ?? [];
+  const cursors = [...issued, ...issued, Buffer.from('sandbox:9999').toString('base64'), 'x', '', 'bm90LWEtY3Vyc29y'];
   const days = ['2026-01-05', '2026-01-09', '2026-01-05T09:00:00-05:00', 'not-a-date', '2026-13-45'];
   return {
     id: ids,
