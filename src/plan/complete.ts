@@ -9,9 +9,7 @@
  * mutates only the values that change and allocates a path array only for an error.
  */
 import {
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
-  getDirectiveValues,
+  Kind,
   isLeafType,
   isListType,
   isNonNullType,
@@ -41,10 +39,13 @@ export function pathArray(path: Path): Array<string | number> {
   return keys;
 }
 
-/** Whether an @include/@skip directive lets its selection through, with these variables. */
+/**
+ * Whether an @include/@skip directive lets its selection through, with these (coerced)
+ * variables. The document is validated, so `if` is a Boolean literal or a Boolean! variable.
+ */
 export function passes(directive: DirectiveNode, variables: Record<string, unknown>): boolean {
-  const definition = directive.name.value === 'skip' ? GraphQLSkipDirective : GraphQLIncludeDirective;
-  const value = getDirectiveValues(definition, { directives: [directive] }, variables)?.if;
+  const arg = directive.arguments?.find((a) => a.name.value === 'if')?.value;
+  const value = arg?.kind === Kind.VARIABLE ? variables[arg.name.value] : arg?.kind === Kind.BOOLEAN ? arg.value : undefined;
   return directive.name.value === 'skip' ? value !== true : value !== false;
 }
 
