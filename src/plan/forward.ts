@@ -1,45 +1,30 @@
 /**
- * The forwarder: one plan, one request's variables and credentials, one Healthie request (or one
- * per MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST entity references), and Healthie's answer returned
- * with only the changes the plan lists.
+ * The forwarder: one plan, one request's variables and credentials, one Healthie request (or,
+ * for `_entities`, one per MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST references: forward-entities.ts),
+ * and Healthie's answer returned with only the changes the plan lists.
  *
  * Why: the answer of a planned request is already in the client's shape (the plan keeps every
  * response key as an alias), so instead of executing the operation a second time the forwarder
- * walks the answer once and does what graphql-js would have done on the delegation path:
- * `__typename` in subgraph names, enum values mapped back, leaves serialized, null propagated
- * for non-null fields, errors located at the client's fields. Requests go through the same
- * Healthie client (timeouts, error codes, the request's own credentials) as delegation.
+ * has it completed in one walk (complete.ts), as graphql-js would have done on the delegation
+ * path. Requests go through the same Healthie client (timeouts, error codes, the request's own
+ * credentials) as delegation.
+ *
+ * Per request: the variables are coerced and renamed, the conditions of root fields that
+ * depend on variables are evaluated (one bit each) to pick the cached Healthie document, and the
+ * answer is completed. No document is walked, parsed or printed for a cached plan.
  *
  * Returns undefined when the request is better served by the delegation path, before anything
  * is sent: variables that do not coerce, or representations the `_entities` guard would refuse.
  * Their answers (BAD_USER_INPUT, QUERY_TOO_COMPLEX) are then exactly the delegation path's.
  */
-import {
-  GraphQLError,
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
-  getDirectiveValues,
-  getVariableValues,
-  type DirectiveNode,
-  isLeafType,
-  isListType,
-  isNonNullType,
-  locatedError,
-  parse,
-  Kind,
-  type FieldNode,
-  type OperationDefinitionNode,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLOutputType,
-} from 'graphql';
+import { getVariableValues, locatedError, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
 import type { Executor } from '@graphql-tools/utils';
 import type { SubgraphContext } from '../context.js';
-import type { EntityTypeName } from '../schema/federation.js';
-import { MAX_ENTITY_REFERENCES, representationId, representationProblem } from '../subgraph/representations.js';
-import { MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST } from '../subgraph/schema.js';
+import { createCompleter, INVALID, nodesOf, type Run } from './complete.js';
+import { createEntityForwarder } from './forward-entities.js';
 import type { SchemaMapping } from './mapping.js';
-import type { Plan, ShapeField, VariablesPlan } from './planner.js';
+import type { Plan, RootPlan, ShapeField, VariablesPlan } from './planner.js';
+import { variantFor } from './roots.js';
 
 export interface Forwarded {
   readonly data: Record<string, unknown> | null;
@@ -53,221 +38,92 @@ export interface ForwardRequest {
   readonly operationName: string | undefined;
 }
 
-type Path = { readonly prev: Path | undefined; readonly key: string | number } | undefined;
-/** A null that must propagate to the nearest nullable parent; its error is already recorded. */
-const INVALID = Symbol('invalid');
-
-function pathArray(path: Path): Array<string | number> {
-  const keys: Array<string | number> = [];
-  for (let p = path; p; p = p.prev) keys.unshift(p.key);
-  return keys;
+export interface CoercedVariables {
+  /** The client's variables, coerced (subgraph names): conditions are evaluated on them. */
+  readonly coerced: Record<string, unknown>;
+  /** Every defined variable with a value, in Healthie's names. */
+  readonly sent: Record<string, unknown>;
 }
 
-/** Whether an @include/@skip directive lets its selection through, with these variables. */
-function passes(directive: DirectiveNode, variables: Record<string, unknown>): boolean {
-  const definition = directive.name.value === 'skip' ? GraphQLSkipDirective : GraphQLIncludeDirective;
-  const value = getDirectiveValues(definition, { directives: [directive] }, variables)?.if;
-  return directive.name.value === 'skip' ? value !== true : value !== false;
+export interface ForwardTools {
+  variablesFor(plan: VariablesPlan, raw: Record<string, unknown> | undefined): CoercedVariables | undefined;
+  send(document: DocumentNode, variables: Record<string, unknown>, request: ForwardRequest): Promise<ExecutionResult>;
 }
 
-/** Entity documents kept per plan, by their mix of types (most plans use one or two). */
-const MAX_ENTITY_DOCUMENTS_PER_PLAN = 64;
+/** Healthie's errors by the root key their path starts with; others are recorded at once. */
+function errorsByRootKey(errors: readonly GraphQLError[], fields: readonly ShapeField[], run: Run): Map<string, GraphQLError[]> {
+  const byKey = new Map<string, GraphQLError[]>();
+  for (const error of errors) {
+    const key = error.path?.[0];
+    if (typeof key !== 'string' || !fields.some((field) => field.key === key)) run.errors.push(error);
+    else byKey.get(key)?.push(error) ?? byKey.set(key, [error]);
+  }
+  return byKey;
+}
 
 export function createForwarder(mapping: SchemaMapping, executor: Executor<SubgraphContext>) {
-  const entityDocuments = new WeakMap<Plan, Map<string, DocumentNode>>();
+  const completer = createCompleter(mapping);
+  const queryTypeName = mapping.subgraph.getQueryType()!.name;
 
-  /** Completes `value` as graphql-js completes a field of `type`; mutates only what changes. */
-  function complete(shape: ShapeField, type: GraphQLOutputType, value: unknown, path: Path, errors: GraphQLError[]): unknown {
-    if (isNonNullType(type)) {
-      const completed = completeNullable(shape, type.ofType, value, path, errors);
-      if (completed === null) {
-        // Healthie nulled this field because of its own error here or below: that error stands.
-        const at = pathArray(path);
-        const reported = errors.some((e) => e.path !== undefined && at.every((key, i) => e.path![i] === key));
-        if (!reported) errors.push(locatedError(new Error(`Cannot return null for non-nullable field ${shape.parentType}.${shape.fieldName}.`), shape.nodes, at));
-        return INVALID;
+  const tools: ForwardTools = {
+    variablesFor(plan, raw) {
+      const coerced = getVariableValues(mapping.subgraph, plan.client, raw ?? {}, { maxErrors: 1 });
+      if (coerced.errors) return undefined;
+      const sent: Record<string, unknown> = {};
+      for (const definition of plan.definitions) {
+        const name = definition.variable.name.value;
+        if (!Object.hasOwn(coerced.coerced, name)) continue;
+        const value = coerced.coerced[name];
+        const mapper = plan.mappers.get(name);
+        sent[name] = mapper && value != null ? mapper(value) : value;
       }
-      return completed;
-    }
-    const completed = completeNullable(shape, type, value, path, errors);
-    return completed === INVALID ? null : completed;
-  }
+      return { coerced: coerced.coerced, sent };
+    },
+    async send(document, variables, request) {
+      return (await executor({ document, variables, context: request.context, operationType: 'query' as never, operationName: request.operationName })) as ExecutionResult;
+    },
+  };
+  const forwardEntities = createEntityForwarder(tools, completer);
 
-  function completeNullable(shape: ShapeField, type: GraphQLOutputType, value: unknown, path: Path, errors: GraphQLError[]): unknown {
-    if (value === null || value === undefined) return null;
-    const fail = (message: string) => {
-      errors.push(locatedError(new Error(message), shape.nodes, pathArray(path)));
-      return INVALID;
-    };
-    if (isListType(type)) {
-      if (!Array.isArray(value)) return fail(`Expected Iterable, but did not find one for field "${shape.parentType}.${shape.fieldName}".`);
-      for (let i = 0; i < value.length; i += 1) {
-        const item = complete(shape, type.ofType, value[i], { prev: path, key: i }, errors);
-        if (item === INVALID) return INVALID;
-        if (item !== value[i]) value[i] = item;
+  async function forwardRoot(plan: RootPlan, request: ForwardRequest): Promise<Forwarded | undefined> {
+    const variables = tools.variablesFor(plan.variables, request.variables);
+    if (!variables) return undefined;
+    const variant = variantFor(plan, variables.coerced);
+    const run: Run = { errors: [], variables: variables.coerced };
+    let data: Record<string, unknown> = {};
+    let byKey: Map<string, GraphQLError[]> | undefined;
+    if (variant.document) {
+      let sent = variables.sent;
+      if (variant.variables) {
+        sent = {};
+        for (const name of variant.variables) if (Object.hasOwn(variables.sent, name)) sent[name] = variables.sent[name];
       }
-      return value;
-    }
-    if (shape.fieldName === '__typename') return typeof value === 'string' ? (mapping.typeToSubgraph.get(value) ?? value) : value;
-    if (isLeafType(type)) {
+      let result: ExecutionResult;
       try {
-        const named = 'getValues' in type ? (mapping.enumToSubgraph(type.name, String(value)) ?? value) : value;
-        const serialized = type.serialize(named);
-        if (serialized === undefined) throw new Error(`Expected \`${type.name}.serialize(${String(value)})\` to return non-nullable value, returned: undefined`);
-        return serialized;
+        result = await tools.send(variant.document, sent, request);
       } catch (error) {
-        errors.push(locatedError(error, shape.nodes, pathArray(path)));
-        return INVALID;
+        // The whole request failed: every root field it carried fails with that error, as each
+        // did on delegation.
+        byKey = new Map();
+        for (const field of variant.fields) {
+          if (!variant.typenames.includes(field.key)) byKey.set(field.key, [locatedError(error, nodesOf(field, variables.coerced), [field.key])]);
+        }
+        result = { data: null };
       }
+      // Healthie's errors belong to the root field at their path's start, reported with it.
+      if (result.errors?.length) byKey = errorsByRootKey(result.errors, variant.fields, run);
+      // Healthie's `data` is null when a non-null root field failed; the included keys still
+      // complete (to null, propagated) so that the answer is execution's.
+      if (result.data) data = result.data as Record<string, unknown>;
     }
-    return completeObject(shape.children ?? [], value, path, errors);
-  }
-
-  function completeObject(children: readonly ShapeField[], value: unknown, path: Path, errors: GraphQLError[]): unknown {
-    if (typeof value !== 'object' || value === null) return null;
-    const object = value as Record<string, unknown>;
-    let kept = 0;
-    for (const child of children) {
-      const present = Object.hasOwn(object, child.key);
-      if (!present && child.optional) continue;
-      const completed = complete(child, child.type, present ? object[child.key] : null, { prev: path, key: child.key }, errors);
-      if (completed === INVALID) return INVALID;
-      if (completed !== object[child.key]) object[child.key] = completed;
-      kept += 1;
+    if (variant.typenames.length > 0) {
+      // Answered here, in execution's order of keys.
+      const ordered: Record<string, unknown> = {};
+      for (const field of variant.fields) ordered[field.key] = variant.typenames.includes(field.key) ? queryTypeName : data[field.key];
+      data = ordered;
     }
-    // Only what the client asked for reaches it, whatever else an answer carries.
-    let keys = 0;
-    for (const key in object) if (Object.hasOwn(object, key)) keys += 1;
-    if (keys === kept) return object;
-    const asked: Record<string, unknown> = {};
-    for (const child of children) if (Object.hasOwn(object, child.key)) asked[child.key] = object[child.key];
-    return asked;
-  }
-
-  /** Coerced and renamed variables, or undefined when they do not coerce (delegation reports it). */
-  function variablesFor(plan: VariablesPlan, raw: Record<string, unknown> | undefined) {
-    const coerced = getVariableValues(mapping.subgraph, plan.client, raw ?? {}, { maxErrors: 1 });
-    if (coerced.errors) return undefined;
-    const sent: Record<string, unknown> = {};
-    for (const definition of plan.definitions) {
-      const name = definition.variable.name.value;
-      if (!Object.hasOwn(coerced.coerced, name)) continue;
-      const value = coerced.coerced[name];
-      const mapper = plan.mappers.get(name);
-      sent[name] = mapper && value != null ? mapper(value) : value;
-    }
-    return { coerced: coerced.coerced, sent };
-  }
-
-  async function send(document: DocumentNode, variables: Record<string, unknown>, request: ForwardRequest): Promise<ExecutionResult> {
-    return (await executor({ document, variables, context: request.context, operationType: 'query' as never, operationName: request.operationName })) as ExecutionResult;
-  }
-
-  async function forwardRoot(plan: Extract<Plan, { kind: 'root' }>, request: ForwardRequest): Promise<Forwarded | undefined> {
-    const variables = variablesFor(plan.variables, request.variables);
-    if (!variables) return undefined;
-    let result: ExecutionResult;
-    try {
-      result = await send(plan.document, variables.sent, request);
-    } catch (error) {
-      // The whole request failed: every root field the operation includes carries the error, as
-      // each did on delegation.
-      const included = plan.shape.filter((field) => field.conditions.some((all) => all.every((d) => passes(d, variables.coerced))));
-      const errors = included.map((field) => locatedError(error, field.nodes, [field.key]));
-      // A non-null root field cannot be null: the whole answer is.
-      const nulled = included.some((field) => isNonNullType(field.type));
-      return { data: nulled ? null : Object.fromEntries(included.map((field) => [field.key, null])), errors };
-    }
-    const errors = [...(result.errors ?? [])];
-    const data = completeObject(plan.shape, result.data ?? {}, undefined, errors);
-    return { data: data === INVALID ? null : (data as Record<string, unknown>), errors };
-  }
-
-  /**
-   * The Healthie request for one chunk: the template for its mix of types (parsed once per plan)
-   * with each reference's id as a string literal, so Healthie receives what a client fetching
-   * those users by id would send; only the id values are new per request, and print escapes them.
-   */
-  function entityDocument(plan: Extract<Plan, { kind: 'entities' }>, chunk: ReadonlyArray<{ type: EntityTypeName; id: string }>): DocumentNode {
-    let documents = entityDocuments.get(plan);
-    if (!documents) entityDocuments.set(plan, (documents = new Map()));
-    const types = chunk.map((entry) => entry.type);
-    const key = types.join(',');
-    let template = documents.get(key);
-    if (!template) {
-      const used = [...new Set(types.flatMap((t) => plan.types.get(t)!.variables))].map((v) => plan.variableDefinitions.get(v)!);
-      const fields = types.map((t, i) => `e${i}: ${plan.types.get(t)!.rootField}(id: "") ${plan.types.get(t)!.selection}`).join(' ');
-      template = parse(`query${used.length > 0 ? `(${used.join(' ')})` : ''} { ${fields} }`, { noLocation: true });
-      if (documents.size < MAX_ENTITY_DOCUMENTS_PER_PLAN) documents.set(key, template);
-    }
-    const operation = template.definitions[0] as OperationDefinitionNode;
-    const selections = (operation.selectionSet.selections as FieldNode[]).map((field, i) => ({
-      ...field,
-      arguments: [{ ...field.arguments![0]!, value: { kind: Kind.STRING, value: chunk[i]!.id } as const }],
-    }));
-    return { kind: Kind.DOCUMENT, definitions: [{ ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } }] };
-  }
-
-  async function forwardEntities(plan: Extract<Plan, { kind: 'entities' }>, request: ForwardRequest): Promise<Forwarded | undefined> {
-    const variables = variablesFor(plan.variables, request.variables);
-    if (!variables) return undefined;
-    const representations = variables.coerced[plan.representations] as unknown[];
-    if (representations.length > MAX_ENTITY_REFERENCES || representations.some((r) => representationProblem(r) !== undefined)) return undefined;
-
-    // One fetch per distinct reference, grouped by type so that documents repeat across requests.
-    const distinct = new Map<string, { type: EntityTypeName; id: string; positions: number[] }>();
-    representations.forEach((representation, position) => {
-      const type = (representation as { __typename: EntityTypeName }).__typename;
-      const id = representationId(representation as { id: unknown });
-      const key = `${type}\u0000${id}`;
-      const entry = distinct.get(key);
-      if (entry) entry.positions.push(position);
-      else distinct.set(key, { type, id, positions: [position] });
-    });
-    const ordered = [...distinct.values()].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
-    const items: unknown[] = new Array(representations.length).fill(null);
-    const errors: GraphQLError[] = [];
-    const chunks: (typeof ordered)[] = [];
-    for (let i = 0; i < ordered.length; i += MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST) chunks.push(ordered.slice(i, i + MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST));
-
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        const sent: Record<string, unknown> = {};
-        for (const type of new Set(chunk.map((e) => e.type))) {
-          for (const name of plan.types.get(type)!.variables) if (Object.hasOwn(variables.sent, name)) sent[name] = variables.sent[name];
-        }
-        let result: ExecutionResult;
-        try {
-          result = await send(entityDocument(plan, chunk), sent, request);
-        } catch (error) {
-          for (const entry of chunk) for (const position of entry.positions) errors.push(locatedError(error, plan.nodes, [plan.key, position]));
-          return;
-        }
-        const data = (result.data ?? {}) as Record<string, unknown>;
-        for (const error of result.errors ?? []) {
-          const [alias, ...rest] = error.path ?? [];
-          const entry = typeof alias === 'string' ? chunk[Number(alias.slice(1))] : undefined;
-          for (const position of entry?.positions ?? [undefined]) {
-            errors.push(new GraphQLError(error.message, { path: position === undefined ? error.path ?? [plan.key] : [plan.key, position, ...rest], extensions: error.extensions, originalError: error.originalError ?? error }));
-          }
-        }
-        chunk.forEach((entry, i) => {
-          const typePlan = plan.types.get(entry.type)!;
-          const raw = typePlan.empty && data[`e${i}`] != null ? {} : data[`e${i}`];
-          const shape = typePlan.shape;
-          // A reference repeated in the request gets its own copy, completed at its own path.
-          const copies = entry.positions.map((_, n) => (n === 0 ? raw : structuredClone(raw)));
-          entry.positions.forEach((position, n) => {
-            const value = copies[n];
-            const completed = completeObject(shape, value, { prev: { prev: undefined, key: plan.key }, key: position }, errors);
-            items[position] = completed === INVALID ? null : completed;
-          });
-        });
-      }),
-    );
-    // In reference order (GraphQL gives the order of errors no meaning; this one is stable).
-    const position = (error: GraphQLError) => (typeof error.path?.[1] === 'number' ? error.path[1] : -1);
-    return { data: { [plan.key]: items }, errors: errors.sort((a, b) => position(a) - position(b)) };
+    const completed = completer.completeRoot(variant.fields, data, run, byKey);
+    return { data: completed === INVALID ? null : (completed as Record<string, unknown>), errors: run.errors };
   }
 
   return function forward(plan: Plan, request: ForwardRequest): Promise<Forwarded | undefined> {

@@ -10,80 +10,55 @@
  *
  * What a plan keeps of graphql-js's work: response keys stay as aliases (Healthie answers in the
  * client's shape); names of fields, arguments, input fields, types (variable definitions, type
- * conditions) and enum values are mapped by SchemaMapping; argument defaults of the subgraph that
- * differ from Healthie's are sent explicitly; the `shape` lets the forwarder check non-null
+ * conditions) and enum values are mapped by SchemaMapping; argument defaults are sent explicitly, as
+ * delegation sends them; the `shape` lets the forwarder check non-null
  * fields, serialize leaves and answer `__typename` with subgraph names. Fragments are inlined by
- * expandOperation (src/operation/expand.ts), within its size bound.
+ * expandOperation (src/operation/expand.ts), within its size bound. Each root field is kept
+ * apart, with its conditions, so that Healthie receives only those execution includes
+ * (roots.ts); `_entities` is planned in entities.ts.
  *
  * Anything the planner does not cover returns a Fallback (a reason), and the operation keeps the
  * delegation path, which gives the same answers: mutations (every booking guard stays on one
- * path), introspection, `_service`, mixed roots, abstract types, other directives.
+ * path), introspection, `_service`, mixed roots, abstract types, other
+ * directives, variables of input types with defaults.
  */
 import {
   Kind,
   getNamedType,
   isCompositeType,
-  isNonNullType,
   isObjectType,
   print,
-  typeFromAST,
+  visit,
   type ArgumentNode,
   type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type GraphQLField,
-  type GraphQLInputType,
   type GraphQLObjectType,
   type OperationDefinitionNode,
   type SelectionNode,
   type SelectionSetNode,
-  type TypeNode,
   type VariableDefinitionNode,
 } from 'graphql';
 import { expandOperation, selectOperation } from '../operation/expand.js';
-import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
 import { MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST } from '../subgraph/schema.js';
+import { planEntities, type EntitiesPlan } from './entities.js';
+import { Fallback } from './fallback.js';
 import type { SchemaMapping } from './mapping.js';
+import { classify, MAX_DYNAMIC_ROOT_CONDITIONS, type RootOccurrence, type RootsPlan } from './roots.js';
 import { createShaper, type ShapeField } from './shape.js';
-import { defaultToSend, translateValue, valueMapper, type ValueMapper } from './values.js';
+import { argumentDefault, translateValue } from './values.js';
+import { createVariablesPlanner, useCount, type Scope, type VariablesPlan } from './variables.js';
 
-export interface VariablesPlan {
-  /** The client's definitions (subgraph names): request variables are coerced against them. */
-  readonly client: readonly VariableDefinitionNode[];
-  readonly definitions: readonly VariableDefinitionNode[];
-  /** Renames inside the values of input-object and enum variables; absent when nothing changes. */
-  readonly mappers: ReadonlyMap<string, ValueMapper>;
+export { Fallback };
+export type { ShapeField, VariablesPlan };
+
+export interface RootPlan extends RootsPlan {
+  readonly kind: 'root';
+  readonly variables: VariablesPlan;
 }
 
-export interface EntityTypePlan {
-  readonly rootField: string;
-  /** The client's selection for this type, in Healthie's names, printed once. */
-  readonly selection: string;
-  readonly shape: readonly ShapeField[];
-  /** The client selects none of this type's fields. */
-  readonly empty: boolean;
-  /** Client variables the selection uses. */
-  readonly variables: readonly string[];
-}
-
-export type { ShapeField };
-
-export type Plan =
-  | { readonly kind: 'root'; readonly document: DocumentNode; readonly shape: readonly ShapeField[]; readonly variables: VariablesPlan }
-  | {
-      readonly kind: 'entities';
-      readonly key: string;
-      readonly nodes: readonly FieldNode[];
-      readonly representations: string;
-      readonly types: ReadonlyMap<EntityTypeName, EntityTypePlan>;
-      /** Client variable definitions (printed, Healthie's names) by name; each type lists those it uses. */
-      readonly variableDefinitions: ReadonlyMap<string, string>;
-      readonly variables: VariablesPlan;
-    };
-
-export class Fallback {
-  constructor(readonly reason: string) {}
-}
+export type Plan = RootPlan | EntitiesPlan;
 
 const CONDITIONAL = new Set(['include', 'skip']);
 
@@ -92,24 +67,34 @@ function directivesOf(nodes: readonly DirectiveNode[] | undefined): DirectiveNod
   return [...(nodes ?? [])];
 }
 
+function variablesIn(node: FieldNode): string[] {
+  const names = new Set<string>();
+  visit(node, { Variable: (v) => void names.add(v.name.value) });
+  return [...names];
+}
 export function createPlanner(mapping: SchemaMapping) {
   const subgraph = mapping.subgraph;
   const shapeOf = createShaper(subgraph);
+  const variablesPlan = createVariablesPlanner(mapping);
 
-  function translateArguments(field: FieldNode, def: GraphQLField<unknown, unknown>, parent: string, variables: Map<string, VariableDefinitionNode>): ArgumentNode[] {
+  function translateArguments(field: FieldNode, def: GraphQLField<unknown, unknown>, parent: string, variables: Scope): ArgumentNode[] {
     const fieldMap = mapping.field(parent, def.name)!;
-    const healthieField = (mapping.healthie.getType(mapping.typeToHealthie.get(parent)!) as GraphQLObjectType).getFields()[fieldMap.name]!;
     const out: ArgumentNode[] = [];
     for (const arg of def.args) {
       const name = fieldMap.args.get(arg.name);
       if (!name) throw new Fallback(`argument ${parent}.${def.name}(${arg.name})`);
       const given = field.arguments?.find((a) => a.name.value === arg.name);
-      const healthieArg = healthieField.args.find((a) => a.name === name)!;
-      const materialised = defaultToSend(mapping, arg, healthieArg);
+      const materialised = argumentDefault(mapping, arg);
       if (given) {
-        // A variable left unset would take the subgraph's default, which Healthie does not know.
-        const variable = given.value.kind === Kind.VARIABLE ? variables.get(given.value.name.value) : undefined;
-        if (materialised && variable && !variable.defaultValue && variable.type.kind !== Kind.NON_NULL_TYPE) throw new Fallback('variable over a differing default');
+        // A variable left unset takes the argument's default, which delegation sends: Healthie's
+        // definition of the variable gets that default (checked below to fit its every use).
+        const variable = given.value.kind === Kind.VARIABLE ? variables.definitions.get(given.value.name.value) : undefined;
+        if (materialised && variable && !variable.defaultValue && variable.type.kind !== Kind.NON_NULL_TYPE) {
+          const name = variable.variable.name.value;
+          const known = variables.defaulted.get(name);
+          if (known && print(known.value) !== print(materialised)) throw new Fallback('variable over different argument defaults');
+          variables.defaulted.set(name, { value: materialised, uses: (known?.uses ?? 0) + 1 });
+        }
         out.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: name }, value: translateValue(mapping, given.value, arg.type) });
       } else if (materialised) {
         out.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: name }, value: materialised });
@@ -119,7 +104,7 @@ export function createPlanner(mapping: SchemaMapping) {
   }
 
   /** `set` (selections on subgraph object `type`) in Healthie's names. */
-  function translate(set: SelectionSetNode, type: GraphQLObjectType, variables: Map<string, VariableDefinitionNode>): SelectionSetNode {
+  function translate(set: SelectionSetNode, type: GraphQLObjectType, variables: Scope): SelectionSetNode {
     const selections = set.selections.map((selection): SelectionNode => {
       if (selection.kind === Kind.FRAGMENT_SPREAD) throw new Fallback('fragment spread after expansion');
       if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -150,104 +135,59 @@ export function createPlanner(mapping: SchemaMapping) {
     return { kind: Kind.SELECTION_SET, selections };
   }
 
-  function variablesPlan(all: readonly VariableDefinitionNode[]): VariablesPlan {
-    const mappers = new Map<string, ValueMapper>();
-    const definitions = all.map((definition) => {
-      const type = typeFromAST(subgraph, definition.type as never) as GraphQLInputType | undefined;
-      if (!type) throw new Fallback('unknown variable type');
-      const mapper = valueMapper(mapping, type);
-      if (mapper) mappers.set(definition.variable.name.value, mapper);
-      return {
-        ...definition,
-        type: renameType(definition.type),
-        directives: [],
-        ...(definition.defaultValue ? { defaultValue: translateValue(mapping, definition.defaultValue, type) as never } : {}),
-      };
-    });
-    return { client: all, definitions, mappers };
-  }
-
-  function renameType(node: TypeNode): TypeNode {
-    if (node.kind !== Kind.NAMED_TYPE) return { ...node, type: renameType(node.type) as never };
-    const name = mapping.typeToHealthie.get(node.name.value);
-    if (!name) throw new Fallback(`type ${node.name.value}`);
-    return { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: name } };
-  }
-
-  function entitiesPlan(field: FieldNode, operation: OperationDefinitionNode, variables: Map<string, VariableDefinitionNode>): Plan {
-    const representations = field.arguments?.find((a) => a.name.value === 'representations')?.value;
-    if (representations?.kind !== Kind.VARIABLE || field.directives?.length) throw new Fallback('_entities without a representations variable');
-    const types = new Map<EntityTypeName, EntityTypePlan>();
-    for (const typeName of Object.keys(ENTITIES) as EntityTypeName[]) {
-      const type = subgraph.getType(typeName) as GraphQLObjectType;
-      // The union's selection as it applies to this type, type conditions resolved.
-      const applicable = (set: SelectionSetNode): SelectionNode[] =>
-        set.selections.flatMap((s): SelectionNode[] => {
-          if (s.kind !== Kind.INLINE_FRAGMENT) return [s];
-          const condition = s.typeCondition?.name.value;
-          if (condition && condition !== typeName && condition !== '_Entity') return [];
-          return [{ kind: Kind.INLINE_FRAGMENT, directives: s.directives ?? [], selectionSet: { kind: Kind.SELECTION_SET, selections: applicable(s.selectionSet) } }];
-        });
-      const set: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: applicable(field.selectionSet!) };
-      const translated = translate(set, type, variables);
-      // A type the client selects nothing of still answers {} for a known id and null for an
-      // unknown one: Healthie is asked for `__typename`, which the answer then leaves out.
-      const empty = set.selections.length === 0;
-      const text = empty ? '{ __typename }' : print(translated);
-      const used = [...new Set([...text.matchAll(/\$(\w+)/g)].map((m) => m[1]!))];
-      const rootField = ENTITIES[typeName].rootField;
-      types.set(typeName, { rootField, selection: text, shape: shapeOf([{ set, conditions: [] }], type), empty, variables: used });
-    }
-    const plan = variablesPlan((operation.variableDefinitions ?? []).filter((d) => d.variable.name.value !== representations.name.value));
-    return {
-      kind: 'entities',
-      key: field.alias?.value ?? field.name.value,
-      nodes: [field],
-      representations: representations.name.value,
-      types,
-      variableDefinitions: new Map(plan.definitions.map((d) => [d.variable.name.value, print(d)])),
-      // Coercion covers every variable (representations included); only the others are sent.
-      variables: { ...plan, client: operation.variableDefinitions ?? [] },
-    };
-  }
-
   /** The plan for one operation of a validated document, or why it keeps the delegation path. */
   return function plan(document: DocumentNode, operationName: string | null | undefined): Plan | Fallback {
     try {
       const selected = selectOperation(document, operationName);
       if (!selected || selected.operation !== 'query') return new Fallback('not a query');
       const operation = expandOperation(document, selected).definitions[0] as OperationDefinitionNode;
-      const variables = new Map((operation.variableDefinitions ?? []).map((d) => [d.variable.name.value, d]));
-      const roots = operation.selectionSet.selections;
-      if (roots.some((s) => s.kind !== Kind.FIELD)) return new Fallback('fragment at the root');
-      const names = new Set((roots as FieldNode[]).map((f) => f.name.value));
-      if (names.has('_entities')) {
-        if (roots.length !== 1) return new Fallback('mixed roots');
-        return entitiesPlan(roots[0] as FieldNode, operation, variables);
-      }
+      const variables: Scope = { definitions: new Map((operation.variableDefinitions ?? []).map((d) => [d.variable.name.value, d])), defaulted: new Map() };
+      const variablesOf = (all: readonly VariableDefinitionNode[]) => {
+        // A variable given a default for Healthie must have no use where that default is wrong.
+        for (const [name, { uses }] of variables.defaulted) if (uses !== useCount(operation, name)) throw new Fallback('variable over an argument default, used elsewhere');
+        return variablesPlan(all, variables.defaulted);
+      };
       const query = subgraph.getQueryType()!;
-      // Scope: root fields that return one entity (HealthieUser, HealthieAppointment), the
-      // lookups routers send most. Lists, connections and availability keep delegation: Healthie's
-      // errors on them (a bad cursor, a bad date) reach the client differently on the two paths
-      // today, and the planned path must answer exactly as delegation does.
-      const entityRoot = (f: FieldNode) => {
-        const type = query.getFields()[f.name.value]?.type;
-        return f.name.value === '__typename' || (type !== undefined && !isNonNullType(type) && Object.hasOwn(ENTITIES, String(type)));
+      // Root fields with the conditions on the way to them (fragments at the root flattened).
+      const fields: Array<{ field: FieldNode; conditions: DirectiveNode[] }> = [];
+      const flatten = (set: SelectionSetNode, outer: DirectiveNode[]) => {
+        for (const selection of set.selections) {
+          const conditions = [...outer, ...directivesOf(selection.directives)];
+          if (selection.kind === Kind.FIELD) fields.push({ field: selection, conditions });
+          else if (selection.kind === Kind.INLINE_FRAGMENT && (selection.typeCondition?.name.value ?? query.name) === query.name) flatten(selection.selectionSet, conditions);
+          else throw new Fallback('fragment at the root');
+        }
       };
-      if (!(roots as FieldNode[]).every(entityRoot)) return new Fallback('root field outside the planned scope');
-      const selectionSet = translate(operation.selectionSet, query, variables);
-      if (roots.length > MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST) return new Fallback('more root fields than one Healthie request takes');
-      const variablesOut = variablesPlan(operation.variableDefinitions ?? []);
-      const healthieOperation: OperationDefinitionNode = {
-        ...operation,
-        variableDefinitions: variablesOut.definitions,
-        directives: [],
-        selectionSet,
-      };
+      flatten(operation.selectionSet, []);
+      if (fields.some(({ field }) => field.name.value === '_entities')) {
+        if (fields.length !== 1 || fields[0]!.conditions.length > 0 || operation.selectionSet.selections[0]!.kind !== Kind.FIELD) return new Fallback('mixed roots');
+        return planEntities(fields[0]!.field, operation, {
+          type: (name) => subgraph.getType(name) as GraphQLObjectType,
+          translate: (set, type) => translate(set, type, variables),
+          variablesPlan: variablesOf,
+          shapeOf: (set, type) => shapeOf([{ set, conditions: [] }], type),
+        });
+      }
+      if (fields.length > MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST) return new Fallback('more root fields than one Healthie request takes');
+      const occurrences = fields.map(({ field, conditions }): RootOccurrence => {
+        const key = field.alias?.value ?? field.name.value;
+        if (field.name.value === '__typename') return { key, field: undefined, conditions, variables: [] };
+        const set = translate({ kind: Kind.SELECTION_SET, selections: [{ ...field, directives: [] }] }, query, variables);
+        const translated = set.selections[0] as FieldNode;
+        return { key, field: translated, conditions, variables: variablesIn(translated) };
+      });
+      const { always, dynamic } = classify(occurrences);
+      if (dynamic.length > MAX_DYNAMIC_ROOT_CONDITIONS) return new Fallback('too many conditional root fields');
+      const variablesOut = variablesOf(operation.variableDefinitions ?? []);
       return {
         kind: 'root',
-        document: { kind: Kind.DOCUMENT, definitions: [healthieOperation] },
+        operation: { ...operation, variableDefinitions: [], directives: [], selectionSet: { kind: Kind.SELECTION_SET, selections: [] } },
+        occurrences,
+        always,
+        dynamic,
         shape: shapeOf([{ set: operation.selectionSet, conditions: [] }], query),
+        definitions: variablesOut.definitions,
+        variants: new Map(),
         variables: variablesOut,
       };
     } catch (error) {

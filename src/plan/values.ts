@@ -72,6 +72,17 @@ export function defaultToSend(
   return theirs && print(theirs) === print(sent) ? undefined : sent;
 }
 
+/**
+ * The subgraph's default of an argument, in Healthie's names, to send when the client omits the
+ * argument: delegation sends every argument default, so Healthie never applies one of its own,
+ * even one it does not publish (root-field argument defaults are not published for 2026-01-01).
+ */
+export function argumentDefault(mapping: SchemaMapping, subgraphArg: Pick<GraphQLArgument, 'type' | 'defaultValue'>): ValueNode | undefined {
+  if (subgraphArg.defaultValue === undefined) return undefined;
+  const ours = astFromValue(subgraphArg.defaultValue, subgraphArg.type);
+  return ours ? translateValue(mapping, ours, subgraphArg.type) : undefined;
+}
+
 export type ValueMapper = (value: unknown) => unknown;
 
 /**

@@ -18,6 +18,7 @@ import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
 import { createNamingTransforms } from '../schema/naming.js';
 import type { SubgraphContext } from '../context.js';
 import { inputDefaults, withInputDefaults, type InputDefaults } from './defaults.js';
+import { withRootNulls } from './null-data.js';
 import { guardEntities, representationId } from './representations.js';
 import { bookOnce } from '../booking/book.js';
 import { delegatedBooking } from '../booking/delegation.js';
@@ -107,8 +108,9 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifac
   let defaults: InputDefaults = new Map();
   const subschema = new Subschema<unknown, unknown, unknown, SubgraphContext>({
     schema: approved,
-    // Healthie receives the subgraph's input defaults even when the client omits those fields.
-    executor: withInputDefaults(executor, approved, () => defaults),
+    // Healthie receives the subgraph's input defaults even when the client omits those fields;
+    // an answer with `data: null` still answers each root field (null-data.ts).
+    executor: withRootNulls(withInputDefaults(executor, approved, () => defaults)),
     transforms: createNamingTransforms(),
     // Merges the root fields delegated while resolving one operation into one upstream request.
     // The batcher is memoized on the context object, which is created per request, so two

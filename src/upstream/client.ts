@@ -104,14 +104,17 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
   const baseHeaders = { 'content-type': 'application/json', accept: 'application/json', [API_VERSION_HEADER]: options.apiVersion };
 
   async function post(headers: Record<string, string>, body: string, timeoutMs: number) {
-    const response = await httpRequest(options.url, {
-      method: 'POST',
-      dispatcher: agent,
-      headers: { ...baseHeaders, ...headers },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    return { status: response.statusCode, text: await response.body.text() };
+    // A controller and a timer cleared on completion, not AbortSignal.timeout: that one keeps its
+    // timer and signal alive until the timeout elapses, long after the answer, so under load
+    // thousands of them pile up (memory) and each costs far more CPU to create.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('Healthie did not answer in time.', 'TimeoutError')), timeoutMs);
+    try {
+      const response = await httpRequest(options.url, { method: 'POST', dispatcher: agent, headers: { ...baseHeaders, ...headers }, body, signal: controller.signal });
+      return { status: response.statusCode, text: await response.body.text() };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   const refuse = (code: ErrorCode, message: string, limit: string) => {

@@ -11,11 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY, SECOND_API_KEY } from '../../src/sandbox/index.js';
 import { createRuntimeSchema } from '../../src/subgraph/schema.js';
 import { post, startStack, type Stack } from '../helpers/stack.js';
-import { createGenerator, random } from './generate.js';
+import { createGenerator, random, type Known } from './generate.js';
 
 const schema = createRuntimeSchema(async () => ({})).schema;
 const auth = { 'x-healthie-api-key': DEMO_API_KEY };
 const SEED = Number(process.env.DIFFERENTIAL_SEED ?? 20260101);
+/** Seeds run per test run: the one given (or the default) and the next ones. */
+const SEEDS = [SEED, SEED + 1, SEED + 2];
 const GENERATED = 150;
 
 /** GraphQL query documents written in the test files, valid against the schema, without required variables. */
@@ -60,19 +62,25 @@ function comparable(body: { errors?: Array<{ path?: unknown }> }): unknown {
 describe('planned path against the delegation path', () => {
   let planned: Stack;
   let delegated: Stack;
-  let known: { userIds: string[]; appointmentIds: string[] };
+  let known: Known;
 
   beforeAll(async () => {
     const sandbox = { rateLimit: { requests: 1_000_000, windowMs: 60_000 } };
     planned = await startStack({ sandbox, env: { PLAN_ENABLED: 'true' } });
     // Same upstream, so both see the same data.
     delegated = await startStack({ sandbox, upstreamUrl: planned.sandbox.url, env: { PLAN_ENABLED: 'false' } });
-    const listed = await planned.query('{ healthieUsers(first: 20) { nodes { id } } healthieOrganizationMembers(first: 10) { nodes { id } } healthieAppointments(filter: "all", first: 20) { nodes { id } } }', {}, auth);
+    const listed = await planned.query(
+      '{ healthieUsers(first: 20) { nodes { id } edges { cursor } } healthieOrganizationMembers(first: 10) { nodes { id } } healthieAppointments(filter: "all", first: 20) { nodes { id } edges { cursor } } healthieAppointmentTypes(first: 3) { edges { cursor } } }',
+      {},
+      auth,
+    );
     expect(listed.body.errors).toBeUndefined();
     const data = listed.body.data!;
+    const cursors = (connection: { edges: Array<{ cursor: string }> }) => connection.edges.map((e) => e.cursor);
     known = {
       userIds: [...data.healthieUsers.nodes, ...data.healthieOrganizationMembers.nodes].map((u: { id: string }) => u.id),
       appointmentIds: data.healthieAppointments.nodes.map((a: { id: string }) => a.id),
+      cursors: [...cursors(data.healthieUsers).slice(0, 3), ...cursors(data.healthieUsers).slice(-1), ...cursors(data.healthieAppointments).slice(0, 2), ...cursors(data.healthieAppointmentTypes)],
     };
   });
   afterAll(async () => {
@@ -92,19 +100,27 @@ describe('planned path against the delegation path', () => {
     expect(operations.length).toBeGreaterThan(10);
     const before = planned.server.planStats().planned;
     for (const query of operations) await compare(query, {}, auth);
-    expect(planned.server.planStats().planned - before).toBeGreaterThan(operations.length / 3);
+    // Nearly all of them take the planned path; the others are `_service`, introspection and mixed roots.
+    expect(planned.server.planStats().planned - before).toBeGreaterThan(operations.length * 0.8);
   });
 
-  it(`answers ${GENERATED} generated operations alike (seed ${SEED}), with and without credentials`, async () => {
-    const generate = createGenerator(schema, known, SEED);
-    const r = random(SEED + 1);
-    const before = planned.server.planStats().planned;
-    for (let i = 0; i < GENERATED; i += 1) {
-      const { query, variables } = generate();
-      const headers = r.chance(0.9) ? auth : r.chance(0.5) ? { 'x-healthie-api-key': SECOND_API_KEY } : {};
-      await compare(query, variables, headers);
-    }
-    // The comparison means something only if the planned path answered a good part of them.
-    expect(planned.server.planStats().planned - before).toBeGreaterThan(GENERATED / 4);
-  }, 180_000);
+  for (const seed of SEEDS) {
+    it(`answers ${GENERATED} generated operations alike (seed ${seed}), with and without credentials, most of them on the planned path`, async () => {
+      const generate = createGenerator(schema, known, seed);
+      const r = random(seed + 1);
+      const before = planned.server.planStats();
+      for (let i = 0; i < GENERATED; i += 1) {
+        const { query, variables } = generate();
+        const headers = r.chance(0.9) ? auth : r.chance(0.5) ? { 'x-healthie-api-key': SECOND_API_KEY } : {};
+        await compare(query, variables, headers);
+      }
+      // The comparison means something only if the planned path answered most of them: the rest
+      // are those refused before either path (validation, limits, cost) or kept on delegation on
+      // purpose (variables that do not coerce, mixed roots).
+      const after = planned.server.planStats();
+      const reached = after.planned + after.delegated - before.planned - before.delegated;
+      expect(reached).toBeGreaterThan(GENERATED * 0.6);
+      expect(after.planned - before.planned).toBeGreaterThan(reached * 0.9);
+    }, 180_000);
+  }
 });

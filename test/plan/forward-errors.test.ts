@@ -119,6 +119,21 @@ describe('planned path when Healthie answers badly', () => {
     expect(body.data!._entities).toEqual([expect.objectContaining({ organization: null }), null, expect.objectContaining({ organization: null })]);
   });
 
+  it('propagates nulls inside connections: a null page info nulls its connection, a null count of a non-null connection the whole answer', async () => {
+    const CONNECTIONS = '{ m: healthieOrganizationMembers(first: 2) { pageInfo { hasNextPage } nodes { id } } me: healthieCurrentUser { id } }';
+    flaws = { values: { 'PageInfo.has_next_page': null } };
+    const members = await both(CONNECTIONS);
+    expect(members.data).toEqual({ m: null, me: { id: '1001' } });
+    expect(members.errors?.map((e) => e.path)).toEqual([['m', 'pageInfo', 'hasNextPage']]);
+    flaws = { values: { 'UserConnection.total_count': null } };
+    const users = await both('{ me: healthieCurrentUser { id } u: healthieUsers(first: 2) { totalCount nodes { id } } }');
+    expect(users.data).toBeNull();
+    expect(users.errors?.map((e) => e.path)).toEqual([['u', 'totalCount']]);
+    flaws = { values: { 'UserConnection.nodes': [null, { id: null }] } };
+    const items = await both('{ u: healthieUsers(first: 2) { nodes { id } } }');
+    expect(items.data).toEqual({ u: { nodes: [null, null] } });
+  });
+
   /** The planned path's answer alone, where the delegation path is known to answer worse. */
   async function plannedOnly(query: string, variables: Record<string, unknown> = {}) {
     return (await post(planned.url, query, variables, auth)).body;

@@ -1,8 +1,11 @@
 /**
  * Random operations over the served schema, for the differential test: selections, aliases,
- * fragments (named and inline), variables, `__typename`, @include/@skip, arguments both valid and
- * invalid (so that Healthie answers with errors too), and `_entities` calls. Seeded, so a
- * failure names the seed that reproduces it.
+ * fragments (named and inline, at the root too), variables, `__typename` (at the root too),
+ * @include/@skip (literal and variable, on root fields too), arguments both valid and invalid (so
+ * that Healthie answers with errors too), and `_entities` calls. Connections get cursors issued
+ * by the sandbox and broken ones, page sizes in range, zero, negative and over the maximum, as
+ * literals and variables; dates well formed and not. Seeded, so a failure names the seed that
+ * reproduces it.
  *
  * Only the schema is read: names, arguments and types come from it, so the generator follows the
  * schema as it changes.
@@ -29,6 +32,8 @@ export interface GeneratedOperation {
 export interface Known {
   userIds: string[];
   appointmentIds: string[];
+  /** Cursors the sandbox issued (users, appointments, appointment types), if known. */
+  cursors?: string[];
 }
 
 export function random(seed: number) {
@@ -52,20 +57,30 @@ type Random = ReturnType<typeof random>;
 /** Argument values worth trying, by argument name; others are made up from the type. */
 function candidates(known: Known): Record<string, unknown[]> {
   const ids = [...known.userIds.slice(0, 3), ...known.appointmentIds.slice(0, 3), '999999'];
+  // Page sizes: in range, zero, negative and over Healthie's maximum of 100.
+  const sizes = [1, 3, 10, 0, -1, 100, 101];
+  // Cursors: issued ones, one past the end, and ones that are not cursors at all.
+  const issued = known.cursors ?? [];
+  const cursors = [...issued, ...issued, Buffer.from('sandbox:9999').toString('base64'), 'x', '', 'bm90LWEtY3Vyc29y'];
+  const days = ['2026-01-05', '2026-01-09', '2026-01-05T09:00:00-05:00', 'not-a-date', '2026-13-45'];
   return {
     id: ids,
     userId: ids,
     providerId: ids,
     pageSize: [1, 3, 10],
-    first: [1, 3, 10],
+    first: sizes,
+    last: sizes,
+    after: cursors,
+    before: cursors,
     offset: [0, 2],
     keywords: ['Maple', 'a', ''],
     filter: ['future', 'past', 'all', 'bogus'],
     shouldPaginate: [true, false],
-    startDate: ['2026-01-05', 'not-a-date'],
-    endDate: ['2026-01-09', '2026-01-06'],
+    startDate: days,
+    endDate: [...days, '2026-01-06', '2027-06-01'],
     timezone: ['America/New_York', 'Mars/Base'],
     clientsCanBook: [true, false],
+    isUpcoming: [true, false],
   };
 }
 
@@ -104,8 +119,8 @@ export function createGenerator(schema: GraphQLSchema, known: Known, seed: numbe
     const fragments: string[] = [];
     let counter = 0;
 
-    function directive(): string {
-      if (!r.chance(0.08)) return '';
+    function directive(p = 0.08): string {
+      if (!r.chance(p)) return '';
       const which = r.pick(['include', 'skip']);
       if (r.chance(0.5)) return ` @${which}(if: ${r.chance(0.5)})`;
       const name = `c${counter++}`;
@@ -173,8 +188,11 @@ export function createGenerator(schema: GraphQLSchema, known: Known, seed: numbe
         const field = r.pick(fields);
         const named = getNamedType(field.type);
         const alias = r.chance(0.3) ? `r${counter++}: ` : '';
-        parts.push(`${alias}${field.name}${argumentsOf(field)}${directive()}${isObjectType(named) ? ` { ${selection(named, 1)} }` : ''}`);
+        parts.push(`${alias}${field.name}${argumentsOf(field)}${directive(0.25)}${isObjectType(named) ? ` { ${selection(named, 1)} }` : ''}`);
       }
+      if (r.chance(0.1)) parts.push(`__typename${directive(0.3)}`);
+      // Fragments at the root, their conditions applying to the root fields inside.
+      if (r.chance(0.08)) parts.push(`... on Query${directive(0.3)} { ${parts.pop()} }`);
       root = parts.join(' ');
     }
     const header = definitions.length > 0 ? `query Generated(${definitions.join(', ')})` : 'query Generated';

@@ -50,6 +50,69 @@ describe('planned path', () => {
     expect(request!.variables).toEqual({ kw: 'Maple', size: 2 });
   });
 
+  it('answers connections, lists and availability with one Healthie request, valid against the approved schema, sending argument defaults as delegation does', async () => {
+    const before = stack.server.planStats();
+    const result = await stack.query(
+      `query($after: String, $size: Int = 2) {
+        healthieUsers(first: $size, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id organization { name } } } }
+        upcoming: healthieAppointments(first: 3) { nodes { id date attendees { id } appointmentType { name availableContactTypes } } }
+        healthieAppointmentTypes(first: 2) { nodes { id availableContactTypes } }
+        healthieDaysAvailableForRange(providerId: "1", startDate: "2026-01-05")
+        slots: healthieAvailableSlotsForRange(providerId: "1", startDate: "2026-01-05", endDate: "2026-01-06") { date appointmentType { id } }
+      }`,
+      { after: null },
+      auth,
+    );
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data!.healthieUsers.edges).toHaveLength(2);
+    expect(result.body.data!.upcoming.nodes.every((a: { date: string }) => Date.parse(a.date) >= Date.now() - 60_000)).toBe(true);
+    expect(stack.server.planStats().planned).toBe(before.planned + 1);
+    expect(stack.sandbox.requests).toHaveLength(1);
+    const [request] = stack.sandbox.requests;
+    expect(validate(approved, parse(request!.query))).toEqual([]);
+    // The subgraph's default of `filter` goes with the request, as delegation sends it.
+    expect(request!.query).toMatch(/upcoming: appointments\(filter: "future", first: 3\)/);
+    expect(request!.variables).toEqual({ after: null, size: 2 });
+  });
+
+  it('gives a variable standing for an argument with a default that default, so an unset variable means what it means on delegation', async () => {
+    const query = 'query($f: String) { a: healthieAppointments(filter: $f, first: 100) { nodes { date } } b: healthieAppointments(filter: $f) { totalCount } }';
+    const before = stack.server.planStats();
+    const unset = await stack.query(query, {}, auth);
+    expect(unset.body.errors).toBeUndefined();
+    expect(unset.body.data!.a.nodes.every((a: { date: string }) => Date.parse(a.date) >= Date.now() - 60_000)).toBe(true);
+    const sent = stack.sandbox.requests.at(-1)!;
+    expect(sent.query).toMatch(/^query \(\$f: String = "future"\)/);
+    expect(sent.variables).toEqual({});
+    const all = await stack.query(query, { f: 'all' }, auth);
+    expect(all.body.data!.b.totalCount).toBeGreaterThan(unset.body.data!.b.totalCount);
+    expect(stack.server.planStats().planned).toBe(before.planned + 2);
+    // Used where no default applies too, the variable cannot carry one: delegation answers.
+    await stack.query('query($f: String) { healthieAppointments(filter: $f) { totalCount } healthieDaysAvailableForRange(contactType: $f) }', {}, auth);
+    expect(stack.server.planStats().delegated).toBe(before.delegated + 1);
+  });
+
+  it('sends only the root fields the conditions include, and plans the document once for every combination', async () => {
+    const query = 'query($a: Boolean!, $b: Boolean!, $d: HealthieISO8601DateTime) { me: healthieCurrentUser @include(if: $a) { id firstName @skip(if: $b) } t: healthieAppointmentTypes(first: 1) @skip(if: $b) { totalCount } a: healthieAppointments(startDate: $d) @include(if: $a) { totalCount } }';
+    const before = stack.server.planStats();
+    const sent: string[][] = [];
+    for (const [a, b] of [[true, true], [false, false], [false, true], [true, true]]) {
+      stack.sandbox.clearRequests();
+      const result = await stack.query(query, { a, b, d: '2026-01-05' }, auth);
+      expect(result.body.errors).toBeUndefined();
+      expect(Object.keys(result.body.data!).sort()).toEqual([...(a ? ['a', 'me'] : []), ...(b ? [] : ['t'])].sort());
+      sent.push(stack.sandbox.requests.map((r) => `${names(r.query).join(' ')} ${JSON.stringify(r.variables)}`));
+    }
+    expect(sent).toEqual([
+      ['currentUser id first_name appointments total_count {"b":true,"d":"2026-01-05"}'],
+      ['appointmentTypes total_count {}'],
+      [],
+      ['currentUser id first_name appointments total_count {"b":true,"d":"2026-01-05"}'],
+    ]);
+    const after = stack.server.planStats();
+    expect([after.planned - before.planned, after.misses - before.misses]).toEqual([4, 1]);
+  });
+
   it('keeps mutations on the delegation path, where every booking guard runs', async () => {
     const before = stack.server.planStats();
     const result = await stack.query('mutation { healthieCreateAppointment(input: { userId: "0" }) { messages { field message } } }', {}, auth);
@@ -65,6 +128,7 @@ describe('planned path', () => {
     ['introspection', '{ __schema { queryType { name } } }', auth],
     ['a mix of _entities and other root fields', 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } healthieCurrentUser { id } }', auth],
     ['a federated trace', '{ healthieCurrentUser { id } }', { ...auth, 'apollo-federation-include-trace': 'ftv1' }],
+    ['more root fields than one Healthie request takes', `{ ${'healthieCurrentUser { id } '.repeat(51)}}`, auth],
   ] as const) {
     it(`leaves ${what} to the delegation path`, async () => {
       const before = stack.server.planStats();

@@ -1,0 +1,113 @@
+/**
+ * Forwarding an `_entities` call: the request's references, each distinct one fetched once, as
+ * aliased `user(id:)` / `appointment(id:)` root fields, at most MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST
+ * per Healthie request, and the answers put back in reference order.
+ *
+ * Why apart from forward.ts: the Healthie document of an entity call depends on the request's
+ * representations (how many, of which types), so it is assembled per request from templates
+ * parsed once per plan and mix of types; and Healthie's paths (`e3.organization`) map to the
+ * client's (`_entities.7.organization`) through the reference positions.
+ */
+import { GraphQLError, Kind, locatedError, parse, type DocumentNode, type ExecutionResult, type FieldNode, type OperationDefinitionNode } from 'graphql';
+import type { EntityTypeName } from '../schema/federation.js';
+import { MAX_ENTITY_REFERENCES, representationId, representationProblem } from '../subgraph/representations.js';
+import { MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST } from '../subgraph/schema.js';
+import { INVALID, type Completer, type Run } from './complete.js';
+import type { EntitiesPlan } from './entities.js';
+import type { Forwarded, ForwardRequest, ForwardTools } from './forward.js';
+
+/** Entity documents kept per plan, by their mix of types (most plans use one or two). */
+const MAX_ENTITY_DOCUMENTS_PER_PLAN = 64;
+
+type Reference = { type: EntityTypeName; id: string; positions: number[] };
+
+export function createEntityForwarder(tools: ForwardTools, completer: Completer) {
+  const entityDocuments = new WeakMap<EntitiesPlan, Map<string, DocumentNode>>();
+
+  /**
+   * The Healthie request for one chunk: the template for its mix of types (parsed once per plan)
+   * with each reference's id as a string literal, so Healthie receives what a client fetching
+   * those users by id would send; only the id values are new per request, and print escapes them.
+   */
+  function entityDocument(plan: EntitiesPlan, chunk: readonly Reference[]): DocumentNode {
+    let documents = entityDocuments.get(plan);
+    if (!documents) entityDocuments.set(plan, (documents = new Map()));
+    const types = chunk.map((entry) => entry.type);
+    const key = types.join(',');
+    let template = documents.get(key);
+    if (!template) {
+      const used = [...new Set(types.flatMap((t) => plan.types.get(t)!.variables))].map((v) => plan.variableDefinitions.get(v)!);
+      const fields = types.map((t, i) => `e${i}: ${plan.types.get(t)!.rootField}(id: "") ${plan.types.get(t)!.selection}`).join(' ');
+      template = parse(`query${used.length > 0 ? `(${used.join(' ')})` : ''} { ${fields} }`, { noLocation: true });
+      if (documents.size < MAX_ENTITY_DOCUMENTS_PER_PLAN) documents.set(key, template);
+    }
+    const operation = template.definitions[0] as OperationDefinitionNode;
+    const selections = (operation.selectionSet.selections as FieldNode[]).map((field, i) => ({
+      ...field,
+      arguments: [{ ...field.arguments![0]!, value: { kind: Kind.STRING, value: chunk[i]!.id } as const }],
+    }));
+    return { kind: Kind.DOCUMENT, definitions: [{ ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } }] };
+  }
+
+  return async function forwardEntities(plan: EntitiesPlan, request: ForwardRequest): Promise<Forwarded | undefined> {
+    const variables = tools.variablesFor(plan.variables, request.variables);
+    if (!variables) return undefined;
+    const representations = variables.coerced[plan.representations] as unknown[];
+    if (representations.length > MAX_ENTITY_REFERENCES || representations.some((r) => representationProblem(r) !== undefined)) return undefined;
+
+    // One fetch per distinct reference, grouped by type so that documents repeat across requests.
+    const distinct = new Map<string, Reference>();
+    representations.forEach((representation, position) => {
+      const type = (representation as { __typename: EntityTypeName }).__typename;
+      const id = representationId(representation as { id: unknown });
+      const key = `${type}\u0000${id}`;
+      const entry = distinct.get(key);
+      if (entry) entry.positions.push(position);
+      else distinct.set(key, { type, id, positions: [position] });
+    });
+    const ordered = [...distinct.values()].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+    const items: unknown[] = new Array(representations.length).fill(null);
+    const run: Run = { errors: [], variables: variables.coerced };
+    const errors = run.errors;
+    const chunks: Reference[][] = [];
+    for (let i = 0; i < ordered.length; i += MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST) chunks.push(ordered.slice(i, i + MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST));
+
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        const sent: Record<string, unknown> = {};
+        for (const type of new Set(chunk.map((e) => e.type))) {
+          for (const name of plan.types.get(type)!.variables) if (Object.hasOwn(variables.sent, name)) sent[name] = variables.sent[name];
+        }
+        let result: ExecutionResult;
+        try {
+          result = await tools.send(entityDocument(plan, chunk), sent, request);
+        } catch (error) {
+          for (const entry of chunk) for (const position of entry.positions) errors.push(locatedError(error, plan.nodes, [plan.key, position]));
+          return;
+        }
+        const data = (result.data ?? {}) as Record<string, unknown>;
+        for (const error of result.errors ?? []) {
+          const [alias, ...rest] = error.path ?? [];
+          const entry = typeof alias === 'string' ? chunk[Number(alias.slice(1))] : undefined;
+          for (const position of entry?.positions ?? [undefined]) {
+            errors.push(new GraphQLError(error.message, { path: position === undefined ? error.path ?? [plan.key] : [plan.key, position, ...rest], extensions: error.extensions, originalError: error.originalError ?? error }));
+          }
+        }
+        chunk.forEach((entry, i) => {
+          const typePlan = plan.types.get(entry.type)!;
+          const raw = typePlan.empty && data[`e${i}`] != null ? {} : data[`e${i}`];
+          // A reference repeated in the request gets its own copy (taken before any is completed),
+          // completed at its own path.
+          const copies = entry.positions.map((_, n) => (n === 0 ? raw : structuredClone(raw)));
+          entry.positions.forEach((position, n) => {
+            const completed = completer.completeObject(typePlan.shape, copies[n], { prev: { prev: undefined, key: plan.key }, key: position }, run);
+            items[position] = completed === INVALID ? null : completed;
+          });
+        });
+      }),
+    );
+    // In reference order (GraphQL gives the order of errors no meaning; this one is stable).
+    const position = (error: GraphQLError) => (typeof error.path?.[1] === 'number' ? error.path[1] : -1);
+    return { data: { [plan.key]: items }, errors: errors.sort((a, b) => position(a) - position(b)) };
+  };
+}
