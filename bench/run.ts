@@ -17,6 +17,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { DEMO_API_KEY } from '../src/sandbox/index.js';
 import { load, type LoadResult } from './load.js';
+import { describeHeap, type MemoryStats } from './memory.js';
 
 const SHORT = process.argv.includes('--short');
 const LONG = process.argv.includes('--long');
@@ -141,6 +142,7 @@ async function main() {
       const second = await minute();
       row('  RSS after 60 s at c=32 (20-reference _entities)', `${first.toFixed(0)} MB`, verdict(first < 150, '< 150 MB'));
       row('  RSS after a second minute', `${second.toFixed(0)} MB`, verdict(second <= first * 1.1, 'flat (within 10%)'));
+      row('  V8 heap of the subgraph process then', '', describeHeap((await planned.stats()) as Stats & MemoryStats));
     }
   } finally {
     await Promise.all(all.map((p) => p.child.kill()));

@@ -8,6 +8,8 @@
  *
  * Answers `{ type: 'stats' }` on its IPC channel like the processes in processes.ts.
  */
+import { getHeapStatistics } from 'node:v8';
+
 const args = process.argv.slice(2);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 
@@ -20,7 +22,9 @@ const { url } = await server.listen(0, '127.0.0.1');
 process.on('message', (message) => {
   if (message?.type !== 'stats') return;
   const memory = process.memoryUsage();
-  process.send({ type: 'stats', cpu: process.cpuUsage(), rss: memory.rss, heapUsed: memory.heapUsed, plan: server.planStats() });
+  // The heap limit too: V8 sizes the old space from it, and RSS under load follows (bench/memory.ts).
+  const heap = { heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, heapLimit: getHeapStatistics().heap_size_limit };
+  process.send({ type: 'stats', cpu: process.cpuUsage(), rss: memory.rss, ...heap, plan: server.planStats() });
 });
 process.send({ type: 'ready', url });
 // Exit normally on SIGTERM so that `node --cpu-prof` can write its profile.
