@@ -60,6 +60,8 @@ describe('the production build', () => {
       ROUTER_SECRET: SECRET,
       HOST: '127.0.0.1',
       PORT: '0',
+      // The image's ENV NODE_OPTIONS: a V8 flag Node refuses would stop it from starting.
+      NODE_OPTIONS: /NODE_OPTIONS=(\S+)/.exec(DOCKERFILE)?.[1] ?? '',
     };
     child = spawn('node', ['dist/main.js'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
