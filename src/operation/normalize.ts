@@ -10,7 +10,7 @@
  * document adds `__typename`s, `id`s and up to 50 batched root fields, hence the larger bound).
  */
 import { print, type DocumentNode } from 'graphql';
-import { expandOperation, MAX_EXPANDED_FIELDS, selectOperation } from './expand.js';
+import { expandOperation, ExpansionLimitError, MAX_EXPANDED_FIELDS, selectOperation } from './expand.js';
 
 /** Most fields a document sent to Healthie may have once expanded. */
 export const MAX_UPSTREAM_FIELDS = MAX_EXPANDED_FIELDS * 4;
@@ -34,4 +34,16 @@ export function normalizedOnce(document: DocumentNode, operationName: string | u
   const entry = { operationName, normalized, query: print(normalized) };
   normalizedDocuments.set(document, entry);
   return entry;
+}
+
+/**
+ * Records `query` as the text of `document`, which its caller built already normalized (one
+ * operation, no fragments) with `fields` fields: the planned path's entity requests differ from
+ * one request to the next only by their ids, so their text is written from a template instead of
+ * expanded and printed per request. The size bound still applies.
+ */
+export function alreadyNormalized(document: DocumentNode, operationName: string | undefined, query: string, fields: number): DocumentNode {
+  if (fields > MAX_UPSTREAM_FIELDS) throw new ExpansionLimitError(MAX_UPSTREAM_FIELDS);
+  normalizedDocuments.set(document, { operationName, normalized: document, query });
+  return document;
 }

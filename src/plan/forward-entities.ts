@@ -8,7 +8,8 @@
  * parsed once per plan and mix of types; and Healthie's paths (`e3.organization`) map to the
  * client's (`_entities.7.organization`) through the reference positions.
  */
-import { GraphQLError, Kind, locatedError, parse, type DocumentNode, type ExecutionResult, type FieldNode, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, locatedError, parse, print, visit, type DocumentNode, type ExecutionResult, type FieldNode, type OperationDefinitionNode } from 'graphql';
+import { alreadyNormalized } from '../operation/normalize.js';
 import type { EntityTypeName } from '../schema/federation.js';
 import { MAX_ENTITY_REFERENCES, representationId, representationProblem } from '../subgraph/representations.js';
 import { MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST } from '../subgraph/schema.js';
@@ -21,36 +22,77 @@ const MAX_ENTITY_DOCUMENTS_PER_PLAN = 64;
 
 type Reference = { type: EntityTypeName; id: string; positions: number[] };
 
-export function createEntityForwarder(tools: ForwardTools, completer: Completer) {
-  const entityDocuments = new WeakMap<EntitiesPlan, Map<string, DocumentNode>>();
+/**
+ * Marks where each reference's id goes in a template's printed text. Not a valid id a client
+ * could send by accident: a template whose text holds it anywhere else is simply not used as text.
+ */
+const ID_MARK = `\u0000id${Math.random().toString(36).slice(2)}`;
+/** Ids that print as themselves between quotes (graphql-js escapes only what this leaves out). */
+const PLAIN_ID = /^[^"\\\u0000-\u001f\u007f-\u009f]*$/;
 
-  /**
-   * The Healthie request for one chunk: the template for its mix of types (parsed once per plan)
-   * with each reference's id as a string literal, so Healthie receives what a client fetching
-   * those users by id would send; only the id values are new per request, and print escapes them.
-   */
-  function entityDocument(plan: EntitiesPlan, chunk: readonly Reference[]): DocumentNode {
-    let documents = entityDocuments.get(plan);
-    if (!documents) entityDocuments.set(plan, (documents = new Map()));
-    const types = chunk.map((entry) => entry.type);
+interface Template {
+  /** The operation, ids as placeholders; each request's document is a shallow copy with its ids. */
+  readonly operation: OperationDefinitionNode;
+  /** The printed text split around the ids, or undefined when the split is not clean. */
+  readonly pieces: readonly string[] | undefined;
+  /** Fields in the template, for the upstream size bound. */
+  readonly fields: number;
+}
+
+function countFields(node: DocumentNode): number {
+  let fields = 0;
+  visit(node, { Field: () => void (fields += 1) });
+  return fields;
+}
+
+export function createEntityForwarder(tools: ForwardTools, completer: Completer) {
+  const entityTemplates = new WeakMap<EntitiesPlan, Map<string, Template>>();
+
+  function templateFor(plan: EntitiesPlan, types: readonly EntityTypeName[]): Template {
+    let templates = entityTemplates.get(plan);
+    if (!templates) entityTemplates.set(plan, (templates = new Map()));
     const key = types.join(',');
-    let template = documents.get(key);
+    let template = templates.get(key);
     if (!template) {
       const used = [...new Set(types.flatMap((t) => plan.types.get(t)!.variables))].map((v) => plan.variableDefinitions.get(v)!);
-      const fields = types.map((t, i) => `e${i}: ${plan.types.get(t)!.rootField}(id: "") ${plan.types.get(t)!.selection}`).join(' ');
-      template = parse(`query${used.length > 0 ? `(${used.join(' ')})` : ''} { ${fields} }`, { noLocation: true });
-      if (documents.size < MAX_ENTITY_DOCUMENTS_PER_PLAN) documents.set(key, template);
+      const fields = types.map((t, i) => `e${i}: ${plan.types.get(t)!.rootField}(id: ${JSON.stringify(ID_MARK)}) ${plan.types.get(t)!.selection}`).join(' ');
+      const document = parse(`query${used.length > 0 ? `(${used.join(' ')})` : ''} { ${fields} }`, { noLocation: true });
+      const pieces = print(document).split(print({ kind: Kind.STRING, value: ID_MARK }));
+      template = {
+        operation: document.definitions[0] as OperationDefinitionNode,
+        pieces: pieces.length === types.length + 1 ? pieces : undefined,
+        fields: countFields(document),
+      };
+      if (templates.size < MAX_ENTITY_DOCUMENTS_PER_PLAN) templates.set(key, template);
     }
-    const operation = template.definitions[0] as OperationDefinitionNode;
-    const selections = (operation.selectionSet.selections as FieldNode[]).map((field, i) => ({
+    return template;
+  }
+
+  /**
+   * The Healthie request for one chunk: the template for its mix of types (built once per plan)
+   * with each reference's id as a string literal, so Healthie receives what a client fetching
+   * those users by id would send. Only the ids are new per request: the text is the template's
+   * with the ids put in (escaped as graphql-js prints them), not a document printed again.
+   */
+  function entityDocument(plan: EntitiesPlan, chunk: readonly Reference[]): DocumentNode {
+    const template = templateFor(plan, chunk.map((entry) => entry.type));
+    const selections = (template.operation.selectionSet.selections as FieldNode[]).map((field, i) => ({
       ...field,
       arguments: [{ ...field.arguments![0]!, value: { kind: Kind.STRING, value: chunk[i]!.id } as const }],
     }));
-    return { kind: Kind.DOCUMENT, definitions: [{ ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } }] };
+    const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [{ ...template.operation, selectionSet: { kind: Kind.SELECTION_SET, selections } }] };
+    const pieces = template.pieces;
+    if (!pieces) return document;
+    let text = pieces[0]!;
+    for (let i = 0; i < chunk.length; i += 1) {
+      const id = chunk[i]!.id;
+      text += (PLAIN_ID.test(id) ? `"${id}"` : print({ kind: Kind.STRING, value: id })) + pieces[i + 1]!;
+    }
+    return alreadyNormalized(document, undefined, text, template.fields);
   }
 
   return async function forwardEntities(plan: EntitiesPlan, request: ForwardRequest): Promise<Forwarded | undefined> {
-    const variables = tools.variablesFor(plan.variables, request.variables);
+    const variables = tools.variablesFor(plan.variables, request);
     if (!variables) return undefined;
     const representations = variables.coerced[plan.representations] as unknown[];
     if (representations.length > MAX_ENTITY_REFERENCES || representations.some((r) => representationProblem(r) !== undefined)) return undefined;
@@ -80,7 +122,8 @@ export function createEntityForwarder(tools: ForwardTools, completer: Completer)
         }
         let result: ExecutionResult;
         try {
-          result = await tools.send(entityDocument(plan, chunk), sent, request);
+          // The document is anonymous: the client's operation name names nothing in it.
+          result = await tools.send(entityDocument(plan, chunk), sent, request, undefined);
         } catch (error) {
           for (const entry of chunk) for (const position of entry.positions) errors.push(locatedError(error, plan.nodes, [plan.key, position]));
           return;

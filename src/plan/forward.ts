@@ -34,6 +34,8 @@ export interface Forwarded {
 
 export interface ForwardRequest {
   readonly variables: Record<string, unknown> | undefined;
+  /** The variables as the cost check already coerced them (coercedVariablesOf), when it did. */
+  readonly coerced?: Readonly<Record<string, unknown>> | undefined;
   readonly context: SubgraphContext;
   readonly operationName: string | undefined;
 }
@@ -46,8 +48,9 @@ export interface CoercedVariables {
 }
 
 export interface ForwardTools {
-  variablesFor(plan: VariablesPlan, raw: Record<string, unknown> | undefined): CoercedVariables | undefined;
-  send(document: DocumentNode, variables: Record<string, unknown>, request: ForwardRequest): Promise<ExecutionResult>;
+  variablesFor(plan: VariablesPlan, request: ForwardRequest): CoercedVariables | undefined;
+  /** Sends `document`, whose one operation is named `operationName` (undefined: anonymous). */
+  send(document: DocumentNode, variables: Record<string, unknown>, request: ForwardRequest, operationName: string | undefined): Promise<ExecutionResult>;
 }
 
 /** Healthie's errors by the root key their path starts with; others are recorded at once. */
@@ -66,27 +69,32 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
   const queryTypeName = mapping.subgraph.getQueryType()!.name;
 
   const tools: ForwardTools = {
-    variablesFor(plan, raw) {
-      const coerced = getVariableValues(mapping.subgraph, plan.client, raw ?? {}, { maxErrors: 1 });
-      if (coerced.errors) return undefined;
+    variablesFor(plan, request) {
+      // The cost check coerced them against the same definitions; coerce here only without it.
+      let coerced = request.coerced;
+      if (!coerced) {
+        const result = getVariableValues(mapping.subgraph, plan.client, request.variables ?? {}, { maxErrors: 1 });
+        if (result.errors) return undefined;
+        coerced = result.coerced;
+      }
       const sent: Record<string, unknown> = {};
       for (const definition of plan.definitions) {
         const name = definition.variable.name.value;
-        if (!Object.hasOwn(coerced.coerced, name)) continue;
-        const value = coerced.coerced[name];
+        if (!Object.hasOwn(coerced, name)) continue;
+        const value = coerced[name];
         const mapper = plan.mappers.get(name);
         sent[name] = mapper && value != null ? mapper(value) : value;
       }
-      return { coerced: coerced.coerced, sent };
+      return { coerced: coerced as Record<string, unknown>, sent };
     },
-    async send(document, variables, request) {
-      return (await executor({ document, variables, context: request.context, operationType: 'query' as never, operationName: request.operationName })) as ExecutionResult;
+    async send(document, variables, request, operationName) {
+      return (await executor({ document, variables, context: request.context, operationType: 'query' as never, operationName })) as ExecutionResult;
     },
   };
   const forwardEntities = createEntityForwarder(tools, completer);
 
   async function forwardRoot(plan: RootPlan, request: ForwardRequest): Promise<Forwarded | undefined> {
-    const variables = tools.variablesFor(plan.variables, request.variables);
+    const variables = tools.variablesFor(plan.variables, request);
     if (!variables) return undefined;
     const variant = variantFor(plan, variables.coerced);
     const run: Run = { errors: [], variables: variables.coerced };
@@ -100,7 +108,7 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
       }
       let result: ExecutionResult;
       try {
-        result = await tools.send(variant.document, sent, request);
+        result = await tools.send(variant.document, sent, request, request.operationName);
       } catch (error) {
         // The whole request failed: every root field it carried fails with that error, as each
         // did on delegation.

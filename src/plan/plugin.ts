@@ -24,6 +24,7 @@ import { LRUCache } from 'lru-cache';
 import type { SubgraphContext } from '../context.js';
 import { formatError } from '../format-error.js';
 import { logUnexpectedErrors } from '../plugins/logging.js';
+import { coercedVariablesOf } from '../operation/variables.js';
 import { createForwarder } from './forward.js';
 import { createSchemaMapping } from './mapping.js';
 import { createPlanner, Fallback, type Plan } from './planner.js';
@@ -73,7 +74,8 @@ export function planPlugin(options: PlanPluginOptions): { plugin: ApolloServerPl
   const plugin: ApolloServerPlugin<SubgraphContext> = {
     async requestDidStart() {
       return {
-        async responseForOperation({ operation, document, queryHash, request, contextValue }): Promise<GraphQLResponse | null> {
+        async responseForOperation(requestContext): Promise<GraphQLResponse | null> {
+          const { operation, document, queryHash, request, contextValue } = requestContext;
           if (operation.operation !== 'query' || request.http?.headers.get(TRACE_HEADER) === 'ftv1') {
             stats.delegated += 1;
             return null;
@@ -86,7 +88,7 @@ export function planPlugin(options: PlanPluginOptions): { plugin: ApolloServerPl
             plan = planner(document, request.operationName);
             cache.set(key, plan);
           }
-          const result = plan instanceof Fallback ? undefined : await forward(plan, { variables: request.variables, context: contextValue, operationName: request.operationName });
+          const result = plan instanceof Fallback ? undefined : await forward(plan, { variables: request.variables, coerced: coercedVariablesOf(requestContext), context: contextValue, operationName: request.operationName });
           if (!result) {
             stats.delegated += 1;
             return null;

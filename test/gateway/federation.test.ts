@@ -112,6 +112,23 @@ describe('a federated query through @apollo/gateway', () => {
     expect(stack.sandbox.requests[0]!.headers['healthie-graphql-api-version']).toBe('2026-01-01');
   });
 
+  it('resolves references of a named client operation, which the gateway names in its subgraph fetch', async () => {
+    stack.sandbox.clearRequests();
+    const planned = stack.server.planStats().planned;
+    const result = await post<{ supportTickets: any[] }>(
+      gateway.url,
+      'query TicketPatients { supportTickets { id patient { id firstName } } }',
+      {},
+      { 'x-healthie-api-key': DEMO_API_KEY },
+    );
+    expect(result.body.errors).toBeUndefined();
+    const tickets = result.body.data!.supportTickets;
+    expect(tickets).toHaveLength(40);
+    for (const ticket of tickets) expect(ticket.patient.firstName).toBe(people.get(ticket.patient.id)!.firstName);
+    expect(stack.server.planStats().planned).toBe(planned + 1);
+    expect(stack.sandbox.requests).toHaveLength(1);
+  });
+
   it('queries patients, providers, appointments and availability on connections through the supergraph', async () => {
     stack.sandbox.clearRequests();
     const auth = { 'x-healthie-api-key': DEMO_API_KEY };

@@ -52,13 +52,13 @@ describe('planned path, refused requests', () => {
   });
 
   it('sends an id built to break out of its string literal as one literal, fetching nothing else', async () => {
-    const hostile = ['1001") { id } x: currentUser { id email } y: user(id: "1002', 'a\\"b', '\u2028\ud83d\ude00', '1001\n'];
+    const hostile = ['1001") { id } x: currentUser { id email } y: user(id: "1002', 'a\\"b', '\u2028\ud83d\ude00', '1001\n', 'c\\\\d\u0085\u007f\t'];
     const result = await stack.query(
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { id } } }',
       { r: hostile.map((id) => ({ __typename: 'HealthieUser', id })) },
       auth,
     );
-    expect(result.body).toEqual({ data: { _entities: [null, null, null, null] } });
+    expect(result.body).toEqual({ data: { _entities: hostile.map(() => null) } });
     const [request] = stack.sandbox.requests;
     const roots: Array<{ name: string; id: unknown }> = [];
     visit(parse(request!.query), {
