@@ -22,8 +22,8 @@ FROM ${NODE_IMAGE} AS runtime
 # (1 MB per semi-space at 512 MiB): at a few hundred KB allocated per entity request that is a
 # scavenge every few requests, with the requests in flight promoted to the old space. At 512 MiB
 # (emulated as V8 derives it: --max-old-space-size=256 --max-semi-space-size=1), one run
-# alternating both measured 2.6 ms of CPU per 20-reference request against 1.8 ms with this
-# setting, for an RSS of 111 MB against 144 MB, both flat (README, "Memory"). Override
+# alternating both measured 1.83 ms of CPU per 20-reference request against 1.00 ms with this
+# setting, for an RSS of 110 MB against 142 MB, both flat (README, "Memory"). Override
 # NODE_OPTIONS at `docker run` to change it.
 ENV NODE_ENV=production \
     PORT=4001 \
