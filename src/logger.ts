@@ -58,6 +58,17 @@ export function createLogger(options: { level: string; destination?: pino.Destin
       level: options.level,
       base: { service: 'healthie-subgraph' },
       formatters: { level: (label) => ({ level: label }), log: redactFields, bindings: redactFields },
+      hooks: {
+        // Objects interpolated into a message (`%o`, `%O`, `%j`) are censored as fields are.
+        // `args` is pino's own copy of the call's arguments.
+        logMethod(args, method) {
+          for (let i = 1; i < args.length; i += 1) {
+            const arg: unknown = args[i];
+            if (arg !== null && typeof arg === 'object' && !Array.isArray(arg)) args[i] = redactFields(arg as Record<string, unknown>);
+          }
+          return method.apply(this, args);
+        },
+      },
     },
     // stdout in batches: lines collect up to 4 KiB (or one second) and go out in one write, off
     // the request's path. One write per line cost about a tenth of the server's CPU under load

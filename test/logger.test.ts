@@ -75,4 +75,11 @@ describe('logger redaction', () => {
     expect(fields).toEqual({ data: { firstName: 'Jane' }, upstream: { variables: { id: '1' }, attempt: 1 } });
     expect(fields.upstream).toBe(nested);
   });
+
+  it('censors objects interpolated into a message', () => {
+    const { logger, lines } = capture();
+    logger.info('upstream answered %j', { status: 200, data: { firstName: 'Jane' } });
+    expect(lines[0]).not.toContain('Jane');
+    expect(JSON.parse(lines[0]!).msg).toBe('upstream answered {"status":200,"data":"[redacted]"}');
+  });
 });
