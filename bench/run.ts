@@ -14,7 +14,9 @@
  *   npm run bench -- --short      shorter runs for CI; fails on a throughput ratio below 0.6x
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
+import { ROUTER_SECRET_HEADER } from '../src/http/router-trust.js';
 import { DEMO_API_KEY } from '../src/sandbox/index.js';
 import { load, type LoadResult } from './load.js';
 
@@ -31,7 +33,7 @@ function start(role: string, args: string[]): Promise<Started> {
   // The subgraph runs as production does: compiled, without the TypeScript loader.
   const child =
     role === 'subgraph'
-      ? fork(new URL('./subgraph-process.mjs', import.meta.url), args, { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+      ? fork(new URL('./subgraph-process.mjs', import.meta.url), args, { execArgv: [], env: { ...process.env, ROUTER_SECRET }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
       : fork(new URL('./processes.ts', import.meta.url), [role, ...args], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
@@ -47,7 +49,9 @@ function start(role: string, args: string[]): Promise<Started> {
 }
 
 const cpuMs = (s: Stats) => (s.cpu.user + s.cpu.system) / 1000;
-const subgraphAuth = { 'x-healthie-api-key': DEMO_API_KEY };
+/** The subgraph runs as in production, where only the router, presenting this secret, may call it. */
+const ROUTER_SECRET = randomBytes(24).toString('hex');
+const subgraphAuth = { 'x-healthie-api-key': DEMO_API_KEY, [ROUTER_SECRET_HEADER]: ROUTER_SECRET };
 
 /** Load on `target`, with each listed process's CPU time per request over that load. */
 async function measure(target: Started, headers: Record<string, string>, body: string, connections: number, durationMs: number, processes: Started[]) {

@@ -4,16 +4,25 @@
  * without the TypeScript loader the bench's other processes use, whose compiler and caches would
  * otherwise count in this process's CPU time and memory.
  *
- *   node bench/subgraph-process.mjs --upstream=<url> [--plan=true|false] [--log=info]
+ *   ROUTER_SECRET=<secret> node bench/subgraph-process.mjs --upstream=<url> [--plan=true|false] [--log=info]
  *
  * Answers `{ type: 'stats' }` on its IPC channel like the processes in processes.ts.
  */
 const args = process.argv.slice(2);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 
+// Configured as the image runs it (Dockerfile): NODE_ENV=production, which libraries read when
+// they load (graphql-js drops its development checks), and the router secret production needs.
+process.env.NODE_ENV = 'production';
 const { loadConfig } = await import('../dist/config.js');
 const { createServer } = await import('../dist/server.js');
-const config = loadConfig({ HEALTHIE_API_URL: option('upstream'), LOG_LEVEL: option('log') ?? 'info', PLAN_ENABLED: option('plan') ?? 'true' });
+const config = loadConfig({
+  NODE_ENV: 'production',
+  ROUTER_SECRET: process.env.ROUTER_SECRET,
+  HEALTHIE_API_URL: option('upstream'),
+  LOG_LEVEL: option('log') ?? 'info',
+  PLAN_ENABLED: option('plan') ?? 'true',
+});
 const server = await createServer(config);
 const { url } = await server.listen(0, '127.0.0.1');
 
