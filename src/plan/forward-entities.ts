@@ -138,7 +138,8 @@ export function createEntityForwarder(tools: ForwardTools, completer: Completer)
         const data = (result.data ?? {}) as Record<string, unknown>;
         for (const error of result.errors ?? []) {
           const [alias, ...rest] = error.path ?? [];
-          const entry = typeof alias === 'string' ? chunk[Number(alias.slice(1))] : undefined;
+          // Only a path under one of the aliases sent names a reference; any other is the request's.
+          const entry = typeof alias === 'string' && /^e\d+$/.test(alias) ? chunk[Number(alias.slice(1))] : undefined;
           for (const position of entry?.positions ?? [undefined]) {
             errors.push(new GraphQLError(error.message, { path: position === undefined ? error.path ?? [plan.key] : [plan.key, position, ...rest], extensions: error.extensions, originalError: error.originalError ?? error }));
           }
