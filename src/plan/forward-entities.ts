@@ -29,6 +29,12 @@ type Reference = { type: EntityTypeName; id: string; positions: number[] };
 const ID_MARK = `\u0000id${Math.random().toString(36).slice(2)}`;
 /** Ids that print as themselves between quotes (graphql-js escapes only what this leaves out). */
 const PLAIN_ID = /^[^"\\\u0000-\u001f\u007f-\u009f]*$/;
+/**
+ * A lone surrogate: JSON carries one, but GraphQL's lexer refuses it in a string literal (escaped
+ * or not), so Healthie would refuse the whole request and every reference in it. Such requests
+ * keep the delegation path, which sends ids as variables.
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
 interface Template {
   /** The operation, ids as placeholders; each request's document is a shallow copy with its ids. */
@@ -96,6 +102,7 @@ export function createEntityForwarder(tools: ForwardTools, completer: Completer)
     if (!variables) return undefined;
     const representations = variables.coerced[plan.representations] as unknown[];
     if (representations.length > MAX_ENTITY_REFERENCES || representations.some((r) => representationProblem(r) !== undefined)) return undefined;
+    if (representations.some((r) => LONE_SURROGATE.test(representationId(r as { id: unknown })))) return undefined;
 
     // One fetch per distinct reference, grouped by type so that documents repeat across requests.
     const distinct = new Map<string, Reference>();
@@ -131,7 +138,8 @@ export function createEntityForwarder(tools: ForwardTools, completer: Completer)
         const data = (result.data ?? {}) as Record<string, unknown>;
         for (const error of result.errors ?? []) {
           const [alias, ...rest] = error.path ?? [];
-          const entry = typeof alias === 'string' ? chunk[Number(alias.slice(1))] : undefined;
+          // Only a path under one of the aliases sent names a reference; any other is the request's.
+          const entry = typeof alias === 'string' && /^e\d+$/.test(alias) ? chunk[Number(alias.slice(1))] : undefined;
           for (const position of entry?.positions ?? [undefined]) {
             errors.push(new GraphQLError(error.message, { path: position === undefined ? error.path ?? [plan.key] : [plan.key, position, ...rest], extensions: error.extensions, originalError: error.originalError ?? error }));
           }

@@ -69,4 +69,35 @@ describe('tenant isolation', () => {
     expect(upstream.filter((r) => r.account === 'demo')).toHaveLength(200);
     // 400 upstream requests on a shared two-core machine: a generous bound, not a speed check.
   }, 120_000);
+  it('keeps tenants apart on the planned path too, where each document\'s plan and entity template are shared by every tenant', async () => {
+    const roots = 'query Roots__healthie__0 { healthieCurrentUser { id } healthieUsers(first: 5) { nodes { id } } }';
+    const entities = 'query Entities__healthie__1($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { id lastName } } }';
+    const representations = SHARED_IDS.map((id) => ({ __typename: 'HealthieUser', id }));
+    const before = stack.server.planStats().planned;
+    stack.sandbox.clearRequests();
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => {
+        const tenant = TENANTS[i % 2]!;
+        const [query, variables] = i % 4 < 2 ? [roots, {}] : [entities, { r: representations }];
+        return stack.query(query, variables, { 'x-healthie-api-key': tenant.key }).then((result) => ({ tenant, result }));
+      }),
+    );
+    expect(stack.server.planStats().planned - before).toBe(100);
+    for (const { tenant, result } of results) {
+      expect(result.body.errors).toBeUndefined();
+      const data = result.body.data!;
+      if (data._entities) {
+        const found = data._entities as Array<{ id: string } | null>;
+        expect(found.map((e) => e?.id ?? null)).toEqual(SHARED_IDS.map((id) => (inRange(id, tenant.idBase) ? id : null)));
+      } else {
+        const ids = [data.healthieCurrentUser.id, ...data.healthieUsers.nodes.map((u: { id: string }) => u.id)];
+        expect(ids.every((id) => inRange(id, tenant.idBase))).toBe(true);
+      }
+    }
+    for (const request of stack.sandbox.requests) {
+      const tenant = TENANTS.find((t) => `Basic ${t.key}` === request.headers.authorization);
+      expect(request.account).toBe(tenant!.account);
+    }
+    expect(stack.sandbox.requests).toHaveLength(100);
+  }, 120_000);
 });

@@ -1,0 +1,109 @@
+/**
+ * Requests built to get around the checks in front of Apollo Server on the plain `/graphql`
+ * handler: look-alike paths and request targets, a preflight without Origin, compressed and
+ * chunked bodies over the size limit, and a client that leaves while Healthie is answering. Each
+ * is answered as GraphQL-shaped JSON with a stable code, nothing reaches Healthie that should
+ * not, and the server keeps serving.
+ */
+import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_API_KEY } from '../../src/sandbox/index.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+
+const SECRET = 'router-secret-for-endpoint-tests-0123456789';
+const OPERATION = JSON.stringify({ query: '{ healthieCurrentUser { id } }' });
+
+interface RawAnswer {
+  status: number;
+  body: string;
+}
+
+/** Sends `head` (request line and headers, without the blank line) and `body` as written, on a fresh connection. */
+function rawRequest(port: number, head: string, body: Buffer | string = ''): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const split = text.indexOf('\r\n\r\n');
+      resolve({ status: Number(text.slice(9, 12)), body: split === -1 ? '' : text.slice(split + 4) });
+    });
+    // Not ended: Node's server aborts a request whose client half-closes the connection.
+    socket.write(`${head}\r\nConnection: close\r\n\r\n`);
+    socket.write(body);
+  });
+}
+
+const headers = (extra = '') =>
+  `Host: localhost\r\ncontent-type: application/json\r\nx-healthie-api-key: ${DEMO_API_KEY}\r\nrouter-authorization: ${SECRET}\r\n${extra}`;
+
+function code(answer: RawAnswer): string | undefined {
+  return (JSON.parse(answer.body) as { errors?: Array<{ extensions?: { code?: string } }> }).errors?.[0]?.extensions?.code;
+}
+
+describe('the /graphql endpoint under attack', () => {
+  let stack: Stack;
+  let port: number;
+  beforeAll(async () => {
+    stack = await startStack({ env: { ROUTER_SECRET: SECRET } });
+    port = Number(new URL(stack.url).port);
+  });
+  afterAll(() => stack.close());
+
+  for (const target of ['/GRAPHQL', '//graphql', '/graphql%2f', '/graphql/x', 'http://localhost/graphql', 'http://evil.example/graphql']) {
+    it(`answers the request target ${target} with a JSON 404, sending nothing to Healthie`, async () => {
+      stack.sandbox.clearRequests();
+      const answer = await rawRequest(port, `POST ${target} HTTP/1.1\r\n${headers(`content-length: ${OPERATION.length}`)}`, OPERATION);
+      expect(answer.status).toBe(404);
+      expect(code(answer)).toBe('BAD_REQUEST');
+      expect(stack.sandbox.requests).toHaveLength(0);
+    });
+  }
+
+  it('does not let an OPTIONS request without Origin past the router secret', async () => {
+    const answer = await rawRequest(port, 'OPTIONS /graphql HTTP/1.1\r\nHost: localhost\r\naccess-control-request-method: POST\r\ncontent-length: 0');
+    expect(answer.status).toBe(401);
+    expect(code(answer)).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a gzip body that inflates past the size limit with 413, sending nothing to Healthie', async () => {
+    stack.sandbox.clearRequests();
+    const bomb = gzipSync(Buffer.from(`{"query":"{ healthieCurrentUser { id } }","x":"${' '.repeat(8 * 1024 * 1024)}"}`));
+    const answer = await rawRequest(port, `POST /graphql HTTP/1.1\r\n${headers(`content-encoding: gzip\r\ncontent-length: ${bomb.length}`)}`, bomb);
+    expect(answer.status).toBe(413);
+    expect(code(answer)).toBe('BAD_REQUEST');
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it('refuses a chunked body past the size limit (no content-length) with 413, sending nothing to Healthie', async () => {
+    stack.sandbox.clearRequests();
+    const body = JSON.stringify({ query: '{ healthieCurrentUser { id } }', x: 'a'.repeat(300 * 1024) });
+    const chunked = `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+    const answer = await rawRequest(port, `POST /graphql HTTP/1.1\r\n${headers('transfer-encoding: chunked')}`, chunked);
+    expect(answer.status).toBe(413);
+    expect(code(answer)).toBe('BAD_REQUEST');
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it('keeps serving after clients leave mid-body and mid-answer, without logging an error', async () => {
+    const leave = (text: string) =>
+      new Promise<void>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(text);
+          // Gone before the body is complete (first) or while Healthie is answering (second).
+          setImmediate(() => socket.destroy());
+        });
+        socket.on('close', () => resolve());
+        socket.on('error', () => undefined);
+      });
+    await leave(`POST /graphql HTTP/1.1\r\n${headers('content-length: 1000')}\r\n\r\n{"query":`);
+    await leave(`POST /graphql HTTP/1.1\r\n${headers(`content-length: ${OPERATION.length}`)}\r\n\r\n${OPERATION}`);
+    const answer = await rawRequest(port, `POST /graphql HTTP/1.1\r\n${headers(`content-length: ${OPERATION.length}`)}`, OPERATION);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({ data: { healthieCurrentUser: { id: expect.any(String) } } });
+    expect(stack.logs.filter((line) => /"level":50/.test(line))).toEqual([]);
+  });
+});
