@@ -36,7 +36,7 @@ import { createBookingService } from './booking/service.js';
 import { healthRoutes } from './http/health.js';
 import { hostCheck, routerSecretCheck } from './http/router-trust.js';
 import { graphqlEndpoint, isGraphQLPath, type Middleware } from './http/graphql-endpoint.js';
-import { answerHttpError, httpError, MAX_REQUEST_BYTES } from './http/http-errors.js';
+import { answerHttpError, httpError, MAX_REQUEST_BYTES, sendJson } from './http/http-errors.js';
 import { browserCors } from './http/browser-cors.js';
 
 export interface ServerDependencies {
@@ -174,9 +174,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     body: bodyParser.json({ limit: MAX_REQUEST_BYTES }) as Middleware,
     onError: (error, _req, res) => answerHttpError(error, res, logger),
   });
-  app.use((_req, res) => {
-    res.status(404).json(httpError(404));
-  });
+  app.use((_req, res) => sendJson(res, 404, httpError(404)));
   app.use(((error, _req, res, _next) => answerHttpError(error, res, logger)) as express.ErrorRequestHandler);
 
   return {

@@ -83,11 +83,3 @@ async function execute(options: GraphQLEndpointOptions, req: IncomingMessage, re
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
 }
-
-/** A JSON answer on a plain Node response (Express's `res.json` is not there outside Express). */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(text);
-}

@@ -7,7 +7,14 @@ import type { ServerResponse } from 'node:http';
 import { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { describeForLog } from '../plugins/logging.js';
-import { sendJson } from './graphql-endpoint.js';
+
+/** A JSON answer on a plain Node response (Express's `res.json` is not there outside Express). */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(text);
+}
 
 /** Largest accepted request body. Operations are small; large bodies are abuse or mistakes. */
 export const MAX_REQUEST_BYTES = 256 * 1024;

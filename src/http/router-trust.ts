@@ -13,7 +13,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ErrorCode } from '../errors.js';
-import { sendJson, type Middleware } from './graphql-endpoint.js';
+import type { Middleware } from './graphql-endpoint.js';
+import { sendJson } from './http-errors.js';
 
 export const ROUTER_SECRET_HEADER = 'router-authorization';
 
