@@ -5,6 +5,7 @@
  * otherwise count in this process's CPU time and memory.
  *
  *   ROUTER_SECRET=<secret> node bench/subgraph-process.mjs --upstream=<url> [--plan=true|false] [--log=info]
+ *     [--max-in-flight-per-key=N]   (HEALTHIE_MAX_IN_FLIGHT_PER_KEY; the default 8 when not given)
  *
  * Answers `{ type: 'stats' }` on its IPC channel like the processes in processes.ts.
  */
@@ -24,6 +25,7 @@ const config = loadConfig({
   HEALTHIE_API_URL: option('upstream'),
   LOG_LEVEL: option('log') ?? 'info',
   PLAN_ENABLED: option('plan') ?? 'true',
+  ...(option('max-in-flight-per-key') ? { HEALTHIE_MAX_IN_FLIGHT_PER_KEY: option('max-in-flight-per-key') } : {}),
 });
 const server = await createServer(config);
 const { url } = await server.listen(0, '127.0.0.1');

@@ -29,6 +29,11 @@ export interface Metrics {
   /** Healthie requests holding a slot now, and requests waiting for one (fairness.ts). */
   readonly upstreamInFlight: Gauge;
   readonly upstreamWaiting: Gauge;
+  /**
+   * Where those two gauges read their values, at scrape time. Setting them on every acquire
+   * and release was work on every request for values read once per scrape.
+   */
+  watchUpstreamSlots(source: UpstreamSlots): void;
   /** Requests refused by a limit before reaching Healthie, by limit. */
   readonly rejections: Counter<'limit'>;
   /** Per-key rate decisions taken in-process because Redis did not answer. */
@@ -39,8 +44,15 @@ export interface Metrics {
   readonly idempotencyConflicts: Counter<'reason'>;
 }
 
+/** The counts of the fairness limiter (fairness.ts) the slot gauges report. */
+export interface UpstreamSlots {
+  readonly inFlight: number;
+  readonly waitingCount: number;
+}
+
 export function createMetrics(): Metrics {
   const registry = new Registry();
+  let slots: UpstreamSlots | undefined;
   collectDefaultMetrics({ register: registry, prefix: 'healthie_subgraph_' });
   const registers = [registry];
   return {
@@ -62,8 +74,25 @@ export function createMetrics(): Metrics {
       buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
-    upstreamInFlight: new Gauge({ name: 'healthie_upstream_in_flight', help: 'Healthie requests in flight, over all keys.', registers }),
-    upstreamWaiting: new Gauge({ name: 'healthie_upstream_waiting', help: 'Requests waiting for a Healthie slot, over all keys.', registers }),
+    upstreamInFlight: new Gauge({
+      name: 'healthie_upstream_in_flight',
+      help: 'Healthie requests in flight, over all keys.',
+      registers,
+      collect() {
+        if (slots) this.set(slots.inFlight);
+      },
+    }),
+    upstreamWaiting: new Gauge({
+      name: 'healthie_upstream_waiting',
+      help: 'Requests waiting for a Healthie slot, over all keys.',
+      registers,
+      collect() {
+        if (slots) this.set(slots.waitingCount);
+      },
+    }),
+    watchUpstreamSlots: (source) => {
+      slots = source;
+    },
     rejections: new Counter({ name: 'healthie_rejections_total', help: 'Requests refused before reaching Healthie, by limit.', labelNames: ['limit'], registers }),
     rateLimiterFallbacks: new Counter({ name: 'healthie_rate_limiter_fallbacks_total', help: 'Rate decisions taken in-process because Redis did not answer.', registers }),
     idempotencyReplays: new Counter({ name: 'healthie_idempotency_replays_total', help: 'Bookings answered from the idempotency store.', registers }),

@@ -97,8 +97,8 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     maxInFlight: maxInFlightPerKey,
     maxTotal,
     queueTimeoutMs: options.queueTimeoutMs ?? 2_000,
-    onChange: (inFlight, waiting) => (metrics?.upstreamInFlight.set(inFlight), metrics?.upstreamWaiting.set(waiting)),
   });
+  metrics?.watchUpstreamSlots(fairness);
   const refusedKeys = new RefusedKeys();
   const resilience = createResilience({ retries: options.retries ?? 2, cooldownMs: options.breakerCooldownMs ?? 10_000, ...(metrics ? { metrics } : {}) });
   const baseHeaders = { 'content-type': 'application/json', accept: 'application/json', [API_VERSION_HEADER]: options.apiVersion };

@@ -50,8 +50,6 @@ export interface FairnessOptions {
   readonly queueTimeoutMs: number;
   readonly maxQueued?: number;
   readonly maxKeys?: number;
-  /** Called after the counts of requests in flight or waiting change (metrics). */
-  readonly onChange?: (inFlight: number, waiting: number) => void;
 }
 
 interface Waiter {
@@ -103,10 +101,6 @@ export class TenantLimiter {
     return this.queued;
   }
 
-  private changed(): void {
-    this.options.onChange?.(this.total, this.queued);
-  }
-
   /** Waits for a slot of `tenant`; throws TenantBusyError when none frees up in time. */
   async acquire(tenant: string): Promise<Slot> {
     const started = Date.now();
@@ -131,7 +125,6 @@ export class TenantLimiter {
     // Waiters are always served before newcomers: a free slot with waiters is handed out at once.
     if (owned.queue.length === 0 && this.canStart(owned)) {
       this.start(owned);
-      this.changed();
       return slot();
     }
     if (owned.queue.length >= this.maxQueued) throw new TenantBusyError('queue_full');
@@ -147,7 +140,6 @@ export class TenantLimiter {
         if (index >= 0) {
           owned.queue.splice(index, 1);
           this.queued -= 1;
-          this.changed();
         }
         if (owned.queue.length === 0) this.waiting.delete(tenant);
         this.forgetIfIdle(tenant, owned);
@@ -156,7 +148,6 @@ export class TenantLimiter {
       owned.queue.push(waiter);
       this.queued += 1;
       this.waiting.add(tenant);
-      this.changed();
     });
   }
 
@@ -176,7 +167,6 @@ export class TenantLimiter {
     this.total -= 1;
     this.dispatch();
     this.forgetIfIdle(tenant, state);
-    this.changed();
   }
 
   /** Hands free slots to waiting keys, the key served longest ago first. */
