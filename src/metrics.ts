@@ -6,7 +6,7 @@
  * operation types, error codes, outcomes, reasons and limits, all from small fixed sets.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SubgraphContext } from './context.js';
@@ -112,19 +112,17 @@ export function secretMatches(presented: string | undefined, secret: string): bo
 
 /** Counts every GraphQL request by operation type and each distinct error code it returned. */
 export function metricsPlugin(metrics: Metrics): ApolloServerPlugin<SubgraphContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ operation, response }) {
-          const body = response.body;
-          const errors = body.kind === 'single' ? (body.singleResult.errors ?? []) : [];
-          const codes = [...new Set(errors.map((e) => codeOf(e)))];
-          const operationType = operation?.operation ?? 'none';
-          for (const code of codes.length > 0 ? codes : ['none']) metrics.requests.inc({ operation_type: operationType, code });
-        },
-      };
+  // The hooks keep no state of their own per request: one listener serves every request.
+  const listener: GraphQLRequestListener<SubgraphContext> = {
+    async willSendResponse({ operation, response }) {
+      const body = response.body;
+      const errors = body.kind === 'single' ? (body.singleResult.errors ?? []) : [];
+      const codes = [...new Set(errors.map((e) => codeOf(e)))];
+      const operationType = operation?.operation ?? 'none';
+      for (const code of codes.length > 0 ? codes : ['none']) metrics.requests.inc({ operation_type: operationType, code });
     },
   };
+  return { requestDidStart: async () => listener };
 }
 
 /**

@@ -17,7 +17,7 @@
  * A response from `responseForOperation` skips Apollo's formatError and didEncounterErrors, so
  * errors are formatted and logged here exactly as the pipeline does it.
  */
-import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestListener, type GraphQLResponse } from '@apollo/server';
 import type { Executor } from '@graphql-tools/utils';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
@@ -71,35 +71,33 @@ export function planPlugin(options: PlanPluginOptions): { plugin: ApolloServerPl
   const cache = new LRUCache<string, Plan | Fallback>({ max: options.cacheSize });
   const stats: PlanStats = { hits: 0, misses: 0, planned: 0, delegated: 0 };
 
-  const plugin: ApolloServerPlugin<SubgraphContext> = {
-    async requestDidStart() {
-      return {
-        async responseForOperation(requestContext): Promise<GraphQLResponse | null> {
-          const { operation, document, queryHash, request, contextValue } = requestContext;
-          if (operation.operation !== 'query' || request.http?.headers.get(TRACE_HEADER) === 'ftv1') {
-            stats.delegated += 1;
-            return null;
-          }
-          const key = `${queryHash}\u0000${request.operationName ?? ''}`;
-          let plan = cache.get(key);
-          if (plan) stats.hits += 1;
-          else {
-            stats.misses += 1;
-            plan = planner(document, request.operationName);
-            cache.set(key, plan);
-          }
-          const result = plan instanceof Fallback ? undefined : await forward(plan, { variables: request.variables, coerced: coercedVariablesOf(requestContext), context: contextValue, operationName: request.operationName });
-          if (!result) {
-            stats.delegated += 1;
-            return null;
-          }
-          stats.planned += 1;
-          if (result.errors.length > 0) logUnexpectedErrors(contextValue, result.errors);
-          const singleResult = result.errors.length > 0 ? { errors: formatErrors(result.errors, options.includeStacktrace), data: result.data } : { data: result.data };
-          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult } };
-        },
-      };
+  // The hook keeps no state of its own per request: one listener serves every request.
+  const listener: GraphQLRequestListener<SubgraphContext> = {
+    async responseForOperation(requestContext): Promise<GraphQLResponse | null> {
+      const { operation, document, queryHash, request, contextValue } = requestContext;
+      if (operation.operation !== 'query' || request.http?.headers.get(TRACE_HEADER) === 'ftv1') {
+        stats.delegated += 1;
+        return null;
+      }
+      const key = `${queryHash}\u0000${request.operationName ?? ''}`;
+      let plan = cache.get(key);
+      if (plan) stats.hits += 1;
+      else {
+        stats.misses += 1;
+        plan = planner(document, request.operationName);
+        cache.set(key, plan);
+      }
+      const result = plan instanceof Fallback ? undefined : await forward(plan, { variables: request.variables, coerced: coercedVariablesOf(requestContext), context: contextValue, operationName: request.operationName });
+      if (!result) {
+        stats.delegated += 1;
+        return null;
+      }
+      stats.planned += 1;
+      if (result.errors.length > 0) logUnexpectedErrors(contextValue, result.errors);
+      const singleResult = result.errors.length > 0 ? { errors: formatErrors(result.errors, options.includeStacktrace), data: result.data } : { data: result.data };
+      return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult } };
     },
   };
+  const plugin: ApolloServerPlugin<SubgraphContext> = { requestDidStart: async () => listener };
   return { plugin, stats: () => ({ ...stats }) };
 }

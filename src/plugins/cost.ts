@@ -19,7 +19,7 @@
  * refusals while reading only the variables the cost depends on. An operation whose plan cannot
  * be compiled is estimated the old way, per request.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { SubgraphContext } from '../context.js';
@@ -113,58 +113,56 @@ export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<Sub
     return { schema, expanded, references: compileReferenceCount(expanded), plan };
   }
 
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ request, document, operation, schema }) {
-          // Apollo Server refuses a missing or ambiguous operation before this hook.
-          if (!operation) throw tooComplex('The operation to run could not be determined; send operationName.');
-          let checked = checkedOperations.get(operation);
-          if (!checked || checked.schema !== schema) {
-            try {
-              checked = check(schema, document, operation);
-            } catch {
-              throw tooComplex('The operation could not be checked against the limits; it was not sent.');
-            }
-            checkedOperations.set(operation, checked);
-          }
-          if (checked.refusal) throw tooComplex(checked.refusal.message, checked.refusal.extensions);
+  // The hooks keep no state of their own per request: one listener serves every request.
+  const listener: GraphQLRequestListener<SubgraphContext> = {
+    async didResolveOperation({ request, document, operation, schema }) {
+      // Apollo Server refuses a missing or ambiguous operation before this hook.
+      if (!operation) throw tooComplex('The operation to run could not be determined; send operationName.');
+      let checked = checkedOperations.get(operation);
+      if (!checked || checked.schema !== schema) {
+        try {
+          checked = check(schema, document, operation);
+        } catch {
+          throw tooComplex('The operation could not be checked against the limits; it was not sent.');
+        }
+        checkedOperations.set(operation, checked);
+      }
+      if (checked.refusal) throw tooComplex(checked.refusal.message, checked.refusal.extensions);
 
-          const variables = request.variables ?? {};
-          let coerced: Record<string, unknown>;
-          try {
-            coerced = rememberCoercedVariables(request, coerceVariables(schema, operation, variables));
-          } catch (error) {
-            if (error instanceof VariableCoercionError) return; // execution reports BAD_USER_INPUT
-            throw tooComplex('The operation could not be checked against the limits; it was not sent.');
-          }
-          const references = checked.references(coerced);
-          if (references > maxReferences) {
-            throw tooComplex(
-              `This request asks for ${references} entity references; at most ${maxReferences} are resolved per request. Split the references over several requests.`,
-              { references, maxEntityReferences: maxReferences },
-            );
-          }
+      const variables = request.variables ?? {};
+      let coerced: Record<string, unknown>;
+      try {
+        coerced = rememberCoercedVariables(request, coerceVariables(schema, operation, variables));
+      } catch (error) {
+        if (error instanceof VariableCoercionError) return; // execution reports BAD_USER_INPUT
+        throw tooComplex('The operation could not be checked against the limits; it was not sent.');
+      }
+      const references = checked.references(coerced);
+      if (references > maxReferences) {
+        throw tooComplex(
+          `This request asks for ${references} entity references; at most ${maxReferences} are resolved per request. Split the references over several requests.`,
+          { references, maxEntityReferences: maxReferences },
+        );
+      }
 
-          let cost: number;
-          try {
-            cost = checked.plan ? checked.plan.cost(coerced) : (limits.estimate ?? estimateCost)(schema, checked.expanded, variables);
-            if (Number.isNaN(cost)) throw new Error('The estimate is not a number.');
-          } catch (error) {
-            if (error instanceof PageSizeError) throw tooComplex(error.message, { maxPageSize: HEALTHIE_MAX_PAGE_SIZE });
-            // Fail closed: an operation whose cost cannot be estimated is not sent.
-            throw tooComplex(`The cost of this operation could not be estimated, so it was not sent. Select fewer fields or smaller pages (at most ${maxCost}).`, {
-              maxCost,
-            });
-          }
-          if (cost > maxCost) {
-            throw tooComplex(
-              `Operation cost ${cost} exceeds ${maxCost}, Healthie's complexity limit. Ask for fewer fields, or smaller pages with first or last (pages without one count as ${DEFAULT_LIST_SIZE} items).`,
-              { cost, maxCost },
-            );
-          }
-        },
-      };
+      let cost: number;
+      try {
+        cost = checked.plan ? checked.plan.cost(coerced) : (limits.estimate ?? estimateCost)(schema, checked.expanded, variables);
+        if (Number.isNaN(cost)) throw new Error('The estimate is not a number.');
+      } catch (error) {
+        if (error instanceof PageSizeError) throw tooComplex(error.message, { maxPageSize: HEALTHIE_MAX_PAGE_SIZE });
+        // Fail closed: an operation whose cost cannot be estimated is not sent.
+        throw tooComplex(`The cost of this operation could not be estimated, so it was not sent. Select fewer fields or smaller pages (at most ${maxCost}).`, {
+          maxCost,
+        });
+      }
+      if (cost > maxCost) {
+        throw tooComplex(
+          `Operation cost ${cost} exceeds ${maxCost}, Healthie's complexity limit. Ask for fewer fields, or smaller pages with first or last (pages without one count as ${DEFAULT_LIST_SIZE} items).`,
+          { cost, maxCost },
+        );
+      }
     },
   };
+  return { requestDidStart: async () => listener };
 }

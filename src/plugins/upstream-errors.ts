@@ -8,7 +8,7 @@
  * path where the aggregate surfaced, with its own code (the client's UPSTREAM_ERROR) and its own,
  * already sanitised, message. At most MAX_UPSTREAM_ERRORS are kept per aggregate.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { SubgraphContext } from '../context.js';
 import { MAX_UPSTREAM_ERRORS } from '../upstream/healthie-errors.js';
@@ -32,18 +32,16 @@ export function splitAggregateErrors(errors: readonly GraphQLError[]): GraphQLEr
 }
 
 export function upstreamErrorsPlugin(): ApolloServerPlugin<SubgraphContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors(requestContext) {
-          // Apollo formats this very array after the hook: replace its items in place. This
-          // plugin is registered before the logging plugin, whose hook then sees the split errors.
-          const errors = requestContext.errors as GraphQLError[];
-          if (!errors.some((e) => e.originalError instanceof AggregateError)) return;
-          const split = splitAggregateErrors(errors);
-          errors.splice(0, errors.length, ...split);
-        },
-      };
+  // The hooks keep no state of their own per request: one listener serves every request.
+  const listener: GraphQLRequestListener<SubgraphContext> = {
+    async didEncounterErrors(requestContext) {
+      // Apollo formats this very array after the hook: replace its items in place. This
+      // plugin is registered before the logging plugin, whose hook then sees the split errors.
+      const errors = requestContext.errors as GraphQLError[];
+      if (!errors.some((e) => e.originalError instanceof AggregateError)) return;
+      const split = splitAggregateErrors(errors);
+      errors.splice(0, errors.length, ...split);
     },
   };
+  return { requestDidStart: async () => listener };
 }

@@ -132,7 +132,8 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     // Mutations (bookings) are writes: sent exactly once, never retried (a second send could book twice).
     const kind = operationType === 'mutation' ? 'write' : 'read';
     // One line per GraphQL request at info is the logging plugin's; each Healthie call is debug.
-    const log = (fields: Record<string, unknown>) => context.logger.debug({ requestId: context.requestId, operationType, ...fields }, 'healthie request');
+    const debug = context.logger.isLevelEnabled('debug');
+    const log = (fields: Record<string, unknown>) => debug && context.logger.debug({ requestId: context.requestId, operationType, ...fields }, 'healthie request');
 
     let normalized: DocumentNode;
     let query: string;
@@ -153,12 +154,12 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
       throw refuse(ErrorCode.UNAUTHENTICATED, `${REJECTED_KEY_MESSAGE} Healthie refused this key less than ${refusedKeys.ttlMs / 1000} s ago; nothing was sent.`, 'refused_key');
     }
     const rateLimiter = options.rateLimiter;
-    const takeToken = async () => {
-      if (!rateLimiter || (await rateLimiter.limiter.take(rateLimiter.tenant(resolution.credentials)))) return;
+    const takeToken = async (limiter: NonNullable<typeof rateLimiter>) => {
+      if (await limiter.limiter.take(limiter.tenant(resolution.credentials))) return;
       metrics?.rateLimited.inc({ source: 'subgraph' });
       throw refuse(ErrorCode.UPSTREAM_RATE_LIMITED, "This key is over the subgraph's request rate (HEALTHIE_RATE_LIMIT_RPS); nothing was sent. Retry after a pause.", 'subgraph_rate');
     };
-    await takeToken();
+    if (rateLimiter) await takeToken(rateLimiter);
 
     let slot;
     try {
@@ -178,12 +179,12 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     const body = JSON.stringify({ query, variables: request.variables, operationName: request.operationName });
     const deadline = Date.now() + options.timeoutMs;
     const attempt = async (n: number, remainingMs: number): Promise<ExecutionResult> => {
-      if (n > 1) await takeToken();
+      if (n > 1 && rateLimiter) await takeToken(rateLimiter);
       const started = performance.now();
       const finish = (outcome: string, fields: Record<string, unknown>) => {
         const durationMs = performance.now() - started;
         metrics?.upstreamLatency.observe({ outcome }, durationMs / 1000);
-        log({ attempt: n, durationMs: Math.round(durationMs), ...fields });
+        if (debug) log({ attempt: n, durationMs: Math.round(durationMs), ...fields });
       };
       let status: number;
       let text: string;

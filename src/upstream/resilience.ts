@@ -97,28 +97,36 @@ export function createResilience(options: ResilienceOptions): Resilience {
       // Bookings: one attempt, never repeated (a second one could book twice).
       if (kind === 'write') return throughBreaker(() => attempt(1, deadline - Date.now()));
 
-      let lastDelay = 0;
-      const policy = retry(
-        handleWhen((error) => error instanceof UpstreamFailure && error.retry !== undefined && deadline - Date.now() >= MIN_ATTEMPT_MS),
-        {
-          maxAttempts: options.retries,
-          backoff: new DelegateBackoff((context: { attempt: number }) => {
-            const ceiling = Math.min(maxDelay, baseDelay * 2 ** (context.attempt - 1));
-            // Full jitter, cut so the attempt after it still has MIN_ATTEMPT_MS before the deadline.
-            lastDelay = Math.max(0, Math.min(Math.floor(random() * ceiling), deadline - Date.now() - MIN_ATTEMPT_MS));
-            return lastDelay;
-          }),
-        },
-      );
+      const retryable = (error: unknown) => error instanceof UpstreamFailure && error.retry !== undefined && deadline - Date.now() >= MIN_ATTEMPT_MS;
+      // Nearly every read succeeds at once, so the first attempt runs before any retry policy
+      // exists: the policy (its deadline is this request's) is built only after a failure worth
+      // retrying, and that failure is its attempt 0, so backoff, limits and metrics are unchanged.
+      let lastError: unknown;
+      try {
+        return await throughBreaker(() => attempt(1, deadline - Date.now()));
+      } catch (error) {
+        if (options.retries < 1 || !retryable(error)) throw error;
+        lastError = error;
+      }
+      const first = lastError;
+      const policy = retry(handleWhen(retryable), {
+        maxAttempts: options.retries,
+        backoff: new DelegateBackoff((context: { attempt: number }) => {
+          const ceiling = Math.min(maxDelay, baseDelay * 2 ** (context.attempt - 1));
+          // Full jitter, cut so the attempt after it still has MIN_ATTEMPT_MS before the deadline.
+          return Math.max(0, Math.min(Math.floor(random() * ceiling), deadline - Date.now() - MIN_ATTEMPT_MS));
+        }),
+      });
       policy.onRetry((event) => {
         const reason = 'error' in event && event.error instanceof UpstreamFailure ? event.error.retry : undefined;
         options.metrics?.retries.inc({ reason: reason ?? 'unknown' });
       });
-      let lastError: unknown;
       return policy.execute(async ({ attempt: n }) => {
+        // Attempt 0 is the one made above.
+        if (n === 0) throw first;
         // A backoff timer that fired late (a busy machine) must not start an attempt past the
         // deadline: the previous failure stands instead.
-        if (n > 0 && deadline - Date.now() <= 0) throw lastError;
+        if (deadline - Date.now() <= 0) throw lastError;
         try {
           return await throughBreaker(() => attempt(n + 1, deadline - Date.now()));
         } catch (error) {
