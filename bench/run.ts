@@ -22,12 +22,10 @@
  *   npm run bench -- --long       plus RSS after 60 s at c=32 and after a second minute
  *   npm run bench -- --short      shorter runs for CI; fails on a throughput ratio below 0.6x
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
-import { ROUTER_SECRET_HEADER } from '../src/http/router-trust.js';
 import { DEMO_API_KEY } from '../src/sandbox/index.js';
 import { load, type LoadResult } from './load.js';
+import { benchRequests, cpuMs, start, subgraphAuth, type Stats, type Started } from './start.js';
 import { describeHeap, type MemoryStats } from './memory.js';
 
 const SHORT = process.argv.includes('--short');
@@ -36,33 +34,6 @@ const DURATION_MS = SHORT ? 6_000 : 15_000;
 const FLOOR = 0.6;
 const ROUNDS = 3;
 const WARM_UP_MS = SHORT ? 2_000 : 5_000;
-
-interface Stats { cpu: { user: number; system: number }; rss: number; plan?: { hits: number; misses: number; planned: number; delegated: number } }
-interface Started { url: string; stats(): Promise<Stats>; child: ChildProcess }
-
-function start(role: string, args: string[]): Promise<Started> {
-  // The subgraph runs as production does: compiled, without the TypeScript loader.
-  const child =
-    role === 'subgraph'
-      ? fork(new URL('./subgraph-process.mjs', import.meta.url), args, { execArgv: [], env: { ...process.env, ROUTER_SECRET }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
-      : fork(new URL('./processes.ts', import.meta.url), [role, ...args], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
-    child.once('message', (message: { type: string; url: string }) => {
-      const stats = () => new Promise<Stats>((ok) => {
-        child.once('message', (m: Stats) => ok(m));
-        child.send({ type: 'stats' });
-      });
-      resolve({ url: message.url, stats, child });
-    });
-  });
-}
-
-const cpuMs = (s: Stats) => (s.cpu.user + s.cpu.system) / 1000;
-/** The subgraph runs as in production, where only the router, presenting this secret, may call it. */
-const ROUTER_SECRET = randomBytes(24).toString('hex');
-const subgraphAuth = { 'x-healthie-api-key': DEMO_API_KEY, [ROUTER_SECRET_HEADER]: ROUTER_SECRET };
 
 /** Load on `target`, with each listed process's CPU time per request over that load. */
 async function measure(target: Started, headers: Record<string, string>, body: string, connections: number, durationMs: number, processes: Started[]) {
@@ -91,28 +62,7 @@ async function main() {
   const all = [upstream, proxy, planned, delegated, ...(uncapped ? [uncapped] : [])];
   const failures: string[] = [];
   try {
-    const listing = await fetch(planned.url, { method: 'POST', headers: { 'content-type': 'application/json', ...subgraphAuth }, body: JSON.stringify({ query: '{ healthieUsers(first: 100) { nodes { id } } healthieOrganizationMembers(first: 100) { nodes { id } } healthieAppointments(filter: "all", first: 100) { nodes { id } } }' }) });
-    const connections = ((await listing.json()) as { data: Record<string, { nodes: Array<{ id: string }> }> }).data;
-    const listed = Object.fromEntries(Object.entries(connections).map(([name, connection]) => [name, connection.nodes]));
-    const ids = [...listed.healthieUsers!, ...listed.healthieOrganizationMembers!].map((u) => u.id);
-    // 100 distinct references: every user, then appointments.
-    const references = [
-      ...ids.map((id) => ({ __typename: 'HealthieUser', id })),
-      ...listed.healthieAppointments!.map((a) => ({ __typename: 'HealthieAppointment', id: a.id })),
-    ];
-    if (ids.length < 20 || references.length < 100) throw new Error(`the sandbox lists ${references.length} users and appointments; the bench needs 100`);
-
-    const oneUser = {
-      subgraph: JSON.stringify({ query: `{ healthieUser(id: "${ids[0]}") { id firstName lastName email } }` }),
-      proxy: JSON.stringify({ query: `{ user(id: "${ids[0]}") { id first_name last_name email } }` }),
-    };
-    const entities = (n: number) => ({
-      subgraph: JSON.stringify({
-        query: 'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename ... on HealthieUser { id firstName lastName } ... on HealthieAppointment { id length } } }',
-        variables: { representations: references.slice(0, n) },
-      }),
-      proxy: JSON.stringify({ query: `{ ${ids.slice(0, n).map((id, i) => `e${i}: user(id: "${id}") { __typename id first_name last_name }`).join(' ')} }` }),
-    });
+    const { oneUser, entities } = await benchRequests(planned.url);
 
     for (const [name, bodies] of [['one-user query', oneUser], ['20-reference _entities', entities(20)]] as const) {
       for (const [target, headers, body] of [[proxy, {}, bodies.proxy], [planned, subgraphAuth, bodies.subgraph], [delegated, subgraphAuth, bodies.subgraph], ...(uncapped ? [[uncapped, subgraphAuth, bodies.subgraph] as const] : [])] as const) {
