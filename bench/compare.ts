@@ -12,7 +12,8 @@
  *
  * Each checkout must be built (`npm run build` there); B defaults to A. `--b-arg` passes a flag
  * of bench/subgraph-process.mjs to B only, to compare settings of one build, e.g.
- * `--b-arg=--max-in-flight-per-key=31` or `--b-arg=--log=warn`.
+ * `--b-arg=--max-in-flight-per-key=31` or `--b-arg=--log=warn` (B's own subgraph-process.mjs
+ * reads it: a checkout older than the flag ignores it).
  */
 import { resolve } from 'node:path';
 import { load } from './load.js';
@@ -25,7 +26,11 @@ const bArgs = args.filter((a) => a.startsWith('--b-arg=')).map((a) => a.slice('-
 const CONNECTIONS = 16;
 const ROUND_MS = 2_500;
 
-const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
 
 /** One round: both under load at once; each one's CPU time per request over that round. */
 async function round(a: Started, b: Started, body: string): Promise<[number, number]> {

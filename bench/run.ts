@@ -68,8 +68,9 @@ async function main() {
       for (const [target, headers, body] of [[proxy, {}, bodies.proxy], [planned, subgraphAuth, bodies.subgraph], [delegated, subgraphAuth, bodies.subgraph], ...(uncapped ? [[uncapped, subgraphAuth, bodies.subgraph] as const] : [])] as const) {
         await load(target.url, headers, body, 32, WARM_UP_MS);
       }
-      // Rounds of proxy, planned, delegation alternate, so that a change in the machine's load
-      // (other work on shared cores) falls on all three; ratios are the median over rounds.
+      // Rounds of proxy, planned, delegation (and the uncapped subgraph) alternate, so that a
+      // change in the machine's load (other work on shared cores) falls on all of them; ratios
+      // are the median over rounds.
       const rounds = [];
       for (let round = 0; round < ROUNDS; round += 1) {
         const viaProxy = await measure(proxy, {}, bodies.proxy, 32, DURATION_MS / ROUNDS, [proxy, upstream]);
