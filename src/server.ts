@@ -36,7 +36,7 @@ import { createBookingService } from './booking/service.js';
 import { healthRoutes } from './http/health.js';
 import { hostCheck, routerSecretCheck } from './http/router-trust.js';
 import { graphqlEndpoint, isGraphQLPath, type Middleware } from './http/graphql-endpoint.js';
-import { answerHttpError, httpError, MAX_REQUEST_BYTES, sendJson } from './http/http-errors.js';
+import { answerClientError, answerHttpError, httpError, MAX_REQUEST_BYTES, sendJson } from './http/http-errors.js';
 import { browserCors } from './http/browser-cors.js';
 
 export interface ServerDependencies {
@@ -110,6 +110,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     // GraphQL requests go straight to their endpoint; Express serves the other routes.
     (req, res) => (graphql && isGraphQLPath(req.url) ? graphql(req, res) : app(req, res)),
   );
+  httpServer.on('clientError', answerClientError);
   const limits = limitProtections({ production: config.production });
   const planned = planPlugin({
     schema: runtime.schema,
@@ -158,6 +159,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     metricsApp.disable('x-powered-by');
     metricsApp.get('/metrics', serveMetrics);
     metricsServer = createHttpServer(metricsApp);
+    metricsServer.on('clientError', answerClientError);
   } else {
     // The Host check too: a page rebinding its name to this server must not read the metrics.
     app.get('/metrics', hostCheck(config.access.allowedHosts), serveMetrics);

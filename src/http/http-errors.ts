@@ -1,9 +1,11 @@
 /**
- * Failures before GraphQL begins (a body that is not JSON, too large, compressed wrongly, an
- * unknown route) answered as GraphQL-shaped JSON with a stable code, never as an HTML page with
- * a stack: clients and routers read `errors[0].extensions.code` whatever went wrong.
+ * Failures before GraphQL begins (a request that is not HTTP, headers too large, a body that is
+ * not JSON, too large, compressed wrongly, an unknown route) answered as GraphQL-shaped JSON with
+ * a stable code, never as an HTML page with a stack or an empty body: clients and routers read
+ * `errors[0].extensions.code` whatever went wrong.
  */
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { describeForLog } from '../plugins/logging.js';
@@ -47,4 +49,26 @@ export function answerHttpError(thrown: unknown, res: ServerResponse, logger: Lo
     return;
   }
   sendJson(res, status, httpError(status, HTTP_MESSAGES[error?.type as string]));
+}
+
+/** Node's own refusals (its HTTP parser and timeouts), by error code: status and message. */
+const CLIENT_ERRORS: Record<string, readonly [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request headers are too large; send at most 16 KB of headers.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request did not arrive in time; send it again, whole.'],
+};
+
+/**
+ * The server's `clientError` handler: a request Node refuses before any route sees it (malformed
+ * HTTP, oversized headers, a request too slow to arrive) gets the same JSON as every other
+ * refusal, with BAD_REQUEST, instead of Node's bare status line. As Node does, it answers only
+ * when nothing of a response has been written on that connection yet, then closes it.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (error.code !== 'ECONNRESET' && socket.writable && !inFlight?.headersSent) {
+    const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'The request is not valid HTTP/1.1; send a POST to /graphql with a JSON body.'];
+    const body = JSON.stringify(httpError(status, message));
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+  socket.destroy();
 }

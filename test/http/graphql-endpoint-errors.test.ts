@@ -1,15 +1,17 @@
 /**
  * Requests built to get around the checks in front of Apollo Server on the plain `/graphql`
  * handler: look-alike paths and request targets, a preflight without Origin, compressed and
- * chunked bodies over the size limit, and a client that leaves while Healthie is answering. Each
- * is answered as GraphQL-shaped JSON with a stable code, nothing reaches Healthie that should
- * not, and the server keeps serving.
+ * chunked bodies over the size limit, a client that leaves while Healthie is answering, and
+ * requests Node's HTTP parser refuses before any handler runs. Each is answered as GraphQL-shaped
+ * JSON with a stable code, nothing reaches Healthie that should not, and the server keeps serving.
  */
 import { connect } from 'node:net';
+import { Duplex } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { answerClientError } from '../../src/http/http-errors.js';
 
 const SECRET = 'router-secret-for-endpoint-tests-0123456789';
 const OPERATION = JSON.stringify({ query: '{ healthieCurrentUser { id } }' });
@@ -105,5 +107,57 @@ describe('the /graphql endpoint under attack', () => {
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toEqual({ data: { healthieCurrentUser: { id: expect.any(String) } } });
     expect(stack.logs.filter((line) => /"level":50/.test(line))).toEqual([]);
+  });
+
+  it('answers a request that is not HTTP with a JSON 400 BAD_REQUEST, then keeps serving', async () => {
+    stack.sandbox.clearRequests();
+    const answer = await rawRequest(port, 'GET\u0000/graphql NOT-HTTP');
+    expect(answer.status).toBe(400);
+    expect(code(answer)).toBe('BAD_REQUEST');
+    expect(stack.sandbox.requests).toHaveLength(0);
+    const next = await rawRequest(port, `POST /graphql HTTP/1.1\r\n${headers(`content-length: ${OPERATION.length}`)}`, OPERATION);
+    expect(next.status).toBe(200);
+  });
+
+  it("answers headers over Node's 16 KB limit with a JSON 431 BAD_REQUEST, sending nothing to Healthie", async () => {
+    stack.sandbox.clearRequests();
+    const answer = await rawRequest(port, `POST /graphql HTTP/1.1\r\n${headers(`x-padding: ${'a'.repeat(20 * 1024)}\r\ncontent-length: ${OPERATION.length}`)}`, OPERATION);
+    expect(answer.status).toBe(431);
+    expect(code(answer)).toBe('BAD_REQUEST');
+    expect(JSON.parse(answer.body).errors[0].message).toMatch(/headers are too large/);
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+});
+
+describe("the server's answer to requests Node refuses", () => {
+  /** A socket that records what is written to it. */
+  function recordingSocket(inFlight?: { headersSent: boolean }) {
+    const written: string[] = [];
+    const socket = new Duplex({ read() {}, write(chunk: Buffer, _encoding, done) { written.push(chunk.toString('utf8')); done(); } });
+    if (inFlight) Object.assign(socket, { _httpMessage: inFlight });
+    return { socket, written };
+  }
+
+  it('answers a request that did not arrive in time with a JSON 408 and closes the connection', () => {
+    const { socket, written } = recordingSocket();
+    answerClientError(Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), socket);
+    expect(written.join('')).toMatch(/^HTTP\/1.1 408 Request Timeout\r\n/);
+    const body = written.join('').split('\r\n\r\n')[1]!;
+    expect(JSON.parse(body).errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(socket.destroyed).toBe(true);
+  });
+
+  it('writes nothing on a connection whose answer has begun, and closes it', () => {
+    const { socket, written } = recordingSocket({ headersSent: true });
+    answerClientError(Object.assign(new Error('parse error'), { code: 'HPE_INVALID_METHOD' }), socket);
+    expect(written).toEqual([]);
+    expect(socket.destroyed).toBe(true);
+  });
+
+  it('writes nothing to a client that reset the connection', () => {
+    const { socket, written } = recordingSocket();
+    answerClientError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), socket);
+    expect(written).toEqual([]);
+    expect(socket.destroyed).toBe(true);
   });
 });
