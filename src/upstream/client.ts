@@ -131,9 +131,9 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     const operationType = request.operationType ?? 'query';
     // Mutations (bookings) are writes: sent exactly once, never retried (a second send could book twice).
     const kind = operationType === 'mutation' ? 'write' : 'read';
-    // One line per GraphQL request at info is the logging plugin's; each Healthie call is debug.
+    // Each Healthie call is a debug line (`finish` gathers its fields only when debug is on).
     const debug = context.logger.isLevelEnabled('debug');
-    const log = (fields: Record<string, unknown>) => debug && context.logger.debug({ requestId: context.requestId, operationType, ...fields }, 'healthie request');
+    const log = (fields: Record<string, unknown>) => context.logger.debug({ requestId: context.requestId, operationType, ...fields }, 'healthie request');
 
     let normalized: DocumentNode;
     let query: string;
