@@ -13,6 +13,7 @@ import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
 import type { ShapeField } from './shape.js';
 import { Fallback } from './fallback.js';
 import type { VariablesPlan } from './planner.js';
+import { variablesIn } from './variables.js';
 
 export interface EntityTypePlan {
   readonly rootField: string;
@@ -64,7 +65,8 @@ export function planEntities(field: FieldNode, operation: OperationDefinitionNod
     // unknown one: Healthie is asked for `__typename`, which the answer then leaves out.
     const empty = set.selections.length === 0;
     const text = empty ? '{ __typename }' : print(translated);
-    const used = [...new Set([...text.matchAll(/\$(\w+)/g)].map((m) => m[1]!))];
+    // Read from the syntax tree, not the text, where `$x` may be the content of a string.
+    const used = empty ? [] : variablesIn(translated);
     const rootField = ENTITIES[typeName].rootField;
     types.set(typeName, { rootField, selection: text, shape: tools.shapeOf(set, type), empty, variables: used });
   }

@@ -28,7 +28,6 @@ import {
   isCompositeType,
   isObjectType,
   print,
-  visit,
   type ArgumentNode,
   type DirectiveNode,
   type DocumentNode,
@@ -48,7 +47,7 @@ import type { SchemaMapping } from './mapping.js';
 import { classify, MAX_DYNAMIC_ROOT_CONDITIONS, type RootOccurrence, type RootsPlan } from './roots.js';
 import { createShaper, type ShapeField } from './shape.js';
 import { argumentDefault, translateValue } from './values.js';
-import { createVariablesPlanner, useCount, type Scope, type VariablesPlan } from './variables.js';
+import { createVariablesPlanner, useCount, variablesIn, type Scope, type VariablesPlan } from './variables.js';
 
 export { Fallback };
 export type { ShapeField, VariablesPlan };
@@ -67,11 +66,6 @@ function directivesOf(nodes: readonly DirectiveNode[] | undefined): DirectiveNod
   return [...(nodes ?? [])];
 }
 
-function variablesIn(node: FieldNode): string[] {
-  const names = new Set<string>();
-  visit(node, { Variable: (v) => void names.add(v.name.value) });
-  return [...names];
-}
 export function createPlanner(mapping: SchemaMapping) {
   const subgraph = mapping.subgraph;
   const shapeOf = createShaper(subgraph);

@@ -15,6 +15,7 @@ import {
   isInputObjectType,
   typeFromAST,
   visit,
+  type ASTNode,
   type GraphQLInputType,
   type OperationDefinitionNode,
   type TypeNode,
@@ -37,6 +38,13 @@ export interface VariablesPlan {
 export interface Scope {
   readonly definitions: ReadonlyMap<string, VariableDefinitionNode>;
   readonly defaulted: Map<string, { value: ValueNode; uses: number }>;
+}
+
+/** The names of the variables `node` uses, each once, in order of first use. */
+export function variablesIn(node: ASTNode): string[] {
+  const names = new Set<string>();
+  visit(node, { Variable: (v) => void names.add(v.name.value) });
+  return [...names];
 }
 
 /** Uses of variable `name` in the operation's selections (arguments, values, directives). */
