@@ -11,8 +11,6 @@
  */
 import {
   Kind,
-  getNamedType,
-  isInputObjectType,
   typeFromAST,
   visit,
   type ASTNode,
@@ -24,6 +22,7 @@ import {
 } from 'graphql';
 import { Fallback } from './fallback.js';
 import type { SchemaMapping } from './mapping.js';
+import { reachesInputObject } from '../subgraph/defaults.js';
 import { translateValue, valueMapper, type ValueMapper } from './values.js';
 
 export interface VariablesPlan {
@@ -55,12 +54,8 @@ export function useCount(operation: OperationDefinitionNode, name: string): numb
 }
 
 /** Whether a value of `type` may hold input fields with defaults (the planned path does not fill them in variables). */
-function reachesInputDefault(type: GraphQLInputType, seen = new Set<string>()): boolean {
-  const named = getNamedType(type);
-  if (!isInputObjectType(named) || seen.has(named.name)) return false;
-  seen.add(named.name);
-  return Object.values(named.getFields()).some((field) => field.defaultValue !== undefined || reachesInputDefault(field.type, seen));
-}
+const reachesInputDefault = (type: GraphQLInputType) =>
+  reachesInputObject(type, (input) => Object.values(input.getFields()).some((field) => field.defaultValue !== undefined));
 
 export function createVariablesPlanner(mapping: SchemaMapping) {
   function renameType(node: TypeNode): TypeNode {

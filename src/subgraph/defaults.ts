@@ -22,6 +22,7 @@ import {
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type GraphQLInputObjectType,
   type GraphQLInputType,
   type GraphQLSchema,
   type ObjectValueNode,
@@ -33,17 +34,20 @@ import { subgraphMemberName, subgraphTypeName } from '../schema/naming.js';
 /** Healthie input type → Healthie field name → the subgraph's default (an internal value). */
 export type InputDefaults = ReadonlyMap<string, ReadonlyMap<string, unknown>>;
 
+/** Whether a value of `type` can hold an input object type that passes `test` (at any depth). */
+export function reachesInputObject(type: GraphQLInputType, test: (type: GraphQLInputObjectType) => boolean, seen = new Set<string>()): boolean {
+  const named = getNamedType(type);
+  if (!isInputObjectType(named) || seen.has(named.name)) return false;
+  seen.add(named.name);
+  return test(named) || Object.values(named.getFields()).some((field) => reachesInputObject(field.type, test, seen));
+}
+
 /** Root fields (Healthie names) with an argument that can hold an input type with defaults. */
 function rootFieldsWithDefaults(schema: GraphQLSchema, defaults: InputDefaults): Set<string> {
-  const reaches = (type: GraphQLInputType, seen: Set<string>): boolean => {
-    const named = getNamedType(type);
-    if (!isInputObjectType(named) || seen.has(named.name)) return false;
-    seen.add(named.name);
-    return defaults.has(named.name) || Object.values(named.getFields()).some((field) => reaches(field.type, seen));
-  };
+  const hasDefaults = (type: GraphQLInputObjectType) => defaults.has(type.name);
   const names = new Set<string>();
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
-    for (const field of Object.values(root?.getFields() ?? {})) if (field.args.some((arg) => reaches(arg.type, new Set()))) names.add(field.name);
+    for (const field of Object.values(root?.getFields() ?? {})) if (field.args.some((arg) => reachesInputObject(arg.type, hasDefaults))) names.add(field.name);
   }
   return names;
 }
