@@ -15,6 +15,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type DirectiveNode, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import type { SubgraphContext } from '../context.js';
 import { ErrorCode, subgraphError } from '../errors.js';
+import { excludes } from '../operation/conditions.js';
 import { expandOperation, ExpansionLimitError } from '../operation/expand.js';
 import { bookingRequestOf, SCOPES_HEADER } from './request.js';
 
@@ -43,8 +44,7 @@ function knownBoolean(value: ValueNode | undefined, variables: Variables, operat
 function provablySkipped(directives: readonly DirectiveNode[] | undefined, variables: Variables, operation: OperationDefinitionNode): boolean {
   for (const directive of directives ?? []) {
     const condition = knownBoolean(directive.arguments?.find((a) => a.name.value === 'if')?.value, variables, operation);
-    if (directive.name.value === 'skip' && condition === true) return true;
-    if (directive.name.value === 'include' && condition === false) return true;
+    if (excludes(directive.name.value, condition)) return true;
   }
   return false;
 }

@@ -26,7 +26,8 @@ import { getArgumentValues, getDirectiveValues, getNamedType, isAbstractType, is
 import { Kind, SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef, visit } from 'graphql';
 import type { ArgumentNode, DirectiveNode, DocumentNode, FieldNode, GraphQLCompositeType, GraphQLDirective, GraphQLField } from 'graphql';
 import type { GraphQLSchema, SelectionNode, SelectionSetNode, ValueNode, VariableDefinitionNode } from 'graphql';
-import { selectOperation } from './expand.js';
+import { excludes } from './conditions.js';
+import { expandedSelectionCount, selectOperation } from './expand.js';
 import { fieldScore, scoredByArguments } from './scoring.js';
 
 type Variables = Record<string, unknown>;
@@ -132,7 +133,7 @@ function evaluate(step: Step, context: Context): number | undefined {
     let excluded = item.excluded;
     for (const directive of item.conditions) {
       const condition = getDirectiveValues(directive, item.node, context.variables)?.if;
-      if (typeof condition === 'boolean') excluded = directive.name === 'skip' ? excluded || condition : excluded || !condition;
+      excluded ||= excludes(directive.name, condition);
     }
     if (excluded) continue;
     const value = evaluate(item.value, context);
@@ -148,9 +149,10 @@ const isConstant = (step: SelectionStep) => step.items.every((item) => typeof it
 export function compileCostPlan(schema: GraphQLSchema, expanded: DocumentNode): CostPlan {
   const operation = selectOperation(expanded);
   if (!operation || expanded.definitions.length !== 1) throw new CostPlanError('the document must hold exactly one operation');
-  let nodes = 0;
-  visit(operation, { enter: (node) => void (node.kind === Kind.FIELD || node.kind === Kind.INLINE_FRAGMENT || node.kind === Kind.FRAGMENT_SPREAD ? (nodes += 1) : 0) });
-  if (nodes >= ESTIMATE_MAX_NODES) throw new CostPlanError(`it has ${nodes} selections`);
+  // Every selection, skipped or not: the estimate counts fewer when some are skipped.
+  if (expandedSelectionCount(expanded, operation, ESTIMATE_MAX_NODES) >= ESTIMATE_MAX_NODES) {
+    throw new CostPlanError(`it has ${ESTIMATE_MAX_NODES} selections or more`);
+  }
   const definitions = new Map((operation.variableDefinitions ?? []).map((d) => [d.variable.name.value, d]));
   const include = schema.getDirective('include');
   const skip = schema.getDirective('skip');
@@ -212,7 +214,7 @@ export function compileCostPlan(schema: GraphQLSchema, expanded: DocumentNode): 
         } catch {
           throw new CostPlanError(`@${definition.name} cannot be read`);
         }
-        if (typeof condition === 'boolean') excluded = definition.name === 'skip' ? excluded || condition : excluded || !condition;
+        excluded ||= excludes(definition.name, condition);
       }
       if (excluded && conditions.length === 0) continue;
       let value: Step | undefined;

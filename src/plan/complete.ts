@@ -19,6 +19,7 @@ import {
   type GraphQLError,
   type GraphQLOutputType,
 } from 'graphql';
+import { excludes } from '../operation/conditions.js';
 import type { SchemaMapping } from './mapping.js';
 import type { ShapeField } from './shape.js';
 
@@ -46,7 +47,7 @@ export function pathArray(path: Path): Array<string | number> {
 export function passes(directive: DirectiveNode, variables: Record<string, unknown>): boolean {
   const arg = directive.arguments?.find((a) => a.name.value === 'if')?.value;
   const value = arg?.kind === Kind.VARIABLE ? variables[arg.name.value] : arg?.kind === Kind.BOOLEAN ? arg.value : undefined;
-  return directive.name.value === 'skip' ? value !== true : value !== false;
+  return !excludes(directive.name.value, value);
 }
 
 export function allPass(directives: readonly DirectiveNode[], variables: Record<string, unknown>): boolean {
