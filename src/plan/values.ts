@@ -64,10 +64,8 @@ export function defaultToSend(
   subgraphArg: Pick<GraphQLArgument, 'type' | 'defaultValue'>,
   healthieArg: Pick<GraphQLArgument, 'type' | 'defaultValue'>,
 ): ValueNode | undefined {
-  if (subgraphArg.defaultValue === undefined) return undefined;
-  const ours = astFromValue(subgraphArg.defaultValue, subgraphArg.type);
-  if (!ours) return undefined;
-  const sent = translateValue(mapping, ours, subgraphArg.type);
+  const sent = argumentDefault(mapping, subgraphArg);
+  if (!sent) return undefined;
   const theirs = healthieArg.defaultValue === undefined ? undefined : astFromValue(healthieArg.defaultValue, healthieArg.type);
   return theirs && print(theirs) === print(sent) ? undefined : sent;
 }

@@ -10,29 +10,24 @@
  * key present and null, each field gets its own error or null, and the subgraph's execution then
  * nulls `data` for the failed non-null field, as Healthie did.
  */
-import { Kind, type DocumentNode, type ExecutionResult, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { Kind, type DocumentNode, type ExecutionResult, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
-import { selectOperation } from '../operation/expand.js';
+import { upstreamOperation } from '../operation/normalize.js';
 
-/** Response keys of the root selection, through inline fragments and fragment spreads. */
+/**
+ * Response keys of the root selection, read from the operation as Healthie received it (fragments
+ * inlined, so only fields and inline fragments remain). It was sent, so it is within the bound.
+ */
 function rootKeys(document: DocumentNode, operationName: string | undefined): string[] {
-  const operation = selectOperation(document, operationName);
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const operation = upstreamOperation(document, operationName).definitions[0] as OperationDefinitionNode;
   const keys = new Set<string>();
-  const seen = new Set<string>();
   const collect = (set: SelectionSetNode) => {
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) keys.add(selection.alias?.value ?? selection.name.value);
       else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet);
-      else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) collect(fragment.selectionSet);
-      }
     }
   };
-  if (operation) collect(operation.selectionSet);
+  collect(operation.selectionSet);
   return [...keys];
 }
 
