@@ -60,9 +60,30 @@ export function scoredByArguments(field: AnyField, argument: string): boolean {
   return field.name === '_entities' || PAGE_SIZE_ARGUMENTS.some((name) => field.args.some((a) => a.name === name));
 }
 
+interface Paging {
+  /** The page-size arguments the field has. */
+  readonly paging: readonly string[];
+  /** Whether it has `shouldPaginate`, without which its `pageSize` is ignored. */
+  readonly paginatesOnRequest: boolean;
+}
+
+/** A field's paging arguments, read once per field: scoring runs per request for variable sizes. */
+const pagingByField = new WeakMap<AnyField, Paging>();
+function pagingOf(field: AnyField): Paging {
+  let paging = pagingByField.get(field);
+  if (!paging) {
+    paging = {
+      paging: PAGE_SIZE_ARGUMENTS.filter((name) => field.args.some((a) => a.name === name)),
+      paginatesOnRequest: field.args.some((a) => a.name === 'shouldPaginate'),
+    };
+    pagingByField.set(field, paging);
+  }
+  return paging;
+}
+
 /** How many items a paged field is counted for; undefined for a field that is not paged. */
 export function pageSizeCounted(field: AnyField, node: FieldNode, args: Record<string, unknown>, variables: Record<string, unknown>): number | undefined {
-  const paging = PAGE_SIZE_ARGUMENTS.filter((name) => field.args.some((a) => a.name === name));
+  const { paging, paginatesOnRequest } = pagingOf(field);
   if (paging.length === 0) return undefined;
   let size: number | undefined;
   for (const name of paging) {
@@ -72,7 +93,7 @@ export function pageSizeCounted(field: AnyField, node: FieldNode, args: Record<s
     if (value > 0) size = Math.max(size ?? 0, value);
   }
   // Healthie applies `page_size` only when `should_paginate` is true (where the field has it).
-  const ignored = field.args.some((a) => a.name === 'shouldPaginate') && args.shouldPaginate !== true;
+  const ignored = paginatesOnRequest && args.shouldPaginate !== true;
   return size === undefined || ignored ? DEFAULT_LIST_SIZE : size;
 }
 
