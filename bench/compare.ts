@@ -17,7 +17,7 @@
  */
 import { resolve } from 'node:path';
 import { load } from './load.js';
-import { benchRequests, cpuMs, start, subgraphAuth, type Started } from './start.js';
+import { benchRequests, cpuMs, median, start, subgraphAuth, type Started } from './start.js';
 
 const args = process.argv.slice(2);
 const checkouts = args.filter((a) => !a.startsWith('--')).map((a) => resolve(a));
@@ -25,12 +25,6 @@ const rounds = Number(args.find((a) => a.startsWith('--rounds='))?.slice('--roun
 const bArgs = args.filter((a) => a.startsWith('--b-arg=')).map((a) => a.slice('--b-arg='.length));
 const CONNECTIONS = 16;
 const ROUND_MS = 2_500;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 /** One round: both under load at once; each one's CPU time per request over that round. */
 async function round(a: Started, b: Started, body: string): Promise<[number, number]> {
@@ -40,7 +34,7 @@ async function round(a: Started, b: Started, body: string): Promise<[number, num
   for (const result of results) {
     if (result.failures > 0) throw new Error(`${result.failures} of ${result.requests} answers were not 200 without errors (first: ${result.firstFailure})`);
   }
-  return [0, 1].map((i) => (cpuMs(after[i]!) - cpuMs(before[i]!)) / results[i]!.requests) as [number, number];
+  return [0, 1].map((i) => (cpuMs(after[i]!) - cpuMs(before[i]!)) / results[i]!.served) as [number, number];
 }
 
 async function main() {

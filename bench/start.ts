@@ -51,6 +51,13 @@ export function start(role: 'upstream' | 'proxy' | 'subgraph', args: string[], o
 
 export const cpuMs = (s: Stats) => (s.cpu.user + s.cpu.system) / 1000;
 
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 export interface Bodies {
   readonly subgraph: string;
   readonly proxy: string;
