@@ -34,7 +34,7 @@ const SHORT = process.argv.includes('--short');
 const LONG = process.argv.includes('--long');
 const WARM_UP_MS = SHORT ? 2_000 : 5_000;
 /** Throughput: slices per figure and their length; each slice begins with an uncounted warm-up. */
-const SLICES = SHORT ? 8 : 12;
+const SLICES = SHORT ? 10 : 12;
 const SLICE_MS = SHORT ? 600 : 1_250;
 const SLICE_WARM_UP_MS = 200;
 /**
