@@ -1,6 +1,7 @@
 /**
  * `@skip` and `@include`, stated once: the cost plan, the booking guard and the planned path's
- * completion all decide with it whether a selection is left out, and must decide alike.
+ * completion all decide with it whether a selection is left out, and must decide alike. Neither
+ * directive is repeatable, so validation leaves at most one of each on a selection.
  */
 
 /**

@@ -151,7 +151,7 @@ export function compileCostPlan(schema: GraphQLSchema, expanded: DocumentNode): 
   if (!operation || expanded.definitions.length !== 1) throw new CostPlanError('the document must hold exactly one operation');
   // Every selection, skipped or not: the estimate counts fewer when some are skipped.
   if (expandedSelectionCount(expanded, operation, ESTIMATE_MAX_NODES) >= ESTIMATE_MAX_NODES) {
-    throw new CostPlanError(`it has ${ESTIMATE_MAX_NODES} selections or more`);
+    throw new CostPlanError(`it has ${ESTIMATE_MAX_NODES} selections or more, or a fragment left to inline`);
   }
   const definitions = new Map((operation.variableDefinitions ?? []).map((d) => [d.variable.name.value, d]));
   const include = schema.getDirective('include');

@@ -27,6 +27,27 @@ const PAGE_SIZE_ARGUMENTS = ['pageSize', 'first', 'last'] as const;
 
 type AnyField = GraphQLField<unknown, unknown>;
 
+interface Paging {
+  /** The page-size arguments the field has. */
+  readonly paging: readonly string[];
+  /** Whether it has `shouldPaginate`, without which its `pageSize` is ignored. */
+  readonly paginatesOnRequest: boolean;
+}
+
+/** A field's paging arguments, read once per field: scoring runs per request for variable sizes. */
+const pagingByField = new WeakMap<AnyField, Paging>();
+function pagingOf(field: AnyField): Paging {
+  let paging = pagingByField.get(field);
+  if (!paging) {
+    paging = {
+      paging: PAGE_SIZE_ARGUMENTS.filter((name) => field.args.some((a) => a.name === name)),
+      paginatesOnRequest: field.args.some((a) => a.name === 'shouldPaginate'),
+    };
+    pagingByField.set(field, paging);
+  }
+  return paging;
+}
+
 /** A page over Healthie's maximum: refused, never counted, since Healthie would not serve it. */
 export class PageSizeError extends Error {
   constructor(readonly field: string, readonly argument: string, readonly size: number) {
@@ -57,28 +78,7 @@ const SCORED_ARGUMENTS: ReadonlySet<string> = new Set([...PAGE_SIZE_ARGUMENTS, '
 export function scoredByArguments(field: AnyField, argument: string): boolean {
   if (!SCORED_ARGUMENTS.has(argument) || !isCompositeType(getNamedType(field.type))) return false;
   if (field.name.startsWith('__') && field.name !== '__typename') return false;
-  return field.name === '_entities' || PAGE_SIZE_ARGUMENTS.some((name) => field.args.some((a) => a.name === name));
-}
-
-interface Paging {
-  /** The page-size arguments the field has. */
-  readonly paging: readonly string[];
-  /** Whether it has `shouldPaginate`, without which its `pageSize` is ignored. */
-  readonly paginatesOnRequest: boolean;
-}
-
-/** A field's paging arguments, read once per field: scoring runs per request for variable sizes. */
-const pagingByField = new WeakMap<AnyField, Paging>();
-function pagingOf(field: AnyField): Paging {
-  let paging = pagingByField.get(field);
-  if (!paging) {
-    paging = {
-      paging: PAGE_SIZE_ARGUMENTS.filter((name) => field.args.some((a) => a.name === name)),
-      paginatesOnRequest: field.args.some((a) => a.name === 'shouldPaginate'),
-    };
-    pagingByField.set(field, paging);
-  }
-  return paging;
+  return field.name === '_entities' || pagingOf(field).paging.length > 0;
 }
 
 /** How many items a paged field is counted for; undefined for a field that is not paged. */

@@ -43,6 +43,7 @@ export function pathArray(path: Path): Array<string | number> {
 /**
  * Whether an @include/@skip directive lets its selection through, with these (coerced)
  * variables. The document is validated, so `if` is a Boolean literal or a Boolean! variable.
+ * Other directives never reach here: the planner leaves their documents to delegation.
  */
 export function passes(directive: DirectiveNode, variables: Record<string, unknown>): boolean {
   const arg = directive.arguments?.find((a) => a.name.value === 'if')?.value;

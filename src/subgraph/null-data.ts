@@ -12,14 +12,15 @@
  */
 import { Kind, type DocumentNode, type ExecutionResult, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
-import { upstreamOperation } from '../operation/normalize.js';
+import { normalizedOnce } from '../operation/normalize.js';
 
 /**
  * Response keys of the root selection, read from the operation as Healthie received it (fragments
- * inlined, so only fields and inline fragments remain). It was sent, so it is within the bound.
+ * inlined, so only fields and inline fragments remain): the client normalized this document to
+ * send it, so this is a cache hit (or the same expansion again when defaults were filled in).
  */
 function rootKeys(document: DocumentNode, operationName: string | undefined): string[] {
-  const operation = upstreamOperation(document, operationName).definitions[0] as OperationDefinitionNode;
+  const operation = normalizedOnce(document, operationName).normalized.definitions[0] as OperationDefinitionNode;
   const keys = new Set<string>();
   const collect = (set: SelectionSetNode) => {
     for (const selection of set.selections) {
