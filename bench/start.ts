@@ -12,6 +12,8 @@ export interface Stats {
   cpu: { user: number; system: number };
   rss: number;
   plan?: { hits: number; misses: number; planned: number; delegated: number };
+  /** Time spent in garbage collection since the process started (subgraph processes), ms. */
+  gcMs?: number;
 }
 export interface Started {
   url: string;
