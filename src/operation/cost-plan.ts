@@ -17,7 +17,7 @@
  * - arguments and directives are read with graphql-js's own `getArgumentValues` and
  *   `getDirectiveValues`, and fields are scored by `fieldScore` (scoring.ts), as the estimate does;
  * - the first error thrown in the estimate's order is thrown here (a PageSizeError names the same
- *   field); an argument that cannot be read fails the evaluation at the end, as it fails the estimate.
+ *   field); an argument that cannot be read fails at the end, with graphql-js's (last) error.
  * Anything this module does not expect (a fragment spread, a document larger than the estimate
  * walks, an argument that fails on literals alone) throws CostPlanError at compile time, and the
  * caller must refuse the operation or estimate it the old way.
@@ -77,17 +77,16 @@ interface Item {
 type Step = number | FieldStep | SelectionStep;
 
 export interface CostPlan {
-  /** The operation's cost for these coerced variables. Throws PageSizeError, or an Error to refuse. */
+  /** The cost for these coerced variables. Throws PageSizeError, graphql-js's error for an unreadable argument, or an Error. */
   cost(variables: Variables): number;
   /** The variables the cost reads: page sizes, representations, conditions, fallible arguments. */
   readonly reads: readonly string[];
 }
 
 function hasVariables(value: ValueNode): boolean {
-  if (value.kind === Kind.VARIABLE) return true;
   if (value.kind === Kind.LIST) return value.values.some(hasVariables);
   if (value.kind === Kind.OBJECT) return value.fields.some((f) => hasVariables(f.value));
-  return false;
+  return value.kind === Kind.VARIABLE;
 }
 
 /**
@@ -109,8 +108,8 @@ function possibleTypeNames(schema: GraphQLSchema, type: GraphQLCompositeType): s
 
 interface Context {
   readonly variables: Variables;
-  /** An argument could not be read: the estimate fails, unless something throws first. */
-  failed: boolean;
+  /** Why the last unreadable argument failed: the estimate throws it, unless something throws first. */
+  failure?: { readonly error: unknown };
 }
 
 function evaluate(step: Step, context: Context): number | undefined {
@@ -120,8 +119,8 @@ function evaluate(step: Step, context: Context): number | undefined {
     if (args === undefined) {
       try {
         args = getArgumentValues(step.field, step.node, context.variables);
-      } catch {
-        context.failed = true;
+      } catch (error) {
+        context.failure = { error };
         return undefined; // the estimate skips the field, and fails at the end
       }
     }
@@ -154,8 +153,7 @@ export function compileCostPlan(schema: GraphQLSchema, expanded: DocumentNode): 
     throw new CostPlanError(`it has ${ESTIMATE_MAX_NODES} selections or more, or a fragment left to inline`);
   }
   const definitions = new Map((operation.variableDefinitions ?? []).map((d) => [d.variable.name.value, d]));
-  const include = schema.getDirective('include');
-  const skip = schema.getDirective('skip');
+  const [include, skip] = [schema.getDirective('include'), schema.getDirective('skip')];
   const reads = new Set<string>();
   const read = (node: ArgumentNode | DirectiveNode) =>
     visit(node, { Variable: (variable) => void reads.add(variable.name.value) });
@@ -231,7 +229,7 @@ export function compileCostPlan(schema: GraphQLSchema, expanded: DocumentNode): 
       items.push({ node, conditions, excluded, value: value ?? 0, types: value === undefined ? [] : indexes(scored) });
     }
     const step: SelectionStep = { kind: 'selection', types: types.size, items };
-    return isConstant(step) ? evaluate(step, { variables: {}, failed: false })! : step;
+    return isConstant(step) ? evaluate(step, { variables: {} })! : step;
   }
 
   const root = schema.getRootType(operation.operation);
@@ -240,9 +238,9 @@ export function compileCostPlan(schema: GraphQLSchema, expanded: DocumentNode): 
     reads: [...reads],
     cost(variables) {
       if (typeof tree === 'number') return tree;
-      const context: Context = { variables, failed: false };
+      const context: Context = { variables };
       const cost = evaluate(tree, context) ?? 0;
-      if (context.failed) throw new Error('An argument of the operation could not be read.');
+      if (context.failure) throw context.failure.error;
       return cost;
     },
   };

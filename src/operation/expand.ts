@@ -48,6 +48,21 @@ export function selectOperation(document: DocumentNode, operationName?: string |
   return operations.length === 1 ? operations[0] : undefined;
 }
 
+/**
+ * Why a request selects no operation of its document (see selectOperation): the problem and the
+ * fix, naming the document's operations (at most ten) so the client can pick one.
+ */
+export function unresolvedOperationMessage(document: DocumentNode, operationName?: string | null): string {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const names = operations.slice(0, 10).map((o) => (o.name ? `"${o.name.value}"` : 'one without a name'));
+  const more = operations.length > names.length ? ` and ${operations.length - names.length} more` : '';
+  const held = `${operations.length} operation${operations.length === 1 ? '' : 's'}${names.length > 0 ? ` (${names.join(', ')}${more})` : ''}`;
+  if (operationName != null) {
+    return `operationName "${operationName}" names no operation of this document, which holds ${held}. Send the name of the operation to run, or no operationName for a document of one operation.`;
+  }
+  return `This document holds ${held} and the request names none of them: send operationName with the name of the operation to run.`;
+}
+
 function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);

@@ -8,7 +8,7 @@
  * enough. The values are kept per request object (a WeakMap, so they die with the request) and
  * frozen: readers share them and must not change them.
  */
-import { getVariableValues, type GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { getVariableValues, GraphQLError, Kind, visit, type ASTNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 
 /** Variables that do not fit their declared types: execution reports them as BAD_USER_INPUT. */
 export class VariableCoercionError extends Error {
@@ -24,6 +24,30 @@ export function coerceVariables(schema: GraphQLSchema, operation: OperationDefin
   if (result.errors) throw new VariableCoercionError(result.errors);
   return result.coerced;
 }
+
+/**
+ * The variables sent as null in the argument value `error` was raised for, when reading that
+ * argument (graphql-js's getArgumentValues or getDirectiveValues) failed because of them; an empty
+ * list when `error` is anything else, which callers must keep treating as their own failure.
+ *
+ * Why this is the client's input: validation lets a nullable variable stand where a value is
+ * required when a default covers its absence (`query($s: Boolean = true) { f @skip(if: $s) }`).
+ * Sent as null, it fits its own type, so coercion accepts it, and only reading the argument fails.
+ * Once the variables coerced, every other value of the argument is valid (literals are validated,
+ * other variables fit their positions), so a failed read of a value holding a variable sent as
+ * null failed for that null.
+ */
+export function variablesSentAsNull(error: unknown, coerced: Readonly<Record<string, unknown>>): string[] {
+  if (!(error instanceof GraphQLError) || error.originalError) return [];
+  const names = new Set<string>();
+  for (const node of error.nodes ?? []) {
+    if (!isValue(node)) continue;
+    visit(node, { Variable: (variable) => void (coerced[variable.name.value] === null && names.add(variable.name.value)) });
+  }
+  return [...names];
+}
+
+const isValue = (node: ASTNode) => node.kind === Kind.VARIABLE || node.kind === Kind.LIST || node.kind === Kind.OBJECT;
 
 const coercedByRequest = new WeakMap<object, Readonly<Record<string, unknown>>>();
 

@@ -75,7 +75,8 @@ export function planPlugin(options: PlanPluginOptions): { plugin: ApolloServerPl
   const listener: GraphQLRequestListener<SubgraphContext> = {
     async responseForOperation(requestContext): Promise<GraphQLResponse | null> {
       const { operation, document, queryHash, request, contextValue } = requestContext;
-      if (operation.operation !== 'query' || request.http?.headers.get(TRACE_HEADER) === 'ftv1') {
+      // No operation (an unknown operationName): the cost check refuses it first; execution would too.
+      if (!operation || operation.operation !== 'query' || request.http?.headers.get(TRACE_HEADER) === 'ftv1') {
         stats.delegated += 1;
         return null;
       }

@@ -11,7 +11,9 @@
  * 2. the entity-reference budget, counted from the representations sent (before any is fetched);
  * 3. the cost estimate of the expanded operation. Any failure of the estimate refuses the
  *    operation; only variables that do not fit their types are left to execution, which reports
- *    them as BAD_USER_INPUT (decided by coercing them here, never by catching everything).
+ *    them as BAD_USER_INPUT (decided by coercing them here, never by catching everything), and a
+ *    variable sent as null where its argument requires a value is refused as BAD_USER_INPUT (the
+ *    estimate fails on exactly that argument, as execution would).
  *
  * The scoring rules are in src/operation/scoring.ts. `estimateCost` scores the whole document
  * (graphql-query-complexity) and is the definition; requests are scored by the cost plan compiled
@@ -20,16 +22,17 @@
  * be compiled is estimated the old way, per request.
  */
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
-import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { SubgraphContext } from '../context.js';
 import { ErrorCode, subgraphError } from '../errors.js';
 import { HEALTHIE_MAX_COMPLEXITY, HEALTHIE_MAX_PAGE_SIZE } from '../healthie.js';
 import { compileCostPlan, type CostPlan } from '../operation/cost-plan.js';
-import { expandOperation, ExpansionLimitError, MAX_EXPANDED_FIELDS, selectOperation } from '../operation/expand.js';
+import { expandOperation, ExpansionLimitError, MAX_EXPANDED_FIELDS, selectOperation, unresolvedOperationMessage } from '../operation/expand.js';
 import { compileReferenceCount } from '../operation/references.js';
 import { DEFAULT_LIST_SIZE, fieldScore, PageSizeError } from '../operation/scoring.js';
-import { coerceVariables, rememberCoercedVariables, VariableCoercionError } from '../operation/variables.js';
+import { coerceVariables, rememberCoercedVariables, VariableCoercionError, variablesSentAsNull } from '../operation/variables.js';
 import { MAX_ENTITY_REFERENCES } from '../subgraph/representations.js';
 
 export { DEFAULT_LIST_SIZE, pageSizeCounted, PageSizeError } from '../operation/scoring.js';
@@ -57,6 +60,22 @@ export function estimateCost(schema: GraphQLSchema, expandedOperation: DocumentN
 
 const tooComplex = (message: string, extensions: Record<string, unknown> = {}) =>
   subgraphError(ErrorCode.QUERY_TOO_COMPLEX, message, { ...extensions, http: { status: 400 } });
+
+/** Apollo Server's own code for this, as its execution would report it (after every plugin). */
+const unresolved = (message: string) =>
+  new GraphQLError(message, { extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE, http: { status: 400 } } });
+
+/**
+ * A variable sent as null where its argument requires a value (see variablesSentAsNull): the
+ * client's input, refused as BAD_USER_INPUT like any variable that does not fit, with graphql-js's
+ * message naming the argument (never the values).
+ */
+function sentAsNull(error: GraphQLError, names: readonly string[]): GraphQLError {
+  const variables = names.map((name) => `"$${name}"`).join(', ');
+  const which = names.length === 1 ? `Variable ${variables} was` : `Variables ${variables} were`;
+  const message = `${error.message} ${which} sent as null there, and a default applies only to a variable left out: send a value, or leave the variable out.`;
+  return subgraphError(ErrorCode.BAD_USER_INPUT, message, { http: { status: 400 } });
+}
 
 /**
  * What is checked once per operation of a parsed document: Apollo Server reuses the parsed
@@ -116,8 +135,9 @@ export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<Sub
   // The hooks keep no state of their own per request: one listener serves every request.
   const listener: GraphQLRequestListener<SubgraphContext> = {
     async didResolveOperation({ request, document, operation, schema }) {
-      // Apollo Server refuses a missing or ambiguous operation before this hook.
-      if (!operation) throw tooComplex('The operation to run could not be determined; send operationName.');
+      // An unknown or ambiguous operationName reaches this hook with no operation; refused here, so
+      // that no later hook or execution path has to expect one missing.
+      if (!operation) throw unresolved(unresolvedOperationMessage(document, request.operationName));
       let checked = checkedOperations.get(operation);
       if (!checked || checked.schema !== schema) {
         try {
@@ -151,6 +171,8 @@ export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<Sub
         if (Number.isNaN(cost)) throw new Error('The estimate is not a number.');
       } catch (error) {
         if (error instanceof PageSizeError) throw tooComplex(error.message, { maxPageSize: HEALTHIE_MAX_PAGE_SIZE });
+        const nulls = variablesSentAsNull(error, coerced);
+        if (nulls.length > 0) throw sentAsNull(error as GraphQLError, nulls);
         // Fail closed: an operation whose cost cannot be estimated is not sent.
         throw tooComplex(`The cost of this operation could not be estimated, so it was not sent. Select fewer fields or smaller pages (at most ${maxCost}).`, {
           maxCost,

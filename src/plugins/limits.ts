@@ -1,14 +1,15 @@
 /**
  * Operation limits, enforced before anything is sent to Healthie: depth, aliases and directives
  * (GraphQL Armor validation rules) and tokens (the parser's own limit, see server.ts); the cost
- * estimate lives in cost.ts. Rejections carry the code QUERY_TOO_COMPLEX.
+ * estimate lives in cost.ts. Rejections carry the code QUERY_TOO_COMPLEX. One more validation rule
+ * is here, refusing operation types the schema does not serve (GRAPHQL_VALIDATION_FAILED).
  *
  * Healthie enforces its own depth limit (25); ours is lower so a rejected operation fails here,
  * cheaply and with a clear message, instead of spending the account's rate budget on a request
  * Healthie would refuse.
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, type ValidationContext } from 'graphql';
+import { GraphQLError, OperationTypeNode, type ASTVisitor, type ValidationContext } from 'graphql';
 import { ErrorCode } from '../errors.js';
 
 export const LIMITS = {
@@ -38,6 +39,23 @@ export function isTokenLimitError(message: string): boolean {
   return /Document contains more th(?:an|at) \d+ tokens/.test(message);
 }
 
+/**
+ * Refuses an operation whose root type the schema does not define (this subgraph serves no
+ * subscriptions). graphql-js 16 validates such an operation and fails only when executing it,
+ * with an unclassified error: an error-level log line any client could write at will.
+ */
+export function servedOperationTypes(context: ValidationContext): ASTVisitor {
+  const schema = context.getSchema();
+  const served = Object.values(OperationTypeNode).filter((type) => schema.getRootType(type));
+  return {
+    OperationDefinition(node) {
+      if (schema.getRootType(node.operation)) return;
+      const message = `This subgraph serves no ${node.operation} operations: its schema has no ${node.operation} type. Send the operation as a ${served.join(' or a ')}.`;
+      context.reportError(new GraphQLError(message, { nodes: node }));
+    },
+  };
+}
+
 export function limitProtections(options: { production: boolean }) {
   const validation = { onReject: [reportRejection], propagateOnRejection: false };
   const armor = new ApolloArmor({
@@ -53,5 +71,5 @@ export function limitProtections(options: { production: boolean }) {
     blockFieldSuggestion: { enabled: options.production },
   });
   const { plugins, validationRules } = armor.protect();
-  return { plugins, validationRules };
+  return { plugins, validationRules: [...validationRules, servedOperationTypes] };
 }

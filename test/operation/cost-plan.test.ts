@@ -5,7 +5,7 @@
  * shape the estimate knows (nested connections, `pageSize` lists, interfaces, unions, non-null
  * page sizes with defaults), and on hostile operations built by hand.
  */
-import { buildSchema, parse, validate, type GraphQLSchema } from 'graphql';
+import { buildSchema, GraphQLError, parse, validate, type GraphQLSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { compileCostPlan, CostPlanError } from '../../src/operation/cost-plan.js';
 import { ExpansionLimitError, expandOperation, selectOperation } from '../../src/operation/expand.js';
@@ -41,7 +41,7 @@ const shapes = buildSchema(`
   type Mutation { touch(ids: [ID!]!, first: Int): [Item] }
 `);
 
-type Outcome = { cost: number } | { refused: 'page'; message: string } | { refused: 'variables' } | { refused: 'estimate' };
+type Outcome = { cost: number } | { refused: 'page' | 'argument'; message: string } | { refused: 'variables' } | { refused: 'estimate' };
 
 function outcome(run: () => number): Outcome {
   try {
@@ -49,6 +49,8 @@ function outcome(run: () => number): Outcome {
   } catch (error) {
     if (error instanceof PageSizeError) return { refused: 'page', message: error.message };
     if (error instanceof VariableCoercionError) return { refused: 'variables' };
+    // graphql-js's own error for an argument it cannot read: the cost check tells a null from it.
+    if (error instanceof GraphQLError && error.nodes?.length) return { refused: 'argument', message: error.message };
     return { refused: 'estimate' };
   }
 }
@@ -114,20 +116,27 @@ describe('the compiled cost against the estimate', () => {
     }
   });
 
-  it('agrees where an argument or a condition cannot be read: the estimate fails, and so does the plan', () => {
+  it('agrees where an argument or a condition cannot be read: the estimate fails, and so does the plan, with the same error', () => {
     const failing = compare(shapes, 'query Cost($n: Int = 5, $c: Boolean = true) { limited(first: $n) { nodes { id } } items @include(if: $c) { nodes { id } } }', [
       { n: null },
       { c: null },
       { n: 3, c: false },
     ]);
-    expect(failing).toEqual([{ refused: 'estimate' }, { refused: 'estimate' }, { cost: 1 + 3 * (1 + 3) }]);
+    expect(failing).toEqual([
+      { refused: 'argument', message: 'Argument "first" of non-null type "Int!" must not be null.' },
+      { refused: 'argument', message: 'Argument "if" of non-null type "Boolean!" must not be null.' },
+      { cost: 1 + 3 * (1 + 3) },
+    ]);
     // Also where the argument does not change the score: a non-null id from a nullable variable.
     const id = compare(shapes, 'query Cost($id: ID = "1", $in: ID = "2") { node(id: $id) { id } item(id: "3") { tags(first: 2) { nodes { id } } } things(ids: [$in]) { __typename } }', [
       { id: null },
       { in: null },
       {},
     ]);
-    expect(id.map((o) => ('refused' in o ? o.refused : 'cost'))).toEqual(['estimate', 'estimate', 'cost']);
+    expect(id.map((o) => ('refused' in o ? o.refused : 'cost'))).toEqual(['argument', 'argument', 'cost']);
+    // Two arguments that fail: the estimate throws the last one, and so does the plan.
+    const two = compare(shapes, 'query Cost($a: Int = 1, $b: ID = "2") { x: limited(first: $a) { nodes { id } } y: node(id: $b) { id } }', [{ a: null, b: null }]);
+    expect(two).toEqual([{ refused: 'argument', message: 'Argument "id" of non-null type "ID!" must not be null.' }]);
     // A page too large after an argument that failed: the estimate reports the page, so does the plan.
     const page = compare(shapes, 'query Cost($n: Int = 5, $m: Int) { limited(first: $n) { nodes { id } } items(first: $m) { nodes { id } } }', [{ n: null, m: 101 }]);
     expect(page[0]).toMatchObject({ refused: 'page' });

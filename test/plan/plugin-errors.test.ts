@@ -3,9 +3,15 @@
  * it cannot serve safely go to the delegation path, which refuses them as before. Nothing
  * refused reaches Healthie.
  */
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { startStandaloneServer } from '@apollo/server/standalone';
 import { parse, visit, type FieldNode } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SubgraphContext } from '../../src/context.js';
+import { planPlugin } from '../../src/plan/plugin.js';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
+import { createRuntimeSchema } from '../../src/subgraph/schema.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const auth = { 'x-healthie-api-key': DEMO_API_KEY };
@@ -71,5 +77,26 @@ describe('planned path, refused requests', () => {
       },
     });
     expect(roots).toEqual(hostile.map((id) => ({ name: 'user', id })));
+  });
+});
+
+describe('planned path, a request naming no operation of its document', () => {
+  it('leaves it to execution, which answers OPERATION_RESOLUTION_FAILURE, even with no check before it', async () => {
+    let sent = 0;
+    const runtime = createRuntimeSchema(async () => ((sent += 1), {}));
+    const plugin = planPlugin({ schema: runtime.schema, approved: runtime.subschema.schema, executor: async () => ((sent += 1), {}), cacheSize: 10, includeStacktrace: false }).plugin;
+    const server = new ApolloServer<SubgraphContext>({ schema: runtime.schema, plugins: [plugin, ApolloServerPluginInlineTraceDisabled()] });
+    const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' }, context: async () => ({}) as SubgraphContext });
+    try {
+      for (const body of [{ query: 'query A { healthieCurrentUser { id } }', operationName: 'Nope' }, { query: 'query A { healthieCurrentUser { id } } query B { healthieCurrentUser { id } }' }]) {
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const answer = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+        expect(response.status).toBe(400);
+        expect(answer.errors?.[0]?.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
+      }
+      expect(sent).toBe(0);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -4,6 +4,7 @@
  * selection, and any failure of the estimate itself.
  */
 import { ApolloServer } from '@apollo/server';
+import { GraphQLError, parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CostPlanError } from '../../src/operation/cost-plan.js';
 import { costLimitPlugin, type CostLimits } from '../../src/plugins/cost.js';
@@ -162,12 +163,12 @@ describe('a failing estimate', () => {
     }
   });
 
-  const typeDefs = 'type Item { id: ID } type Page { nodes: [Item] } type Query { hello: String items(first: Int): Page }';
+  const typeDefs = 'type Item { id: ID } type Page { nodes: [Item] } type Query { hello: String items(first: Int): Page item(id: ID!): Item }';
   async function answer(limits: CostLimits, query: string, variables: Record<string, unknown> = {}) {
     let resolved = 0;
     const server = new ApolloServer({
       typeDefs,
-      resolvers: { Query: { hello: () => ((resolved += 1), 'world'), items: () => ((resolved += 1), { nodes: [] }) } },
+      resolvers: { Query: { hello: () => ((resolved += 1), 'world'), items: () => ((resolved += 1), { nodes: [] }), item: () => ((resolved += 1), { id: '1' }) } },
       plugins: [costLimitPlugin(limits)],
     });
     await server.start();
@@ -209,6 +210,38 @@ describe('a failing estimate', () => {
     expect(result.resolved).toBe(0);
   });
 
+  it('refuses a variable sent as null where a value is required with BAD_USER_INPUT, from the plan and the estimate alike, and any other failure as before', async () => {
+    const compile = () => {
+      throw new CostPlanError('not this one');
+    };
+    for (const limits of [{}, { compile }]) {
+      for (const [query, variables, argument] of [
+        ['query($s: Boolean = true) { hello @skip(if: $s) }', { s: null }, '"if"'],
+        ['query($id: ID = "1") { item(id: $id) { id } }', { id: null }, '"id"'],
+        ['query($s: Boolean = false, $id: ID = "1") { hello @include(if: $s) item(id: $id) { id } }', { id: null }, '"id"'],
+      ] as const) {
+        const result = await answer(limits, query, variables);
+        expect(result.error?.extensions?.code, JSON.stringify(limits)).toBe('BAD_USER_INPUT');
+        expect(result.error?.message).toContain(`Argument ${argument} of non-null type`);
+        expect(result.resolved).toBe(0);
+      }
+      // Left out, the defaults apply and the same documents are answered.
+      expect(await answer(limits, 'query($id: ID = "1") { item(id: $id) { id } }')).toEqual({ error: undefined, resolved: 1 });
+    }
+    // Any other failure still refuses as QUERY_TOO_COMPLEX, even beside a variable sent as null.
+    const query = 'query($s: Boolean = true) { hello @skip(if: $s) }';
+    for (const failure of [new Error('the estimator broke'), new GraphQLError('no node'), new GraphQLError('a node', { nodes: parse('{ hello }').definitions[0]! })]) {
+      const fail = () => {
+        throw failure;
+      };
+      for (const limits of [{ estimate: fail }, { compile: () => ({ reads: [], cost: fail }) }]) {
+        const result = await answer(limits, query, { s: null });
+        expect(result.error?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+        expect(result.resolved).toBe(0);
+      }
+    }
+  });
+
   it('refuses when the compiled plan fails on a request, or scores it as not a number', async () => {
     for (const cost of [
       () => {
@@ -223,5 +256,84 @@ describe('a failing estimate', () => {
     }
     // Compiled as usual, the same operation is answered: only the plan's failure refused it.
     expect(await answer({}, '{ hello }')).toEqual({ error: undefined, resolved: 1 });
+  });
+});
+
+/** Posts a request body as given (operationName included), returning the status and the body. */
+async function send(url: string, body: Record<string, unknown>) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+}
+
+describe('values and operations the cost check cannot read, on the planned and the delegation path', () => {
+  const stacks: Array<[string, Stack]> = [];
+  beforeAll(async () => {
+    stacks.push(['planned', await startStack({ env: { PLAN_ENABLED: 'true' } })], ['delegation', await startStack({ env: { PLAN_ENABLED: 'false' } })]);
+  });
+  afterAll(() => Promise.all(stacks.map(([, stack]) => stack.close())));
+  beforeEach(() => stacks.forEach(([, stack]) => stack.sandbox.clearRequests()));
+
+  const skipped = 'query($s: Boolean = true) { healthieCurrentUser @skip(if: $s) { id } }';
+  const slots = 'query($p: ID = "1001") { healthieAvailableSlotsForRange(providerId: $p, startDate: "2026-11-02") { date } }';
+
+  it('refuses a variable with a default sent as null where a value is required with BAD_USER_INPUT naming the argument, sending nothing', async () => {
+    for (const [path, stack] of stacks) {
+      for (const [query, variables, argument, type] of [
+        [skipped, { s: null }, 'if', 'Boolean!'],
+        [slots, { p: null }, 'providerId', 'ID!'],
+      ] as const) {
+        const result = await stack.query(query, variables, auth);
+        expect(result.status, path).toBe(400);
+        expect(result.body.data ?? null).toBeNull();
+        expect(result.body.errors).toHaveLength(1);
+        const error = result.body.errors![0]!;
+        expect(error.extensions?.code, `${path}: ${error.message}`).toBe('BAD_USER_INPUT');
+        expect(error.message).toContain(`Argument "${argument}" of non-null type "${type}" must not be null.`);
+        expect(error.message).toContain(`Variable "$${Object.keys(variables)[0]}" was sent as null`);
+        expect(error.message).toContain('leave the variable out');
+      }
+      expect(stack.sandbox.requests, path).toHaveLength(0);
+    }
+  });
+
+  it('names a null sent inside a list or an object, and still answers the same document sent with values or without the variable', async () => {
+    for (const [path, stack] of stacks) {
+      const entities = 'query($r: _Any = { __typename: "HealthieUser", id: "1001" }) { _entities(representations: [$r]) { ... on HealthieUser { id } } }';
+      const listed = await stack.query(entities, { r: null }, auth);
+      expect(listed.status, path).toBe(400);
+      expect(listed.body.errors?.[0]?.extensions?.code, path).toBe('BAD_USER_INPUT');
+      // The variable is named, never a value.
+      expect(listed.body.errors?.[0]?.message).toContain('Argument "representations" has invalid value [$r]. Variable "$r" was sent as null');
+      expect(listed.body.errors?.[0]?.message).not.toContain('HealthieUser');
+      expect(stack.sandbox.requests, path).toHaveLength(0);
+      // The refusal is per request: the checks compiled for the document still serve it.
+      expect((await stack.query(skipped, { s: false }, auth)).body, path).toEqual({ data: { healthieCurrentUser: { id: '1001' } } });
+      expect((await stack.query(skipped, {}, auth)).body, path).toEqual({ data: {} });
+      const answered = await stack.query(slots, {}, auth);
+      expect(answered.body.errors, path).toBeUndefined();
+      expect(stack.sandbox.requests.length, path).toBeGreaterThan(0);
+    }
+  });
+
+  it('answers an operationName naming no operation, or none for several, with OPERATION_RESOLUTION_FAILURE, sending and booking nothing', async () => {
+    for (const [path, stack] of stacks) {
+      const unknown = await send(stack.url, { query: 'query A { healthieCurrentUser { id } }', operationName: 'Nope' });
+      expect(unknown.status, path).toBe(400);
+      expect(unknown.body.errors?.[0]?.extensions?.code, path).toBe('OPERATION_RESOLUTION_FAILURE');
+      expect(unknown.body.errors?.[0]?.message).toContain('operationName "Nope" names no operation of this document, which holds 1 operation ("A")');
+
+      const several = await send(stack.url, { query: 'query A {healthieCurrentUser{id}} query B {healthieCurrentUser{id}}' });
+      expect(several.status, path).toBe(400);
+      expect(several.body.errors?.[0]?.extensions?.code, path).toBe('OPERATION_RESOLUTION_FAILURE');
+      expect(several.body.errors?.[0]?.message).toContain('holds 2 operations ("A", "B") and the request names none of them: send operationName');
+
+      const booking = 'mutation Book { healthieCreateAppointment(input: { userId: "1001" }) { appointment { id } } }';
+      for (const operationName of ['', 'book', 'Other']) {
+        const result = await send(stack.url, { query: `${booking} query Other2 { healthieCurrentUser { id } }`, operationName });
+        expect(result.body.errors?.[0]?.extensions?.code, `${path} ${operationName}`).toBe('OPERATION_RESOLUTION_FAILURE');
+      }
+      expect(stack.sandbox.requests, path).toHaveLength(0);
+      expect(stack.logs.filter((line) => /unexpected error/.test(line)), path).toEqual([]);
+    }
   });
 });

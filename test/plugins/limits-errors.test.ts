@@ -78,6 +78,25 @@ describe('operation limits and malformed input', () => {
     expect(stack.sandbox.requests).toHaveLength(0);
   });
 
+  it('refuses a subscription before execution with 400 GRAPHQL_VALIDATION_FAILED, saying there are none, and logs no error', async () => {
+    const before = stack.logs.length;
+    for (const query of [
+      'subscription { healthieCurrentUser { id } }',
+      'subscription Watch($id: ID!) { healthieUser(id: $id) { id } }',
+      'query Read { healthieCurrentUser { id } } subscription Watch { ...F } fragment F on Query { healthieCurrentUser { id } }',
+    ]) {
+      const result = await stack.query(query, { id: '1001' }, auth);
+      expect(result.status, query).toBe(400);
+      expect(result.body.data ?? null).toBeNull();
+      expect(result.body.errors?.map((e) => e.extensions?.code), query).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      expect(result.body.errors?.[0]?.message).toContain('This subgraph serves no subscription operations: its schema has no subscription type. Send the operation as a query');
+    }
+    expect(stack.sandbox.requests).toHaveLength(0);
+    const logged = stack.logs.slice(before).map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(logged.filter((l) => l.msg === 'graphql request')).toHaveLength(3);
+    expect(logged.filter((l) => l.level >= 50)).toEqual([]);
+  });
+
   it('answers a wrongly typed variable with BAD_USER_INPUT', async () => {
     const result = await stack.query('query($size: Int) { healthieUsers(first: $size) { nodes { id } } }', { size: 'ten' }, auth);
     expect(result.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
