@@ -2,7 +2,8 @@
  * On the delegation path, Healthie's answer with `data: null` (a non-null root field failed
  * there, such as `users` refusing a cursor) still gives each root field its own outcome:
  * Healthie's error where Healthie put it, as UPSTREAM_ERROR with its healthieCode, and never a
- * masked internal error on the fields beside it, whatever their order.
+ * masked internal error on the fields beside it, whatever their order. A healthy non-null field
+ * beside it was computed by Healthie and dropped with `data`: it reports nothing of its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
@@ -32,4 +33,45 @@ describe('delegation when Healthie answers data: null', () => {
       expect(stack.logs.filter((line) => /unexpected error/.test(line))).toEqual([]);
     });
   }
+
+  // A healthy non-null field beside the failed one: Healthie computed it and dropped it with
+  // `data`, so it reports nothing of its own, whether it comes before or after the failed one.
+  const beside: Array<[string, string[], Record<string, unknown>]> = [
+    ['a literal cursor', ['healthieUsers(first: 2) { nodes { id } }', 'x: healthieUsers(first: 1, after: "nope") { nodes { id } }'], {}],
+    ['a variable cursor', ['healthieUsers(first: 2) { nodes { id } }', 'x: healthieUsers(first: 1, after: $c) { nodes { id } }'], { c: 'nope' }],
+    ['a variable cursor, among other fields', ['a: healthieUsers(first: 1) { totalCount } me: healthieCurrentUser { id }', 'x: healthieUsers(after: $c) { totalCount } b: healthieUsers(first: 3) { nodes { id } }'], { c: 'nope' }],
+  ];
+  for (const [name, [healthy, failing], variables] of beside) {
+    it(`answers only the failed connection's error beside a healthy non-null connection, in either order (${name})`, async () => {
+      const header = Object.keys(variables).length > 0 ? 'query($c: String) ' : '';
+      for (const query of [`${header}{ ${healthy} ${failing} }`, `${header}{ ${failing} ${healthy} }`]) {
+        const before = stack.logs.length;
+        const result = await stack.query(query, variables, auth);
+        expect(result.status, query).toBe(200);
+        expect(result.body.data, query).toBeNull();
+        expect(result.body.errors, query).toEqual([
+          {
+            message: expect.stringMatching(/^Healthie returned an error for this field/),
+            path: ['x'],
+            extensions: expect.objectContaining({ code: 'UPSTREAM_ERROR', healthieCode: 'BAD_USER_INPUT' }),
+          },
+        ]);
+        expect(stack.logs.slice(before).filter((line) => /unexpected error/.test(line)), query).toEqual([]);
+      }
+    });
+  }
+
+  it('reports the first failed non-null connection and the failed nullable field, and nothing for the healthy fields around them', async () => {
+    const result = await stack.query(
+      '{ ok: healthieUsers(first: 1) { totalCount } d: healthieDaysAvailableForRange(startDate: "not-a-date") b: healthieUsers(last: -1) { totalCount } c: healthieUsers(after: "x") { totalCount } me: healthieCurrentUser { id } }',
+      {},
+      auth,
+    );
+    expect(result.body.data).toBeNull();
+    const reported = result.body.errors?.map((e) => [e.path, e.extensions?.code, e.extensions?.healthieCode]);
+    expect(reported?.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      [['b'], 'UPSTREAM_ERROR', 'BAD_USER_INPUT'],
+      [['d'], 'UPSTREAM_ERROR', 'BAD_USER_INPUT'],
+    ]);
+  });
 });
