@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
 const auth = { 'x-healthie-api-key': DEMO_API_KEY };
 
@@ -73,5 +74,41 @@ describe('delegation when Healthie answers data: null', () => {
       [['b'], 'UPSTREAM_ERROR', 'BAD_USER_INPUT'],
       [['d'], 'UPSTREAM_ERROR', 'BAD_USER_INPUT'],
     ]);
+  });
+});
+
+describe('delegation when Healthie answers data: null with several errors on the failed field', () => {
+  let upstream: Upstream;
+  let stack: Stack;
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    // As graphql-ruby may answer: the refused connection's own error and one under it.
+    upstream.setReply((request) => {
+      const failing = /(_v\d+_)?healthieUsers: users\(first: 1, after: "nope"\)/.exec(request.query)?.[0].split(':')[0];
+      if (!failing) return undefined;
+      const error = (path: string[]) => ({ message: 'Cursor is invalid', path, extensions: { code: 'BAD_USER_INPUT' } });
+      return { body: { data: null, errors: [error([failing]), error([failing, 'nodes'])] } };
+    });
+    stack = await startStack({ upstreamUrl: upstream.url, env: { PLAN_ENABLED: 'false', HEALTHIE_RETRIES: '0' } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await upstream?.close();
+  });
+
+  it("answers the failed field's errors at its own path and locations, whether a healthy non-null field comes before or after it", async () => {
+    const failing = 'x: healthieUsers(first: 1, after: "nope") { nodes { id } }';
+    const healthy = 'a: healthieUsers(first: 2) { nodes { id } }';
+    for (const query of [`{ ${healthy} ${failing} }`, `{ ${failing} ${healthy} }`]) {
+      const before = stack.logs.length;
+      const result = await stack.query(query, {}, auth);
+      expect(result.body.data, query).toBeNull();
+      const at = { line: 1, column: query.indexOf('x:') + 1 };
+      expect(result.body.errors?.map((e) => [e.path, (e as { locations?: unknown }).locations, e.extensions?.code, e.extensions?.healthieCode]), query).toEqual([
+        [['x'], [at], 'UPSTREAM_ERROR', 'BAD_USER_INPUT'],
+        [['x'], [at], 'UPSTREAM_ERROR', 'BAD_USER_INPUT'],
+      ]);
+      expect(stack.logs.slice(before).filter((line) => /unexpected error/.test(line)), query).toEqual([]);
+    }
   });
 });
