@@ -101,7 +101,9 @@ export function createCompleter(mapping: SchemaMapping) {
       }
       return value;
     }
-    if (shape.fieldName === '__typename') return typeof value === 'string' ? (mapping.typeToSubgraph.get(value) ?? value) : value;
+    // The parent of a shape is an object type: its name, not Healthie's, which may name a
+    // concrete type the allowlist does not have (and routers resolve entities by it).
+    if (shape.fieldName === '__typename') return shape.parentType;
     if (isLeafType(type)) {
       try {
         const named = 'getValues' in type ? (mapping.enumToSubgraph(type.name, String(value)) ?? value) : value;

@@ -51,13 +51,16 @@ export function planEntities(field: FieldNode, operation: OperationDefinitionNod
   const types = new Map<EntityTypeName, EntityTypePlan>();
   for (const typeName of Object.keys(ENTITIES) as EntityTypeName[]) {
     const type = tools.type(typeName);
-    // The union's selection as it applies to this type, type conditions resolved.
+    // The union's selection as it applies to this type, type conditions resolved. A fragment
+    // left with nothing for this type is dropped: Healthie refuses an empty selection set, and
+    // a type selected nowhere is asked for `__typename` only (below).
     const applicable = (set: SelectionSetNode): SelectionNode[] =>
       set.selections.flatMap((s): SelectionNode[] => {
         if (s.kind !== Kind.INLINE_FRAGMENT) return [s];
         const condition = s.typeCondition?.name.value;
         if (condition && condition !== typeName && condition !== '_Entity') return [];
-        return [{ kind: Kind.INLINE_FRAGMENT, directives: s.directives ?? [], selectionSet: { kind: Kind.SELECTION_SET, selections: applicable(s.selectionSet) } }];
+        const selections = applicable(s.selectionSet);
+        return selections.length === 0 ? [] : [{ kind: Kind.INLINE_FRAGMENT, directives: s.directives ?? [], selectionSet: { kind: Kind.SELECTION_SET, selections } }];
       });
     const set: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: applicable(field.selectionSet!) };
     const translated = tools.translate(set, type);

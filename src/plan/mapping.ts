@@ -29,8 +29,6 @@ export interface SchemaMapping {
   readonly healthie: GraphQLSchema;
   /** Subgraph type name → Healthie type name (objects, inputs, enums, scalars). */
   readonly typeToHealthie: ReadonlyMap<string, string>;
-  /** Healthie type name → subgraph type name: what `__typename` answers. */
-  readonly typeToSubgraph: ReadonlyMap<string, string>;
   /** `SubgraphType.field` → Healthie field and arguments. */
   field(subgraphType: string, subgraphField: string): FieldMapping | undefined;
   /** Input field of a subgraph input type → Healthie input field name. */
@@ -48,7 +46,6 @@ function userTypes(schema: GraphQLSchema): GraphQLNamedType[] {
 
 export function createSchemaMapping(subgraph: GraphQLSchema, healthie: GraphQLSchema): SchemaMapping {
   const typeToHealthie = new Map<string, string>();
-  const typeToSubgraph = new Map<string, string>();
   const fields = new Map<string, FieldMapping>();
   const inputFields = new Map<string, string>();
   const enumsToHealthie = new Map<string, string>();
@@ -60,7 +57,6 @@ export function createSchemaMapping(subgraph: GraphQLSchema, healthie: GraphQLSc
     // Types pruned from the subgraph, or of another kind there, are not mapped: fail closed.
     if (!target || target.constructor !== type.constructor) continue;
     typeToHealthie.set(subgraphName, type.name);
-    typeToSubgraph.set(type.name, subgraphName);
 
     if (isObjectType(type) && isObjectType(target)) {
       const targetFields = target.getFields();
@@ -95,7 +91,6 @@ export function createSchemaMapping(subgraph: GraphQLSchema, healthie: GraphQLSc
     subgraph,
     healthie,
     typeToHealthie,
-    typeToSubgraph,
     field: (typeName, fieldName) => fields.get(`${typeName}.${fieldName}`),
     inputField: (typeName, fieldName) => inputFields.get(`${typeName}.${fieldName}`),
     enumToHealthie: (typeName, value) => enumsToHealthie.get(`${typeName}.${value}`),

@@ -31,3 +31,34 @@ describe('planned _entities with ids a string literal cannot hold', () => {
     expect(viaPlan.body).toEqual(viaDelegation.body);
   });
 });
+
+describe('planned _entities whose selection leaves a type with nothing to select', () => {
+  let planned: Stack;
+  let delegated: Stack;
+  let appointment: string;
+  beforeAll(async () => {
+    planned = await startStack({ env: { PLAN_ENABLED: 'true' } });
+    delegated = await startStack({ upstreamUrl: planned.sandbox.url, env: { PLAN_ENABLED: 'false' } });
+    const listed = await post(planned.url, '{ healthieAppointments(filter: "all", first: 1) { nodes { id } } }', undefined, auth);
+    appointment = listed.body.data!.healthieAppointments.nodes[0].id;
+  });
+  afterAll(async () => {
+    await planned?.close();
+    await delegated?.close();
+  });
+
+  const mixed = () => ({ r: [{ __typename: 'HealthieUser', id: '1001' }, { __typename: 'HealthieAppointment', id: appointment }], s: true });
+  // Each selects HealthieAppointment fields only, through a fragment that also applies to users.
+  const shapes = [
+    'query Foo__healthie__0($r: [_Any!]!) { _entities(representations: $r) { ... on _Entity @include(if: true) { ... on HealthieAppointment { id } } } }',
+    'query Foo__healthie__0($r: [_Any!]!) { _entities(representations: $r) { ... { ... on HealthieAppointment { id } } } }',
+    'query Foo__healthie__0($r: [_Any!]!, $s: Boolean!) { _entities(representations: $r) { ... @include(if: $s) { ... on HealthieAppointment { id } } } }',
+  ];
+
+  it.each(shapes)('answers {} for the type with nothing selected and the other reference in full, as delegation does: %s', async (query) => {
+    const [viaPlan, viaDelegation] = await Promise.all([post(planned.url, query, mixed(), auth), post(delegated.url, query, mixed(), auth)]);
+    expect(viaPlan.body.errors).toBeUndefined();
+    expect(viaPlan.body.data!._entities).toEqual([{}, { id: appointment }]);
+    expect(viaPlan.body).toEqual(viaDelegation.body);
+  });
+});

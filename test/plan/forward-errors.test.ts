@@ -23,6 +23,8 @@ interface Flaws {
   /** A field error on the first root field fetching a user, at this path below it (its value becomes null). */
   errorBelowFirstRoot?: string[];
   status?: number;
+  /** What Healthie answers for every `__typename` instead of the type's own name. */
+  typename?: string;
 }
 
 function sample(type: GraphQLObjectType, set: SelectionSetNode, flaws: Flaws): Record<string, unknown> {
@@ -32,7 +34,7 @@ function sample(type: GraphQLObjectType, set: SelectionSetNode, flaws: Flaws): R
     if (selection.kind !== Kind.FIELD) continue;
     const key = selection.alias?.value ?? selection.name.value;
     if (selection.name.value === '__typename') {
-      out[key] = type.name;
+      out[key] = flaws.typename ?? type.name;
       continue;
     }
     const field = type.getFields()[selection.name.value]!;
@@ -158,6 +160,14 @@ describe('planned path when Healthie answers badly', () => {
     const entities = await plannedOnly(ENTITIES, refs);
     expect(entities.errors?.map((e) => e.path)).toEqual([['_entities', 0, 'organization'], ['_entities', 2, 'organization']]);
     expect(entities.data!._entities.map((e: { organization?: unknown } | null) => e && e.organization)).toEqual([null, undefined, null]);
+  });
+
+  it("answers __typename with the subgraph's own type names, whatever type name Healthie answers", async () => {
+    flaws = { typename: 'AdminUser' };
+    const user = await both('{ healthieCurrentUser { __typename organization { __typename } } }');
+    expect(user).toEqual({ data: { healthieCurrentUser: { __typename: 'HealthieUser', organization: { __typename: 'HealthieOrganization' } } } });
+    const entities = await both(ENTITIES, refs);
+    expect(entities.data!._entities.map((e: { __typename: string }) => e.__typename)).toEqual(['HealthieUser', 'HealthieAppointment', 'HealthieUser']);
   });
 
   it('reports a failed Healthie request on every field and every reference it carried', async () => {
