@@ -138,17 +138,23 @@ export function createCompleter(mapping: SchemaMapping) {
    * when a non-null root field failed there. Root fields execute in parallel, so every one is
    * completed, each with Healthie's errors under its key (`errors`); but as in graphql-js, of the
    * non-null root fields that fail only the first rejects the operation and is reported.
+   * `nulled`: Healthie answered `data: null`. If a non-null field has errors of its own, Healthie
+   * dropped the fields without errors with `data`: they are not answered and report nothing
+   * (on delegation they fail with that field's error, null-data.ts).
    */
-  function completeRoot(fields: readonly ShapeField[], data: Record<string, unknown>, run: Run, errors?: ReadonlyMap<string, readonly GraphQLError[]>): unknown {
-    let failed = false;
+  function completeRoot(fields: readonly ShapeField[], data: Record<string, unknown>, run: Run, errors?: ReadonlyMap<string, readonly GraphQLError[]>, nulled = false): unknown {
+    const dropped = nulled && fields.some((field) => isNonNullType(field.type) && errors?.has(field.key));
+    let failed = dropped;
+    let reported = false;
     for (const field of fields) {
-      const mark = run.errors.length;
       const own = errors?.get(field.key);
+      if (dropped && !own) continue;
+      const mark = run.errors.length;
       if (own) run.errors.push(...own);
       const completed = complete(field, field.type, data[field.key] ?? null, { prev: undefined, key: field.key }, run);
       if (completed === INVALID) {
-        if (failed) run.errors.length = mark;
-        failed = true;
+        if (reported) run.errors.length = mark;
+        failed = reported = true;
       } else if (completed !== data[field.key]) data[field.key] = completed;
     }
     return failed ? INVALID : onlyAsked(fields, data, fields.length);

@@ -100,6 +100,7 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
     const run: Run = { errors: [], variables: variables.coerced };
     let data: Record<string, unknown> = {};
     let byKey: Map<string, GraphQLError[]> | undefined;
+    let nulled = false;
     if (variant.document) {
       let sent = variables.sent;
       if (variant.variables) {
@@ -121,8 +122,10 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
       // Healthie's errors belong to the root field at their path's start, reported with it.
       if (result.errors?.length) byKey = errorsByRootKey(result.errors, variant.fields, run);
       // Healthie's `data` is null when a non-null root field failed; the included keys still
-      // complete (to null, propagated) so that the answer is execution's.
+      // complete (to null, propagated) so that the answer is execution's, but for those Healthie
+      // computed and dropped (completeRoot).
       if (result.data) data = result.data as Record<string, unknown>;
+      else nulled = true;
     }
     if (variant.typenames.length > 0) {
       // Answered here, in execution's order of keys.
@@ -130,7 +133,7 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
       for (const field of variant.fields) ordered[field.key] = variant.typenames.includes(field.key) ? queryTypeName : data[field.key];
       data = ordered;
     }
-    const completed = completer.completeRoot(variant.fields, data, run, byKey);
+    const completed = completer.completeRoot(variant.fields, data, run, byKey, nulled);
     return { data: completed === INVALID ? null : (completed as Record<string, unknown>), errors: run.errors };
   }
 

@@ -31,7 +31,7 @@ export interface RootVariant {
   readonly document: DocumentNode | undefined;
   /** Variables that document uses; undefined when it uses every variable of the plan. */
   readonly variables: readonly string[] | undefined;
-  /** Root keys execution includes, in the shape's order. */
+  /** Root keys execution includes, in execution's order: that of each key's first included occurrence. */
   readonly fields: readonly ShapeField[];
   /** Included root keys answered here (`__typename`). */
   readonly typenames: readonly string[];
@@ -83,11 +83,14 @@ function buildVariant(plan: RootsPlan, included: readonly number[]): RootVariant
     for (const name of occurrence.variables) used.add(name);
   }
   const variableDefinitions = plan.definitions.filter((d) => used.has(d.variable.name.value));
+  // graphql-js orders response keys by their first included occurrence: a key whose first
+  // occurrence is skipped comes after the keys included before its next one.
+  const byKey = new Map(plan.shape.map((field) => [field.key, field]));
   const operation: OperationDefinitionNode = { ...plan.operation, variableDefinitions, directives: [], selectionSet: { kind: Kind.SELECTION_SET, selections: fields } };
   return {
     document: fields.length > 0 ? { kind: Kind.DOCUMENT, definitions: [operation] } : undefined,
     variables: used.size === plan.definitions.length ? undefined : [...used],
-    fields: plan.shape.filter((field) => keys.has(field.key)),
+    fields: [...keys].map((key) => byKey.get(key)!),
     typenames,
   };
 }

@@ -18,7 +18,7 @@ import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
 import { createNamingTransforms } from '../schema/naming.js';
 import type { SubgraphContext } from '../context.js';
 import { inputDefaults, withInputDefaults, type InputDefaults } from './defaults.js';
-import { withRootNulls } from './null-data.js';
+import { recordBatchedRequest, withRootNulls } from './null-data.js';
 import { guardEntities, representationId } from './representations.js';
 import { SCALAR_INPUTS } from './scalars.js';
 import { bookOnce } from '../booking/book.js';
@@ -111,13 +111,14 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifac
     schema: approved,
     // Healthie receives the subgraph's input defaults even when the client omits those fields;
     // an answer with `data: null` still answers each root field (null-data.ts).
-    executor: withRootNulls(withInputDefaults(executor, approved, () => defaults)),
+    executor: withRootNulls(withInputDefaults(executor, approved, () => defaults), approved),
     transforms: createNamingTransforms(),
     // Merges the root fields delegated while resolving one operation into one upstream request.
     // The batcher is memoized on the context object, which is created per request, so two
     // requests (or tenants) never share a batch.
     batch: true,
-    batchingOptions: { dataLoaderOptions: { maxBatchSize: MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST } },
+    // The reducer also records each batched request's field, for null-data.ts.
+    batchingOptions: { dataLoaderOptions: { maxBatchSize: MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST }, extensionsReducer: recordBatchedRequest },
   });
   const wrapped = wrapSchema(subschema);
 

@@ -1,6 +1,7 @@
 /**
  * Random operations over the served schema, for the differential test: selections, aliases,
- * fragments (named and inline, at the root too), variables, `__typename` (at the root too),
+ * fragments (named and inline, at the root too), variables, `__typename` (at the root too), root
+ * keys repeated under other conditions, non-null root fields beside others,
  * @include/@skip (literal and variable, on root fields too), arguments both valid and invalid (so
  * that Healthie answers with errors too), and `_entities` calls. Connections get cursors issued
  * by the sandbox and broken ones, page sizes in range, zero, negative and over the maximum, as
@@ -184,13 +185,31 @@ export function createGenerator(schema: GraphQLSchema, known: Known, seed: numbe
       const query = schema.getQueryType()!;
       const fields = Object.values(query.getFields()).filter((f) => !f.name.startsWith('_'));
       const parts: string[] = [];
+      // Root fields as written, without their directives, so that one can be repeated later.
+      const written: string[][] = [];
       for (let i = r.int(1, 3); i > 0; i -= 1) {
         const field = r.pick(fields);
         const named = getNamedType(field.type);
         const alias = r.chance(0.3) ? `r${counter++}: ` : '';
-        parts.push(`${alias}${field.name}${argumentsOf(field)}${directive(0.25)}${isObjectType(named) ? ` { ${selection(named, 1)} }` : ''}`);
+        const [head, sub] = [`${alias}${field.name}${argumentsOf(field)}`, isObjectType(named) ? ` { ${selection(named, 1)} }` : ''];
+        written.push([head, sub]);
+        parts.push(`${head}${directive(0.25)}${sub}`);
+      }
+      // One more non-null root field, aliased, anywhere: when one fails, Healthie nulls `data`
+      // and the ones beside it that did not fail are dropped with it.
+      const nonNull = fields.filter((f) => isNonNullType(f.type));
+      if (nonNull.length > 0 && r.chance(0.15)) {
+        const field = r.pick(nonNull);
+        const named = getNamedType(field.type);
+        parts.splice(r.int(0, parts.length), 0, `n${counter++}: ${field.name}${argumentsOf(field)}${isObjectType(named) ? ` { ${selection(named, 1)} }` : ''}`);
       }
       if (r.chance(0.1)) parts.push(`__typename${directive(0.3)}`);
+      // A root key repeated after others, its occurrences under their own conditions: the order
+      // of keys follows the first occurrence execution includes.
+      if (r.chance(0.1)) {
+        const [head, sub] = r.pick(written);
+        parts.push(`${head}${directive(0.5)}${sub}`);
+      }
       // Fragments at the root, their conditions applying to the root fields inside.
       if (r.chance(0.08)) parts.push(`... on Query${directive(0.3)} { ${parts.pop()} }`);
       root = parts.join(' ');
