@@ -3,6 +3,7 @@
  * ephemeral loopback ports, plus a small GraphQL-over-HTTP client and a captured log.
  */
 import { Writable } from 'node:stream';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createServer, type HealthieSubgraphServer } from '../../src/server.js';
@@ -69,4 +70,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await sandbox.close();
     },
   };
+}
+
+/**
+ * A planned and a delegating subgraph in front of one sandbox, for the describe block this is
+ * called in (started before its tests, closed after them): the two paths, to compare answers.
+ */
+export function bothPaths(): { readonly planned: Stack; readonly delegated: Stack } {
+  const paths = {} as { planned: Stack; delegated: Stack };
+  beforeAll(async () => {
+    paths.planned = await startStack({ env: { PLAN_ENABLED: 'true' } });
+    paths.delegated = await startStack({ upstreamUrl: paths.planned.sandbox.url, env: { PLAN_ENABLED: 'false' } });
+  });
+  afterAll(async () => {
+    await paths.planned?.close();
+    await paths.delegated?.close();
+  });
+  return paths;
 }

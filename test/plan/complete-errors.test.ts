@@ -5,33 +5,24 @@
  * path), as on the delegation path. Each operation is sent to both paths in front of one
  * sandbox; the planned path must have answered it, and the bodies must be equal.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
-import { post, startStack, type Stack } from '../helpers/stack.js';
+import { bothPaths, post } from '../helpers/stack.js';
 
 const auth = { 'x-healthie-api-key': DEMO_API_KEY };
 const stripped = (body: unknown) => JSON.parse(JSON.stringify(body, (key, value) => (key === 'stacktrace' ? undefined : value)));
 
 describe('planned path when Healthie answers data: null beside healthy root fields', () => {
-  let planned: Stack;
-  let delegated: Stack;
-  beforeAll(async () => {
-    planned = await startStack({ env: { PLAN_ENABLED: 'true' } });
-    delegated = await startStack({ upstreamUrl: planned.sandbox.url, env: { PLAN_ENABLED: 'false' } });
-  });
-  afterAll(async () => {
-    await planned?.close();
-    await delegated?.close();
-  });
+  const paths = bothPaths();
 
   /** The planned answer, once shown planned, equal to delegation's and free of unexpected-error log lines. */
   async function both(query: string, variables: Record<string, unknown>) {
-    const before = planned.server.planStats().planned;
-    const logged = planned.logs.length;
-    const [viaPlan, viaDelegation] = await Promise.all([post(planned.url, query, variables, auth), post(delegated.url, query, variables, auth)]);
-    expect(planned.server.planStats().planned - before, query).toBe(1);
+    const before = paths.planned.server.planStats().planned;
+    const logged = paths.planned.logs.length;
+    const [viaPlan, viaDelegation] = await Promise.all([post(paths.planned.url, query, variables, auth), post(paths.delegated.url, query, variables, auth)]);
+    expect(paths.planned.server.planStats().planned - before, query).toBe(1);
     expect(stripped(viaPlan), query).toEqual(stripped(viaDelegation));
-    expect(planned.logs.slice(logged).filter((line) => /unexpected error/.test(line)), query).toEqual([]);
+    expect(paths.planned.logs.slice(logged).filter((line) => /unexpected error/.test(line)), query).toEqual([]);
     return viaPlan;
   }
 

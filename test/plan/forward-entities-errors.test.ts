@@ -3,29 +3,20 @@
  * string literal. An id that no GraphQL string literal can hold must not cost the other
  * references of its request their answers: the planned path gives the delegation path's answer.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
-import { post, startStack, type Stack } from '../helpers/stack.js';
+import { bothPaths, post } from '../helpers/stack.js';
 
 const auth = { 'x-healthie-api-key': DEMO_API_KEY };
 const ENTITIES = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { id firstName } } }';
 
 describe('planned _entities with ids a string literal cannot hold', () => {
-  let planned: Stack;
-  let delegated: Stack;
-  beforeAll(async () => {
-    planned = await startStack({ env: { PLAN_ENABLED: 'true' } });
-    delegated = await startStack({ upstreamUrl: planned.sandbox.url, env: { PLAN_ENABLED: 'false' } });
-  });
-  afterAll(async () => {
-    await planned?.close();
-    await delegated?.close();
-  });
+  const paths = bothPaths();
 
   it('answers the other references of the request when one id holds a lone surrogate, as delegation does', async () => {
     // JSON carries a lone surrogate (as \ud800); GraphQL's lexer refuses one in a string literal.
     const variables = { r: [{ __typename: 'HealthieUser', id: 'x\ud800' }, { __typename: 'HealthieUser', id: '1001' }] };
-    const [viaPlan, viaDelegation] = await Promise.all([post(planned.url, ENTITIES, variables, auth), post(delegated.url, ENTITIES, variables, auth)]);
+    const [viaPlan, viaDelegation] = await Promise.all([post(paths.planned.url, ENTITIES, variables, auth), post(paths.delegated.url, ENTITIES, variables, auth)]);
     expect(viaPlan.body.errors).toBeUndefined();
     expect(viaPlan.body.data!._entities[1]).toEqual({ id: '1001', firstName: expect.any(String) });
     expect(viaPlan.body).toEqual(viaDelegation.body);
@@ -33,18 +24,11 @@ describe('planned _entities with ids a string literal cannot hold', () => {
 });
 
 describe('planned _entities whose selection leaves a type with nothing to select', () => {
-  let planned: Stack;
-  let delegated: Stack;
+  const paths = bothPaths();
   let appointment: string;
   beforeAll(async () => {
-    planned = await startStack({ env: { PLAN_ENABLED: 'true' } });
-    delegated = await startStack({ upstreamUrl: planned.sandbox.url, env: { PLAN_ENABLED: 'false' } });
-    const listed = await post(planned.url, '{ healthieAppointments(filter: "all", first: 1) { nodes { id } } }', undefined, auth);
+    const listed = await post(paths.planned.url, '{ healthieAppointments(filter: "all", first: 1) { nodes { id } } }', undefined, auth);
     appointment = listed.body.data!.healthieAppointments.nodes[0].id;
-  });
-  afterAll(async () => {
-    await planned?.close();
-    await delegated?.close();
   });
 
   const mixed = () => ({ r: [{ __typename: 'HealthieUser', id: '1001' }, { __typename: 'HealthieAppointment', id: appointment }], s: true });
@@ -56,7 +40,7 @@ describe('planned _entities whose selection leaves a type with nothing to select
   ];
 
   it.each(shapes)('answers {} for the type with nothing selected and the other reference in full, as delegation does: %s', async (query) => {
-    const [viaPlan, viaDelegation] = await Promise.all([post(planned.url, query, mixed(), auth), post(delegated.url, query, mixed(), auth)]);
+    const [viaPlan, viaDelegation] = await Promise.all([post(paths.planned.url, query, mixed(), auth), post(paths.delegated.url, query, mixed(), auth)]);
     expect(viaPlan.body.errors).toBeUndefined();
     expect(viaPlan.body.data!._entities).toEqual([{}, { id: appointment }]);
     expect(viaPlan.body).toEqual(viaDelegation.body);

@@ -4,29 +4,20 @@
  * skipped comes after the keys included before its next one. The order of the keys is compared
  * as sent (JSON text), which a deep equality would not see.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
-import { post, startStack, type Stack } from '../helpers/stack.js';
+import { bothPaths, post } from '../helpers/stack.js';
 
 const auth = { 'x-healthie-api-key': DEMO_API_KEY };
 
 describe('order of the keys of a planned answer', () => {
-  let planned: Stack;
-  let delegated: Stack;
-  beforeAll(async () => {
-    planned = await startStack({ env: { PLAN_ENABLED: 'true' } });
-    delegated = await startStack({ upstreamUrl: planned.sandbox.url, env: { PLAN_ENABLED: 'false' } });
-  });
-  afterAll(async () => {
-    await planned?.close();
-    await delegated?.close();
-  });
+  const paths = bothPaths();
 
   /** Both paths' data, as JSON text, once the planned path is shown to have answered. */
   async function texts(query: string, variables: Record<string, unknown>) {
-    const before = planned.server.planStats().planned;
-    const [viaPlan, viaDelegation] = await Promise.all([post(planned.url, query, variables, auth), post(delegated.url, query, variables, auth)]);
-    expect(planned.server.planStats().planned - before, query).toBe(1);
+    const before = paths.planned.server.planStats().planned;
+    const [viaPlan, viaDelegation] = await Promise.all([post(paths.planned.url, query, variables, auth), post(paths.delegated.url, query, variables, auth)]);
+    expect(paths.planned.server.planStats().planned - before, query).toBe(1);
     expect(viaPlan.body.errors, query).toBeUndefined();
     return { planned: JSON.stringify(viaPlan.body.data), delegated: JSON.stringify(viaDelegation.body.data) };
   }
