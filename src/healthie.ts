@@ -18,25 +18,3 @@ export const HEALTHIE_DEFAULT_PAGE_SIZE = 100;
  * a larger page rather than let a caller believe one page holds everything.
  */
 export const HEALTHIE_MAX_PAGE_SIZE = 100;
-
-/**
- * Healthie's date arguments (graphql-ruby's ISO8601Date and ISO8601DateTime): a calendar date
- * `2026-12-01`, or a date and time with an optional offset `2026-12-01T10:00:00-05:00`. Healthie
- * refuses any other text, and with it the whole request.
- */
-const ISO8601_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-function isCalendarDate(year: string, month: string, day: string): boolean {
-  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  return date.getUTCFullYear() === Number(year) && date.getUTCMonth() === Number(month) - 1 && date.getUTCDate() === Number(day);
-}
-
-export function isIso8601DateTime(text: string): boolean {
-  const match = ISO8601_DATE_TIME.exec(text);
-  return match !== null && isCalendarDate(match[1]!, match[2]!, match[3]!);
-}
-
-export function isIso8601Date(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  return match !== null && isCalendarDate(match[1]!, match[2]!, match[3]!);
-}

@@ -5,11 +5,13 @@
  * strings learns it here rather than in production.
  */
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
-import { isIso8601Date, isIso8601DateTime } from '../healthie.js';
+import { parseDay } from './time.js';
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 function scalar(name: string, valid: (text: string) => boolean, expected: string): GraphQLScalarType {
   const parse = (value: unknown): string => {
-    if (typeof value === 'string' && valid(value)) return value;
+    if (typeof value === 'string' && valid(value) && parseDay(value) !== undefined) return value;
     throw new GraphQLError(`${name} must be ${expected} (got ${JSON.stringify(value)?.slice(0, 40)})`, { extensions: { code: 'BAD_USER_INPUT' } });
   };
   return new GraphQLScalarType({
@@ -20,5 +22,5 @@ function scalar(name: string, valid: (text: string) => boolean, expected: string
   });
 }
 
-export const ISO8601DateTime = scalar('ISO8601DateTime', isIso8601DateTime, 'an ISO 8601 date and time, e.g. 2026-12-01T10:00:00-05:00');
-export const ISO8601Date = scalar('ISO8601Date', isIso8601Date, 'an ISO 8601 date, e.g. 2026-12-01');
+export const ISO8601DateTime = scalar('ISO8601DateTime', (text) => DATE_TIME.test(text), 'an ISO 8601 date and time, e.g. 2026-12-01T10:00:00-05:00');
+export const ISO8601Date = scalar('ISO8601Date', (text) => /^\d{4}-\d{2}-\d{2}$/.test(text), 'an ISO 8601 date, e.g. 2026-12-01');

@@ -20,7 +20,6 @@ import type { SubgraphContext } from '../context.js';
 import { inputDefaults, withInputDefaults, type InputDefaults } from './defaults.js';
 import { recordBatchedRequest, withRootNulls } from './null-data.js';
 import { guardEntities, representationId } from './representations.js';
-import { SCALAR_INPUTS } from './scalars.js';
 import { bookOnce } from '../booking/book.js';
 import { delegatedBooking } from '../booking/delegation.js';
 
@@ -139,9 +138,6 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifac
     healthieCreateAppointment: (_root: unknown, args: { input?: Record<string, unknown> | null }, context: SubgraphContext, info: GraphQLResolveInfo) =>
       bookOnce(context, args.input, delegatedBooking(subschema, wrapped.getType('HealthieAppointment') as GraphQLObjectType, context, info)),
   };
-
-  // Date arguments are checked before anything is sent (scalars.ts).
-  Object.assign(resolvers, SCALAR_INPUTS);
 
   const schema = buildSubgraphSchema({
     typeDefs: parse(artifacts.subgraphSdl),
