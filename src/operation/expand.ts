@@ -58,7 +58,9 @@ export function unresolvedOperationMessage(document: DocumentNode, operationName
   const more = operations.length > names.length ? ` and ${operations.length - names.length} more` : '';
   const held = `${operations.length} operation${operations.length === 1 ? '' : 's'}${names.length > 0 ? ` (${names.join(', ')}${more})` : ''}`;
   if (operationName != null) {
-    return `operationName "${operationName}" names no operation of this document, which holds ${held}. Send the name of the operation to run, or no operationName for a document of one operation.`;
+    // The request's own text, echoed only in part: a body may carry a name of any length.
+    const named = operationName.length > 100 ? `${operationName.slice(0, 100)}…` : operationName;
+    return `operationName "${named}" names no operation of this document, which holds ${held}. Send the name of the operation to run, or no operationName for a document of one operation.`;
   }
   return `This document holds ${held} and the request names none of them: send operationName with the name of the operation to run.`;
 }
