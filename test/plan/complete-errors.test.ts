@@ -6,6 +6,7 @@
  * sandbox; the planned path must have answered it, and the bodies must be equal.
  */
 import { describe, expect, it } from 'vitest';
+import { HEALTHY_BESIDE_FAILED, inBothOrders } from '../helpers/data-null-cases.js';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { bothPaths, post } from '../helpers/stack.js';
 
@@ -26,15 +27,9 @@ describe('planned path when Healthie answers data: null beside healthy root fiel
     return viaPlan;
   }
 
-  const beside: Array<[string, string[], Record<string, unknown>]> = [
-    ['a literal cursor', ['healthieUsers(first: 2) { nodes { id } }', 'x: healthieUsers(first: 1, after: "nope") { nodes { id } }'], {}],
-    ['a variable cursor', ['healthieUsers(first: 2) { nodes { id } }', 'x: healthieUsers(first: 1, after: $c) { nodes { id } }'], { c: 'nope' }],
-    ['a variable cursor, among other fields', ['__typename a: healthieUsers(first: 1) { totalCount } me: healthieCurrentUser { id }', 'x: healthieUsers(after: $c) { totalCount } b: healthieUsers(first: 3) { nodes { id } }'], { c: 'nope' }],
-  ];
-  for (const [name, [healthy, failing], variables] of beside) {
+  for (const [name, fields, variables] of HEALTHY_BESIDE_FAILED) {
     it(`answers only the failed connection's error beside a healthy non-null connection, in either order (${name})`, async () => {
-      const header = Object.keys(variables).length > 0 ? 'query($c: String) ' : '';
-      for (const query of [`${header}{ ${healthy} ${failing} }`, `${header}{ ${failing} ${healthy} }`]) {
+      for (const query of inBothOrders(fields, variables)) {
         const result = await both(query, variables);
         expect(result.status, query).toBe(200);
         expect(result.body.data, query).toBeNull();

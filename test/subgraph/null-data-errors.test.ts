@@ -6,6 +6,7 @@
  * beside it was computed by Healthie and dropped with `data`: it reports nothing of its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEALTHY_BESIDE_FAILED, inBothOrders } from '../helpers/data-null-cases.js';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
@@ -37,15 +38,9 @@ describe('delegation when Healthie answers data: null', () => {
 
   // A healthy non-null field beside the failed one: Healthie computed it and dropped it with
   // `data`, so it reports nothing of its own, whether it comes before or after the failed one.
-  const beside: Array<[string, string[], Record<string, unknown>]> = [
-    ['a literal cursor', ['healthieUsers(first: 2) { nodes { id } }', 'x: healthieUsers(first: 1, after: "nope") { nodes { id } }'], {}],
-    ['a variable cursor', ['healthieUsers(first: 2) { nodes { id } }', 'x: healthieUsers(first: 1, after: $c) { nodes { id } }'], { c: 'nope' }],
-    ['a variable cursor, among other fields', ['a: healthieUsers(first: 1) { totalCount } me: healthieCurrentUser { id }', 'x: healthieUsers(after: $c) { totalCount } b: healthieUsers(first: 3) { nodes { id } }'], { c: 'nope' }],
-  ];
-  for (const [name, [healthy, failing], variables] of beside) {
+  for (const [name, fields, variables] of HEALTHY_BESIDE_FAILED) {
     it(`answers only the failed connection's error beside a healthy non-null connection, in either order (${name})`, async () => {
-      const header = Object.keys(variables).length > 0 ? 'query($c: String) ' : '';
-      for (const query of [`${header}{ ${healthy} ${failing} }`, `${header}{ ${failing} ${healthy} }`]) {
+      for (const query of inBothOrders(fields, variables)) {
         const before = stack.logs.length;
         const result = await stack.query(query, variables, auth);
         expect(result.status, query).toBe(200);
