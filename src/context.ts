@@ -27,12 +27,19 @@ export interface ContextFactoryOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** The response header (and the router's request header) carrying the request id. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** The router's request id when it is a plain token, so log lines join across services; else a new one. */
+export function requestIdFrom(headers: Readonly<Record<string, readonly string[] | undefined>>): string {
+  const incoming = headers[REQUEST_ID_HEADER];
+  return incoming?.length === 1 && REQUEST_ID.test(incoming[0]!) ? incoming[0]! : randomUUID();
+}
+
 export function createContextFactory(options: ContextFactoryOptions) {
   /** `headers` as all values per name (Node's `headersDistinct`), so repeated headers are visible. */
   return (headers: Readonly<Record<string, readonly string[] | undefined>>): SubgraphContext => {
-    // Reuse the router's request id when it is a plain token, so log lines join across services.
-    const incoming = headers['x-request-id'];
-    const requestId = incoming?.length === 1 && REQUEST_ID.test(incoming[0]!) ? incoming[0]! : randomUUID();
+    const requestId = requestIdFrom(headers);
     let loaders: EntityLoaders | undefined;
     const context = {
       requestId,

@@ -17,6 +17,25 @@ const KNOWN_CODES = new Set<string>([
 
 const MASKED_MESSAGE = "Internal server error; the subgraph log has the details under this response's x-request-id.";
 
+/**
+ * Apollo Server's own request errors without a code (an unsupported persisted-query version, a
+ * hash that does not match its query): they carry a 4xx status and no cause, and are the
+ * client's mistake, not this server's. Also read by the logging plugin, so they are not logged
+ * as unexpected errors.
+ */
+export function isUncodedClientError(error: unknown): boolean {
+  const { originalError, extensions } = error as { originalError?: unknown; extensions?: { code?: unknown; http?: { status?: unknown } } };
+  const code = extensions?.code;
+  const status = extensions?.http?.status;
+  return (
+    !originalError &&
+    (code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) &&
+    typeof status === 'number' &&
+    status >= 400 &&
+    status < 500
+  );
+}
+
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = (error as { originalError?: unknown }).originalError;
   const code = codeOf(formatted);
@@ -26,11 +45,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(formatted.message)) {
     return { ...formatted, message: TOKEN_LIMIT_MESSAGE, extensions: { ...formatted.extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
   }
-  // Apollo's own request errors without a code (an unsupported persisted-query version, a hash
-  // that does not match its query) carry a 4xx status: they are the client's, so BAD_REQUEST
-  // with Apollo's own (constant) message, not a masked INTERNAL_SERVER_ERROR.
-  const status = (error as { extensions?: { http?: { status?: unknown } } }).extensions?.http?.status;
-  if (code === ErrorCode.INTERNAL_SERVER_ERROR && !original && typeof status === 'number' && status >= 400 && status < 500) {
+  // The client's mistake: BAD_REQUEST with Apollo's own (constant) message, not a masked
+  // INTERNAL_SERVER_ERROR.
+  if (isUncodedClientError(error)) {
     return { message: formatted.message, extensions: { code: ErrorCode.BAD_REQUEST } };
   }
   // Apollo codes anything unclassified INTERNAL_SERVER_ERROR: that is a bug here and its message
