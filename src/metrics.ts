@@ -11,10 +11,11 @@ import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SubgraphContext } from './context.js';
 import { codeOf, ErrorCode } from './errors.js';
+import { Refusal } from './http/http-errors.js';
 
 export interface Metrics {
   readonly registry: Registry;
-  /** GraphQL requests by operation type (query, mutation, none) and error code (`none` when clean). */
+  /** Requests by operation type (query, mutation; `none` when no operation ran, refusals included) and error code (`none` when clean). */
   readonly requests: Counter<'operation_type' | 'code'>;
   /** Healthie request latency by outcome (`ok` or the error code), in seconds. */
   readonly upstreamLatency: Histogram<'outcome'>;
@@ -127,14 +128,17 @@ export function metricsPlugin(metrics: Metrics): ApolloServerPlugin<SubgraphCont
 
 /**
  * GET /metrics. With a router secret, only callers presenting it in `router-authorization` get
- * the metrics (a tiny constant-time check: the router-trust middleware covers /graphql).
+ * the metrics (a tiny constant-time check: the router-trust middleware covers /graphql). A
+ * refusal goes to `next`, which answers, logs and counts it like every other refusal.
  */
 export function metricsHandler(metrics: Metrics, routerSecret: string | undefined): RequestHandler {
-  return async (req, res) => {
+  return async (req, res, next) => {
     if (routerSecret && !secretMatches(req.get('router-authorization'), routerSecret)) {
-      res.status(401).json({
-        errors: [{ message: 'GET /metrics needs the router-authorization header (ROUTER_SECRET).', extensions: { code: ErrorCode.UNAUTHENTICATED } }],
-      });
+      next(
+        new Refusal(401, {
+          errors: [{ message: 'GET /metrics needs the router-authorization header (ROUTER_SECRET).', extensions: { code: ErrorCode.UNAUTHENTICATED } }],
+        }),
+      );
       return;
     }
     res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());

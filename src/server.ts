@@ -4,8 +4,7 @@
  * entry point (`main.ts`) stays a few lines.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
@@ -36,12 +35,16 @@ import { createBookingService } from './booking/service.js';
 import { healthRoutes } from './http/health.js';
 import { hostCheck, routerSecretCheck } from './http/router-trust.js';
 import { graphqlEndpoint, isGraphQLPath, type Middleware } from './http/graphql-endpoint.js';
-import { answerClientError, answerHttpError, httpError, MAX_REQUEST_BYTES, sendJson } from './http/http-errors.js';
+import { answerHttpError, expressFallbacks, MAX_REQUEST_BYTES } from './http/http-errors.js';
+import { closeServer, createHttpServer, listenOn, type HttpTimeouts } from './http/http-server.js';
+import { requestLog } from './http/refusals.js';
 import { browserCors } from './http/browser-cors.js';
 
 export interface ServerDependencies {
   /** Defaults to a pino logger at config.logLevel writing to stdout. */
   readonly logger?: Logger;
+  /** How long a client may take to send its request; defaults to HTTP_TIMEOUTS (README "Limits"). */
+  readonly httpTimeouts?: HttpTimeouts;
 }
 
 export interface HealthieSubgraphServer {
@@ -104,13 +107,13 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   const app = express();
   app.disable('x-powered-by');
   let graphql: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const requests = requestLog(logger, metrics);
   const httpServer: Server = createHttpServer(
-    // Bounds how long a client may take to send its request, so slow senders cannot hold sockets.
-    { headersTimeout: 10_000, requestTimeout: 30_000 },
     // GraphQL requests go straight to their endpoint; Express serves the other routes.
     (req, res) => (graphql && isGraphQLPath(req.url) ? graphql(req, res) : app(req, res)),
+    requests,
+    dependencies.httpTimeouts,
   );
-  httpServer.on('clientError', answerClientError);
   const limits = limitProtections({ production: config.production });
   const planned = planPlugin({
     schema: runtime.schema,
@@ -158,8 +161,8 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     const metricsApp = express();
     metricsApp.disable('x-powered-by');
     metricsApp.get('/metrics', serveMetrics);
-    metricsServer = createHttpServer(metricsApp);
-    metricsServer.on('clientError', answerClientError);
+    metricsApp.use(expressFallbacks(requests));
+    metricsServer = createHttpServer(metricsApp, requests, dependencies.httpTimeouts);
   } else {
     // The Host check too: a page rebinding its name to this server must not read the metrics.
     app.get('/metrics', hostCheck(config.access.allowedHosts), serveMetrics);
@@ -174,10 +177,10 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       routerSecretCheck(config.routerSecret),
     ],
     body: bodyParser.json({ limit: MAX_REQUEST_BYTES }) as Middleware,
-    onError: (error, _req, res) => answerHttpError(error, res, logger),
+    onError: (error, _req, res, started) => answerHttpError(error, res, requests, started),
+    log: requests,
   });
-  app.use((_req, res) => sendJson(res, 404, httpError(404)));
-  app.use(((error, _req, res, _next) => answerHttpError(error, res, logger)) as express.ErrorRequestHandler);
+  app.use(expressFallbacks(requests));
 
   return {
     app,
@@ -185,28 +188,16 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     metrics,
     metricsUrl: () => metricsAddress,
     async listen(port = config.port, host = config.host) {
-      if (metricsServer) {
-        const server = metricsServer;
-        await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(config.metricsPort, host, () => resolve());
-        });
-        metricsAddress = `http://${host === '0.0.0.0' ? 'localhost' : host}:${(server.address() as AddressInfo).port}/metrics`;
-      }
-      return new Promise((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          const { port: bound } = httpServer.address() as AddressInfo;
-          const shownHost = host === '0.0.0.0' ? 'localhost' : host;
-          resolve({ url: `http://${shownHost}:${bound}/graphql`, port: bound });
-        });
-      });
+      const shownHost = host === '0.0.0.0' ? 'localhost' : host;
+      if (metricsServer) metricsAddress = `http://${shownHost}:${await listenOn(metricsServer, config.metricsPort, host)}/metrics`;
+      const bound = await listenOn(httpServer, port, host);
+      return { url: `http://${shownHost}:${bound}/graphql`, port: bound };
     },
     async close() {
       await apollo.stop();
-      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await closeServer(httpServer);
       await client.close();
-      if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
+      await closeServer(metricsServer);
       redis?.disconnect();
       await booking.close();
     },

@@ -1,21 +1,27 @@
 /**
  * Failures before GraphQL begins (a request that is not HTTP, headers too large, a body that is
- * not JSON, too large, compressed wrongly, an unknown route) answered as GraphQL-shaped JSON with
- * a stable code, never as an HTML page with a stack or an empty body: clients and routers read
- * `errors[0].extensions.code` whatever went wrong.
+ * not JSON, too large, compressed wrongly, an unknown route, a check's refusal) answered as
+ * GraphQL-shaped JSON with a stable code, never as an HTML page with a stack or an empty body:
+ * clients and routers read `errors[0].extensions.code` whatever went wrong. Each is logged and
+ * counted once (refusals.ts).
  */
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { REQUEST_ID_HEADER } from '../context.js';
 import { ErrorCode } from '../errors.js';
-import type { Logger } from '../logger.js';
 import { describeForLog } from '../plugins/logging.js';
+import { refusalRequestId, refuse, type ErrorBody, type RequestLog } from './refusals.js';
 
-/** A JSON answer on a plain Node response (Express's `res.json` is not there outside Express). */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(text);
+/**
+ * A check's refusal (router secret, Host), passed to `next` rather than written by the check, so
+ * that one place answers, logs and counts every refusal, on `/graphql` and Express routes alike.
+ */
+export class Refusal {
+  constructor(
+    readonly status: number,
+    readonly body: ErrorBody,
+  ) {}
 }
 
 /** Largest accepted request body. Operations are small; large bodies are abuse or mistakes. */
@@ -36,19 +42,38 @@ export function httpError(status: number, message = HTTP_MESSAGES[status] ?? 'In
 }
 
 /**
- * Answers `thrown` (a body-parser error carries `status` and `type`; anything else is a 500).
- * A 500 is logged with its type and stack but not its message, which can quote the request.
+ * Requests Node's clientError handler has already answered (a body too slow to arrive): their
+ * handler then sees the body fail too, and must neither answer nor log them a second time.
  */
-export function answerHttpError(thrown: unknown, res: ServerResponse, logger: Logger): void {
+const answeredByNode = new WeakSet<ServerResponse>();
+
+/**
+ * Answers `thrown`: a check's `Refusal`, or a body-parser error (it carries `status` and `type`);
+ * anything else is a 500, logged with its type and stack but not its message, which can quote
+ * the request. `started` is when the request reached its handler, for the log line's duration.
+ */
+export function answerHttpError(thrown: unknown, res: ServerResponse, log: RequestLog, started?: number): void {
+  if (answeredByNode.has(res)) return;
+  if (thrown instanceof Refusal && !res.headersSent) {
+    refuse(res, thrown.status, thrown.body, log, started);
+    return;
+  }
   const error = thrown as { status?: unknown; type?: unknown } | undefined;
   const status = typeof error?.status === 'number' ? error.status : 500;
-  if (status >= 500) logger.error({ error: describeForLog(thrown) }, 'http error');
+  // Once an answer is under way, its id is the one the request line was logged under.
+  const requestId = (res.getHeader(REQUEST_ID_HEADER) as string | undefined) ?? refusalRequestId(res.req);
+  if (status >= 500) log.logger.error({ requestId, error: describeForLog(thrown) }, 'http error');
   if (res.headersSent) {
-    // Part of an answer is out: all that is left is to end the connection.
+    // Part of an answer is out (and its request line logged): all that is left is to end the connection.
     res.destroy();
     return;
   }
-  sendJson(res, status, httpError(status, HTTP_MESSAGES[error?.type as string]));
+  refuse(res, status, httpError(status, HTTP_MESSAGES[error?.type as string]), log, started, requestId);
+}
+
+/** The last handlers of an Express app: unknown routes, then every refusal or failure, as JSON, logged and counted. */
+export function expressFallbacks(log: RequestLog): [RequestHandler, ErrorRequestHandler] {
+  return [(_req, res) => refuse(res, 404, httpError(404), log), (error, _req, res, _next) => answerHttpError(error, res, log)];
 }
 
 /** Node's own refusals (its HTTP parser and timeouts), by error code: status and message. */
@@ -60,15 +85,24 @@ const CLIENT_ERRORS: Record<string, readonly [number, string]> = {
 /**
  * The server's `clientError` handler: a request Node refuses before any route sees it (malformed
  * HTTP, oversized headers, a request too slow to arrive) gets the same JSON as every other
- * refusal, with BAD_REQUEST, instead of Node's bare status line. As Node does, it answers only
- * when nothing of a response has been written on that connection yet, then closes it.
+ * refusal, with BAD_REQUEST, instead of Node's bare status line, and its log line. As Node does,
+ * it answers only when nothing of a response has been written on that connection yet, then
+ * closes it. A client that reset the connection is not answered, and not logged as refused.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+export function answerClientError(error: Error & { code?: string }, socket: Duplex, log: RequestLog): void {
   const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
   if (error.code !== 'ECONNRESET' && socket.writable && !inFlight?.headersSent) {
     const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'The request is not valid HTTP/1.1; send a POST to /graphql with a JSON body.'];
-    const body = JSON.stringify(httpError(status, message));
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    // A request whose headers arrived (its body did not in time) keeps the router's request id.
+    const requestId = refusalRequestId(inFlight?.req);
+    const body = httpError(status, message);
+    const text = JSON.stringify(body);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `${REQUEST_ID_HEADER}: ${requestId}\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+    );
+    if (inFlight) answeredByNode.add(inFlight);
+    log.refused(requestId, status, body);
   }
   socket.destroy();
 }

@@ -5,6 +5,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import type { HttpTimeouts } from '../../src/http/http-server.js';
 import { createLogger } from '../../src/logger.js';
 import { createServer, type HealthieSubgraphServer } from '../../src/server.js';
 import { startSandbox, type SandboxOptions, type StartedSandbox } from '../../src/sandbox/index.js';
@@ -30,6 +31,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Use this upstream URL instead of the sandbox's (e.g. a fault-injecting server). */
   upstreamUrl?: string;
+  /** How long clients may take to send requests, when a test needs limits shorter than the real ones. */
+  httpTimeouts?: HttpTimeouts;
 }
 
 export async function post<T = Record<string, any>>(
@@ -57,7 +60,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   // trace: every log call runs, so tests that check logs for secrets see all of them.
   const config = loadConfig({ HEALTHIE_API_URL: options.upstreamUrl ?? sandbox.url, LOG_LEVEL: 'trace', ...options.env });
-  const server = await createServer(config, { logger: createLogger({ level: config.logLevel, destination }) });
+  const logger = createLogger({ level: config.logLevel, destination });
+  const server = await createServer(config, { logger, httpTimeouts: options.httpTimeouts });
   const { url } = await server.listen(0, '127.0.0.1');
   return {
     sandbox,

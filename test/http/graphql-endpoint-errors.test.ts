@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { answerClientError } from '../../src/http/http-errors.js';
+import { requestLog } from '../../src/http/refusals.js';
+import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics.js';
 
 const SECRET = 'router-secret-for-endpoint-tests-0123456789';
 const OPERATION = JSON.stringify({ query: '{ healthieCurrentUser { id } }' });
@@ -130,6 +133,13 @@ describe('the /graphql endpoint under attack', () => {
 });
 
 describe("the server's answer to requests Node refuses", () => {
+  /** A request log writing to `lines`. */
+  function capturedLog() {
+    const lines: Array<Record<string, any>> = [];
+    const destination = new Duplex({ read() {}, write(chunk: Buffer, _encoding, done) { lines.push(JSON.parse(chunk.toString('utf8'))); done(); } });
+    return { lines, log: requestLog(createLogger({ level: 'info', destination }), createMetrics()) };
+  }
+
   /** A socket that records what is written to it. */
   function recordingSocket(inFlight?: { headersSent: boolean }) {
     const written: string[] = [];
@@ -138,26 +148,32 @@ describe("the server's answer to requests Node refuses", () => {
     return { socket, written };
   }
 
-  it('answers a request that did not arrive in time with a JSON 408 and closes the connection', () => {
+  it('answers a request that did not arrive in time with a JSON 408, logs it and closes the connection', () => {
     const { socket, written } = recordingSocket();
-    answerClientError(Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), socket);
+    const { lines, log } = capturedLog();
+    answerClientError(Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), socket, log);
     expect(written.join('')).toMatch(/^HTTP\/1.1 408 Request Timeout\r\n/);
     const body = written.join('').split('\r\n\r\n')[1]!;
     expect(JSON.parse(body).errors[0].extensions.code).toBe('BAD_REQUEST');
     expect(socket.destroyed).toBe(true);
+    expect(lines).toMatchObject([{ msg: 'request refused', status: 408, errorCodes: ['BAD_REQUEST'] }]);
   });
 
-  it('writes nothing on a connection whose answer has begun, and closes it', () => {
+  it('writes and logs nothing on a connection whose answer has begun (its request is logged already), and closes it', () => {
     const { socket, written } = recordingSocket({ headersSent: true });
-    answerClientError(Object.assign(new Error('parse error'), { code: 'HPE_INVALID_METHOD' }), socket);
+    const { lines, log } = capturedLog();
+    answerClientError(Object.assign(new Error('parse error'), { code: 'HPE_INVALID_METHOD' }), socket, log);
     expect(written).toEqual([]);
     expect(socket.destroyed).toBe(true);
+    expect(lines).toEqual([]);
   });
 
-  it('writes nothing to a client that reset the connection', () => {
+  it('writes nothing to a client that reset the connection, and logs no refusal', () => {
     const { socket, written } = recordingSocket();
-    answerClientError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), socket);
+    const { lines, log } = capturedLog();
+    answerClientError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), socket, log);
     expect(written).toEqual([]);
     expect(socket.destroyed).toBe(true);
+    expect(lines).toEqual([]);
   });
 });
