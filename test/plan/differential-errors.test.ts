@@ -81,6 +81,19 @@ const CASES: ReadonlyArray<readonly [string, Case]> = [
     'errors on the second of two non-null root fields, data null (the healthy one is dropped with it)',
     { query: '{ a: healthieUsers(first: 1) { nodes { id } } b: healthieUsers(first: 2) { nodes { id } } }', root: 1, nulled: 'data', errors: [[[], 'BAD_USER_INPUT'], [['nodes', 0, 'id'], 'NOT_FOUND']], paths: [['b'], ['b', 'nodes', 0, 'id']] },
   ],
+  [
+    'errors under a fragment spread and an inline fragment',
+    {
+      query: '{ x: healthieUsers(first: 2) { ...Page } } fragment Page on HealthieUserConnection { n: nodes { ... on HealthieUser { i: id o: organization { name } } } }',
+      nulled: ['n', 0, 'o'],
+      errors: [[['n', 0, 'o'], 'NOT_FOUND'], [['n', 0, 'o', 'name'], 'FORBIDDEN']],
+      paths: [['x', 'n', 0, 'o'], ['x', 'n', 0, 'o', 'name']],
+    },
+  ],
+  [
+    'errors at a field the request skips (@include false) and at one it keeps',
+    { query: '{ x: healthieUsers(first: 2) { nodes { id firstName @include(if: false) } } }', nulled: ['nodes', 0], errors: [[['nodes', 0, 'firstName'], 'FORBIDDEN'], [['nodes', 0, 'id'], 'NOT_FOUND']] },
+  ],
 ];
 
 /** Healthie's data: two users in a page, each in an organization. */
