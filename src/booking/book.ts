@@ -22,12 +22,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { codeOf, ErrorCode, subgraphError } from '../errors.js';
 import type { SubgraphContext } from '../context.js';
+import { describeForLog } from '../plugins/logging.js';
 import { mayHaveReachedHealthie } from '../upstream/failure.js';
 import type { AuditOutcome } from './audit.js';
 import type { BookingInput } from './outcome-lookup.js';
 import { bookingRequestOf } from './request.js';
 import type { BookingOutcome } from './store.js';
-import { bookingMayExist, BOOKING_MAY_EXIST, emptyAnswer, lookupFailed } from './uncertain.js';
+import { bookingMayExist, BOOKING_MAY_EXIST, emptyAnswer, isUnclassified, lookupFailed } from './uncertain.js';
 
 export interface BookingPath<T> {
   /** Sends the booking; resolves with the caller's result and what it came to. */
@@ -36,9 +37,12 @@ export interface BookingPath<T> {
   present(outcome: BookingOutcome): T | Promise<T>;
 }
 
-/** An appointment or Healthie's messages: anything else does not say whether it booked. */
+/**
+ * An appointment, or Healthie's messages (at least one with text): anything else does not say
+ * whether it booked.
+ */
 function isOutcome(outcome: BookingOutcome | undefined): outcome is BookingOutcome {
-  return Boolean(outcome?.appointmentId || outcome?.messages?.length);
+  return Boolean(outcome?.appointmentId || outcome?.messages?.some((m) => m.message.trim() !== ''));
 }
 
 function audited(outcome: BookingOutcome): AuditOutcome {
@@ -65,8 +69,16 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
     audit({ outcome: kind, code: codeOf({ extensions }), ...(extensions?.[BOOKING_MAY_EXIST] === true ? { bookingMayExist: true } : {}) });
     throw error;
   };
+  // Errors without a code are replaced below; their type and stack go to the log as elsewhere.
+  const logUnclassified = (error: unknown) => {
+    if (isUnclassified(error)) context.logger.error({ requestId: context.requestId, error: describeForLog(error) }, 'unexpected error');
+  };
   // A failed send that may have reached Healthie says the booking may exist; "nothing was sent" stays.
-  const failedSend = (error: unknown): never => fail(mayHaveReachedHealthie(error) ? bookingMayExist(error, keyed) : error);
+  const failedSend = (error: unknown): never => {
+    if (!mayHaveReachedHealthie(error)) return fail(error);
+    logUnclassified(error);
+    return fail(bookingMayExist(error, keyed));
+  };
 
   if (!keyed) {
     const sent = await path.send().catch(failedSend);
@@ -120,6 +132,7 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
     } catch (error) {
       // Released back to "unknown": the next retry looks again.
       await store.release(recordKey, token).catch(() => {});
+      logUnclassified(error);
       fail(lookupFailed(error));
     }
     if (found) {

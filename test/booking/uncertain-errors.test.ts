@@ -36,26 +36,25 @@ function bookingFields(query: string): { root: string; fields: Array<{ key: stri
   return { root: root.alias?.value ?? root.name.value, fields };
 }
 
-/** Answers to a booking that was made, each without an appointment or messages. */
-const EMPTY_ANSWERS: Array<[name: string, answer: (query: string) => Replacement]> = [
-  ['an empty object', () => ({ body: {} })],
-  ['data: null and no errors', () => ({ body: { data: null } })],
-  ['data: null and an empty errors list', () => ({ body: { data: null, errors: [] } })],
-  ['a null createAppointment', (query) => ({ body: { data: { [bookingFields(query).root]: null } } })],
-  [
-    'a payload with every field null',
-    (query) => {
-      const { root, fields } = bookingFields(query);
-      return { body: { data: { [root]: Object.fromEntries(fields.map((f) => [f.key, null])) } } };
-    },
-  ],
-  [
-    'empty messages and no appointment',
-    (query) => {
-      const { root, fields } = bookingFields(query);
-      return { body: { data: { [root]: Object.fromEntries(fields.map((f) => [f.key, f.name === 'messages' ? [] : null])) } } };
-    },
-  ],
+const NOT_GRAPHQL = 'Healthie answered with a body that is not a GraphQL response.';
+const UNREADABLE = "Healthie's answer to the booking could not be read.";
+
+/** A payload with each of the booking's selected fields set by `value(fieldName)`. */
+function payload(query: string, value: (name: string) => unknown) {
+  const { root, fields } = bookingFields(query);
+  return { body: { data: { [root]: Object.fromEntries(fields.map((f) => [f.key, value(f.name)])) } } };
+}
+
+/** Answers to a booking that was made, none with an appointment or messages, and what each is called. */
+const EMPTY_ANSWERS: Array<[name: string, answer: (query: string) => Replacement, says: string]> = [
+  ['an empty object', () => ({ body: {} }), NOT_GRAPHQL],
+  ['data: null and no errors', () => ({ body: { data: null } }), NOT_GRAPHQL],
+  ['data: null and an empty errors list', () => ({ body: { data: null, errors: [] } }), NOT_GRAPHQL],
+  ['a null createAppointment', (query) => ({ body: { data: { [bookingFields(query).root]: null } } }), EMPTY_ANSWER],
+  ['createAppointment as text', (query) => ({ body: { data: { [bookingFields(query).root]: 'booked' } } }), UNREADABLE],
+  ['a payload with every field null', (query) => payload(query, () => null), EMPTY_ANSWER],
+  ['empty messages and no appointment', (query) => payload(query, (name) => (name === 'messages' ? [] : null)), EMPTY_ANSWER],
+  ['messages without text and no appointment', (query) => payload(query, (name) => (name === 'messages' ? [null, { field: 'x', message: ' ' }] : null)), EMPTY_ANSWER],
 ];
 
 for (const planEnabled of ['true', 'false']) {
@@ -161,23 +160,23 @@ for (const planEnabled of ['true', 'false']) {
       expect(creates(sandbox)).toBe(1);
     });
 
-    for (const [name, answer] of EMPTY_ANSWERS) {
+    for (const [name, answer, says] of EMPTY_ANSWERS) {
       it(`reports a booking answered with ${name} as UPSTREAM_BAD_RESPONSE that may have been made, never as a success`, async () => {
         const input = fixture.input(nextSlot());
         upstream.inject(answer, /createAppointment/);
         const empty = await send(stack.url, BOOK, { input });
-        expectMayExist(empty, 'UPSTREAM_BAD_RESPONSE', `${EMPTY_ANSWER} ${UNKEYED_ADVICE}`);
+        expectMayExist(empty, 'UPSTREAM_BAD_RESPONSE', `${says} ${UNKEYED_ADVICE}`);
         expect(await made(input.datetime as string)).toHaveLength(1);
       });
     }
 
-    for (const [name, answer] of EMPTY_ANSWERS.filter(([name]) => /every field|empty messages/.test(name))) {
+    for (const [name, answer, says] of EMPTY_ANSWERS.filter(([name]) => /data: null and no|as text|every field|without text/.test(name))) {
       it(`with an Idempotency-Key, looks a booking answered with ${name} up on retry instead of booking again`, async () => {
         const input = fixture.input(nextSlot());
         const key = `empty-${planEnabled}-${name}`;
         upstream.inject(answer, /createAppointment/);
         const empty = await send(stack.url, BOOK, { input }, { 'idempotency-key': key });
-        expectMayExist(empty, 'UPSTREAM_BAD_RESPONSE', `${EMPTY_ANSWER} ${KEYED_ADVICE}`);
+        expectMayExist(empty, 'UPSTREAM_BAD_RESPONSE', `${says} ${KEYED_ADVICE}`);
         const [appointment] = await made(input.datetime as string);
 
         const retry = await send(stack.url, BOOK, { input }, { 'idempotency-key': key });
