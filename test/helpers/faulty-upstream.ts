@@ -3,6 +3,7 @@
  * requests a test picks (e.g. createAppointment) it loses the answer after Healthie acted on it:
  * - 'drop': the connection is destroyed once the sandbox has answered;
  * - 'hang': no answer at all, until the client gives up.
+ * It can also change the answers it passes on (`rewrite`), to serve values the sandbox never makes.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,8 @@ export interface FaultyUpstream {
   url: string;
   /** The fault for the next requests whose body matches `pattern`, `times` times. */
   inject(fault: Fault, pattern: RegExp, times?: number): void;
+  /** Every answer from now on passes through `change` (its JSON text) before it is sent. */
+  rewrite(change: ((text: string) => string) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -24,6 +27,7 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 
 export async function startFaultyUpstream(targetUrl: string): Promise<FaultyUpstream> {
   let planned: { fault: Fault; pattern: RegExp; times: number } | undefined;
+  let change: ((text: string) => string) | undefined;
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
     const headers: Record<string, string> = {};
@@ -39,7 +43,7 @@ export async function startFaultyUpstream(targetUrl: string): Promise<FaultyUpst
       return;
     }
     response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
-    response.end(text);
+    response.end(change ? change(text) : text);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -47,6 +51,9 @@ export async function startFaultyUpstream(targetUrl: string): Promise<FaultyUpst
     url: `http://127.0.0.1:${port}/graphql`,
     inject(fault, pattern, times = 1) {
       planned = { fault, pattern, times };
+    },
+    rewrite(next) {
+      change = next;
     },
     close: () =>
       new Promise<void>((resolve) => {
