@@ -8,12 +8,13 @@
  * the ratio B/A of each round then varies by a few percent, and its median over the rounds is
  * the figure to report.
  *
- *   npm run bench:compare -- <checkout A> [<checkout B>] [--rounds=8] [--b-arg=<flag>]...
+ *   npm run bench:compare -- <checkout A> [<checkout B>] [--rounds=8] [--b-arg=<flag>]... [--requests=one,20]
  *
  * Each checkout must be built (`npm run build` there); B defaults to A. `--b-arg` passes a flag
  * of bench/subgraph-process.mjs to B only, to compare settings of one build, e.g.
  * `--b-arg=--max-in-flight-per-key=31` or `--b-arg=--log=warn` (B's own subgraph-process.mjs
- * reads it: a checkout older than the flag ignores it).
+ * reads it: a checkout older than the flag ignores it). `--requests` names the requests compared:
+ * `one` is the one-user query, a number N an `_entities` call of N references (at most 100).
  */
 import { resolve } from 'node:path';
 import { load } from './load.js';
@@ -23,6 +24,7 @@ const args = process.argv.slice(2);
 const checkouts = args.filter((a) => !a.startsWith('--')).map((a) => resolve(a));
 const rounds = Number(args.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? 8);
 const bArgs = args.filter((a) => a.startsWith('--b-arg=')).map((a) => a.slice('--b-arg='.length));
+const requests = (args.find((a) => a.startsWith('--requests='))?.slice('--requests='.length) ?? 'one,20').split(',');
 const CONNECTIONS = 16;
 const ROUND_MS = 2_500;
 
@@ -39,8 +41,9 @@ async function round(a: Started, b: Started, body: string): Promise<[number, num
 
 async function main() {
   const [checkoutA, checkoutB = checkoutA] = checkouts;
-  if (!checkoutA || !Number.isInteger(rounds) || rounds < 1) {
-    throw new Error('usage: npm run bench:compare -- <checkout A> [<checkout B>] [--rounds=N] [--b-arg=<flag>]...');
+  const references = requests.filter((r) => r !== 'one').map(Number);
+  if (!checkoutA || !Number.isInteger(rounds) || rounds < 1 || references.some((n) => !Number.isInteger(n) || n < 1 || n > 100)) {
+    throw new Error('usage: npm run bench:compare -- <checkout A> [<checkout B>] [--rounds=N] [--b-arg=<flag>]... [--requests=one,20,100]');
   }
   const upstream = await start('upstream', ['--latency=0']);
   const processes: Started[] = [upstream];
@@ -51,7 +54,8 @@ async function main() {
     processes.push(b);
     console.log(`A: ${checkoutA}\nB: ${checkoutB}${bArgs.length ? ` ${bArgs.join(' ')}` : ''}\n${rounds} rounds of ${ROUND_MS / 1000} s, ${CONNECTIONS} connections to each, at the same time\n`);
     const { oneUser, entities } = await benchRequests(a.url);
-    for (const [name, body] of [['one-user query', oneUser.subgraph], ['20-reference _entities', entities(20).subgraph]] as const) {
+    const compared = requests.map((r): [string, string] => (r === 'one' ? ['one-user query', oneUser.subgraph] : [`${r}-reference _entities`, entities(Number(r)).subgraph]));
+    for (const [name, body] of compared) {
       // Warm-up: V8 still optimizes the subgraph's code several seconds into the load.
       await Promise.all([a, b].map((target) => load(target.url, subgraphAuth, body, CONNECTIONS, 4_000)));
       const perRound: Array<[number, number]> = [];

@@ -5,7 +5,7 @@
  */
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { codeOf, ErrorCode } from './errors.js';
-import { isTokenLimitError, limitRejections } from './plugins/limits.js';
+import { isTokenLimitError, limitRejections, TOKEN_LIMIT_MESSAGE } from './plugins/limits.js';
 
 /** Codes a client may see: ours, and Apollo Server's own request-level ones. */
 const KNOWN_CODES = new Set<string>([
@@ -20,8 +20,11 @@ const MASKED_MESSAGE = "Internal server error; the subgraph log has the details 
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = (error as { originalError?: unknown }).originalError;
   const code = codeOf(formatted);
-  if (limitRejections.has(original as GraphQLError) || (code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(formatted.message))) {
+  if (limitRejections.has(original as GraphQLError)) {
     return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
+  }
+  if (code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(formatted.message)) {
+    return { ...formatted, message: TOKEN_LIMIT_MESSAGE, extensions: { ...formatted.extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
   }
   // Apollo's own request errors without a code (an unsupported persisted-query version, a hash
   // that does not match its query) carry a 4xx status: they are the client's, so BAD_REQUEST

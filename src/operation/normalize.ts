@@ -40,10 +40,12 @@ export function normalizedOnce(document: DocumentNode, operationName: string | u
  * Records `query` as the text of `document`, which its caller built already normalized (one
  * operation, no fragments) with `fields` fields: the planned path's entity requests differ from
  * one request to the next only by their ids, so their text is written from a template instead of
- * expanded and printed per request. The size bound still applies.
+ * expanded and printed per request. The size bound still applies. `normalized`, when given, is
+ * the document Healthie's errors are read against (its paths and names): one that differs from
+ * `query` only by argument values, so a template serves every request built from it.
  */
-export function alreadyNormalized(document: DocumentNode, operationName: string | undefined, query: string, fields: number): DocumentNode {
+export function alreadyNormalized(document: DocumentNode, operationName: string | undefined, query: string, fields: number, normalized = document): DocumentNode {
   if (fields > MAX_UPSTREAM_FIELDS) throw new ExpansionLimitError(MAX_UPSTREAM_FIELDS);
-  normalizedDocuments.set(document, { operationName, normalized: document, query });
+  normalizedDocuments.set(document, { operationName, normalized, query });
   return document;
 }

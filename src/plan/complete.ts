@@ -6,7 +6,8 @@
  * sees of an answer and where its errors are: `__typename` in subgraph names, leaves serialized
  * (custom scalars and enums mapped back), null propagated to the nearest nullable parent for
  * non-null fields and list items, and errors located at the client's fields and paths. It
- * mutates only the values that change and allocates a path array only for an error.
+ * mutates only the values that change, and makes path nodes only for objects, lists and errors
+ * (a leaf costs no allocation), and a path array only for an error.
  */
 import {
   Kind,
@@ -73,29 +74,35 @@ export function createCompleter(mapping: SchemaMapping) {
     return INVALID;
   }
 
-  /** Completes `value` as graphql-js completes a field of `type`; mutates only what changes. */
-  function complete(shape: ShapeField, type: GraphQLOutputType, value: unknown, path: Path, run: Run): unknown {
+  /**
+   * Completes `value` as graphql-js completes a field of `type` at `key` under `parent`; mutates
+   * only what changes. The field's own path is made only when needed (below it, or an error), so
+   * a leaf costs no allocation.
+   */
+  function complete(shape: ShapeField, type: GraphQLOutputType, value: unknown, parent: Path, key: string | number, run: Run): unknown {
     if (isNonNullType(type)) {
-      const completed = completeNullable(shape, type.ofType, value, path, run);
+      const completed = completeNullable(shape, type.ofType, value, parent, key, run);
       if (completed === null) {
         // Healthie nulled this field because of its own error here or below: that error stands.
+        const path = { prev: parent, key };
         const at = pathArray(path);
-        const reported = run.errors.some((e) => e.path !== undefined && at.every((key, i) => e.path![i] === key));
+        const reported = run.errors.some((e) => e.path !== undefined && at.every((k, i) => e.path![i] === k));
         if (!reported) return fail(shape, new Error(`Cannot return null for non-nullable field ${shape.parentType}.${shape.fieldName}.`), path, run);
         return INVALID;
       }
       return completed;
     }
-    const completed = completeNullable(shape, type, value, path, run);
+    const completed = completeNullable(shape, type, value, parent, key, run);
     return completed === INVALID ? null : completed;
   }
 
-  function completeNullable(shape: ShapeField, type: GraphQLOutputType, value: unknown, path: Path, run: Run): unknown {
+  function completeNullable(shape: ShapeField, type: GraphQLOutputType, value: unknown, parent: Path, key: string | number, run: Run): unknown {
     if (value === null || value === undefined) return null;
     if (isListType(type)) {
+      const path = { prev: parent, key };
       if (!Array.isArray(value)) return fail(shape, new Error(`Expected Iterable, but did not find one for field "${shape.parentType}.${shape.fieldName}".`), path, run);
       for (let i = 0; i < value.length; i += 1) {
-        const item = complete(shape, type.ofType, value[i], { prev: path, key: i }, run);
+        const item = complete(shape, type.ofType, value[i], path, i, run);
         if (item === INVALID) return INVALID;
         if (item !== value[i]) value[i] = item;
       }
@@ -105,16 +112,18 @@ export function createCompleter(mapping: SchemaMapping) {
     // concrete type the allowlist does not have (and routers resolve entities by it).
     if (shape.fieldName === '__typename') return shape.parentType;
     if (isLeafType(type)) {
+      // graphql-js serializes a string answer of String or ID to itself: most leaves end here.
+      if (typeof value === 'string' && (type.name === 'String' || type.name === 'ID')) return value;
       try {
         const named = 'getValues' in type ? (mapping.enumToSubgraph(type.name, String(value)) ?? value) : value;
         const serialized = type.serialize(named);
         if (serialized === undefined) throw new Error(`Expected \`${type.name}.serialize(${String(value)})\` to return non-nullable value, returned: undefined`);
         return serialized;
       } catch (error) {
-        return fail(shape, error, path, run);
+        return fail(shape, error, { prev: parent, key }, run);
       }
     }
-    return completeObject(shape.children ?? [], value, path, run);
+    return completeObject(shape.children ?? [], value, { prev: parent, key }, run);
   }
 
   /** An object's fields. A key under @skip/@include that Healthie left out was skipped there. */
@@ -125,7 +134,7 @@ export function createCompleter(mapping: SchemaMapping) {
     for (const child of children) {
       const present = Object.hasOwn(object, child.key);
       if (!present && child.optional) continue;
-      const completed = complete(child, child.type, present ? object[child.key] : null, { prev: path, key: child.key }, run);
+      const completed = complete(child, child.type, present ? object[child.key] : null, path, child.key, run);
       if (completed === INVALID) return INVALID;
       if (completed !== object[child.key]) object[child.key] = completed;
       kept += 1;
@@ -151,7 +160,7 @@ export function createCompleter(mapping: SchemaMapping) {
       if (dropped && !own) continue;
       const mark = run.errors.length;
       if (own) run.errors.push(...own);
-      const completed = complete(field, field.type, data[field.key] ?? null, { prev: undefined, key: field.key }, run);
+      const completed = complete(field, field.type, data[field.key] ?? null, undefined, field.key, run);
       if (completed === INVALID) {
         if (reported) run.errors.length = mark;
         failed = reported = true;

@@ -37,8 +37,8 @@ const PLAIN_ID = /^[^"\\\u0000-\u001f\u007f-\u009f]*$/;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
 interface Template {
-  /** The operation, ids as placeholders; each request's document is a shallow copy with its ids. */
-  readonly operation: OperationDefinitionNode;
+  /** The document with ids as placeholders: what Healthie's errors are read against. */
+  readonly document: DocumentNode;
   /** The printed text split around the ids, or undefined when the split is not clean. */
   readonly pieces: readonly string[] | undefined;
   /** Fields in the template, for the upstream size bound. */
@@ -49,6 +49,16 @@ function countFields(node: DocumentNode): number {
   let fields = 0;
   visit(node, { Field: () => void (fields += 1) });
   return fields;
+}
+
+/** The template with the chunk's ids as literals, for the client to print (a rare, unclean split). */
+function withIds(template: DocumentNode, chunk: readonly Reference[]): DocumentNode {
+  const operation = template.definitions[0] as OperationDefinitionNode;
+  const selections = (operation.selectionSet.selections as FieldNode[]).map((field, i) => ({
+    ...field,
+    arguments: [{ ...field.arguments![0]!, value: { kind: Kind.STRING, value: chunk[i]!.id } as const }],
+  }));
+  return { kind: Kind.DOCUMENT, definitions: [{ ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } }] };
 }
 
 export function createEntityForwarder(tools: ForwardTools, completer: Completer) {
@@ -65,7 +75,7 @@ export function createEntityForwarder(tools: ForwardTools, completer: Completer)
       const document = parse(`query${used.length > 0 ? `(${used.join(' ')})` : ''} { ${fields} }`, { noLocation: true });
       const pieces = print(document).split(print({ kind: Kind.STRING, value: ID_MARK }));
       template = {
-        operation: document.definitions[0] as OperationDefinitionNode,
+        document,
         pieces: pieces.length === types.length + 1 ? pieces : undefined,
         fields: countFields(document),
       };
@@ -78,23 +88,22 @@ export function createEntityForwarder(tools: ForwardTools, completer: Completer)
    * The Healthie request for one chunk: the template for its mix of types (built once per plan)
    * with each reference's id as a string literal, so Healthie receives what a client fetching
    * those users by id would send. Only the ids are new per request: the text is the template's
-   * with the ids put in (escaped as graphql-js prints them), not a document printed again.
+   * with the ids put in (escaped as graphql-js prints them), and Healthie's errors are read
+   * against the template itself, whose paths and names are the request's. Nothing else of the
+   * document is built per request.
    */
   function entityDocument(plan: EntitiesPlan, chunk: readonly Reference[]): DocumentNode {
     const template = templateFor(plan, chunk.map((entry) => entry.type));
-    const selections = (template.operation.selectionSet.selections as FieldNode[]).map((field, i) => ({
-      ...field,
-      arguments: [{ ...field.arguments![0]!, value: { kind: Kind.STRING, value: chunk[i]!.id } as const }],
-    }));
-    const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [{ ...template.operation, selectionSet: { kind: Kind.SELECTION_SET, selections } }] };
     const pieces = template.pieces;
-    if (!pieces) return document;
+    if (!pieces) return withIds(template.document, chunk);
     let text = pieces[0]!;
     for (let i = 0; i < chunk.length; i += 1) {
       const id = chunk[i]!.id;
       text += (PLAIN_ID.test(id) ? `"${id}"` : print({ kind: Kind.STRING, value: id })) + pieces[i + 1]!;
     }
-    return alreadyNormalized(document, undefined, text, template.fields);
+    // A document of its own per request: the recorded text belongs to this object alone.
+    const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: template.document.definitions };
+    return alreadyNormalized(document, undefined, text, template.fields, template.document);
   }
 
   return async function forwardEntities(plan: EntitiesPlan, request: ForwardRequest): Promise<Forwarded | undefined> {

@@ -25,9 +25,29 @@ export const LIMITS = {
  */
 export const limitRejections = new WeakSet<GraphQLError>();
 
+/**
+ * What to do about each limit, appended to armor's message (which states the rule and the value
+ * found): a refusal should tell the caller how to get an answer.
+ */
+const FIXES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^Query depth limit/, `Select at most ${LIMITS.maxDepth} levels deep, and fetch what lies deeper with a second operation starting from its id.`],
+  [/^Aliases limit/, `Use at most ${LIMITS.maxAliases} aliases, and split the operation into several.`],
+  [/^Directives limit/, `Use at most ${LIMITS.maxDirectives} directives, and split the operation into several.`],
+];
+
+/** Armor's message without its "Syntax Error" prefix, with the fix for its limit. */
+export function limitMessage(message: string): string {
+  const stated = message.replace(/^Syntax Error: /, '');
+  const fix = FIXES.find(([rule]) => rule.test(stated))?.[1];
+  return fix ? `${stated} ${fix}` : stated;
+}
+
+/** The parser's refusal of a document over `parseOptions.maxTokens`, restated with its fix. */
+export const TOKEN_LIMIT_MESSAGE = `The document has more than ${LIMITS.maxTokens} tokens, this subgraph's limit. Send a shorter document: drop unused fields and fragments, or split the operation into several.`;
+
 /** Each limit reports one error through the validation context (armor prefixes "Syntax Error"). */
 function reportRejection(context: ValidationContext | null, error: GraphQLError): void {
-  const rejection = new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
+  const rejection = new GraphQLError(limitMessage(error.message), {
     extensions: { code: ErrorCode.QUERY_TOO_COMPLEX },
   });
   limitRejections.add(rejection);
