@@ -5,16 +5,19 @@
  * Why a rule of its own: Healthie refuses a date argument it cannot read, and with it the whole
  * request, so every other root field of the request fails too. The subgraph refuses such a value
  * before sending anything. Refusing a value Healthie would take is worse than letting a bad one
- * through, so the rule is Healthie's own reading, widened wherever Ruby versions differ:
- * graphql-ruby's ISO8601DateTime reads `Time.iso8601(text)` and, when that fails,
- * `Date.iso8601(text)` kept only when the text is the start of that date's own ISO 8601 form
- * (`2026-12-01`, `2026-12`, `2026-12-01T00:00`), or 8 digits (`20261201`).
- * - With a time: `YYYY-MM-DDThh:mm:ss`, fraction optional, `T`/`t`, offset optional (`Z`/`z`,
- *   `+05`, `+0530`, `+05:30`), whitespace around it allowed; seconds required. Ruby's Time takes
- *   any day 01-31 in any month (it rolls 2025-02-30 over to March 2), hour 24 only as 24:00:00,
- *   second 60 (a leap second), any year (Ruby 3.1 even years of fewer than 4 digits).
- * - Without a time (Ruby's Date): a real calendar date. Years before the Gregorian reform are
- *   Julian to Ruby's Date (1500-02-29 exists); both readings are accepted there.
+ * through, so the rule is Healthie's own reading: graphql-ruby's ISO8601DateTime reads
+ * `Time.iso8601(text)` and, when that fails, `Date.iso8601(text)` kept only when the text is the
+ * start of that date's own ISO 8601 form (`2026-12-01`, `2026-12`, `2026-12-01T00:00`), or is
+ * 8 digits (`20261201`).
+ * - With a time: `YYYY-MM-DDThh:mm:ss`, seconds required, fraction optional, `T`/`t`, offset
+ *   optional (`Z`/`z`, `+05`, `+0530`, `+05:30`), whitespace around it. Ruby's Time takes any
+ *   day 01-31 in any month (it rolls 2025-02-30 over to March 2), hour 24 only as 24:00:00 and
+ *   second 60 (a leap second). Where Ruby versions differ this is Ruby 3.2 and later (`Time.new`
+ *   of the text): a year of 4 or more digits, fields in range before any offset is applied.
+ *   Ruby 3.1 also took shorter years, and fields an offset brought back into range.
+ * - Without a time (Ruby's Date): a real calendar date. Before the Gregorian reform Ruby's Date
+ *   counts Julian years (1500-02-29 exists) and shifts the day when it makes a Time of it; when
+ *   unsure the rule accepts, so both calendars' dates pass there.
  * JavaScript's Date is not used: Date.UTC maps years 0-99 to 1900-1999.
  */
 
