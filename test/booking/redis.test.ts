@@ -8,12 +8,20 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBookingHasher } from '../../src/booking/keys.js';
 import { createRedisStore } from '../../src/booking/redis-store.js';
+import { createRedis } from '../../src/redis.js';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { BOOK, bookingFixture, creates, send, type BookingFixture } from './helpers.js';
 
 const SECRET = 'a-test-secret-shared-by-both-replicas-0123456789';
+
+/** Another replica's store, once its connection is up (its commands fail fast while connecting). */
+async function connectedStore(url: string, times: { ttlMs: number; leaseMs: number }) {
+  const client = createRedis({ url });
+  if (client.status !== 'ready') await new Promise((resolve, reject) => client.once('ready', resolve).once('end', reject));
+  return createRedisStore(url, times, client);
+}
 
 describe('two replicas sharing Redis', () => {
   let redis: RedisServer;
@@ -70,9 +78,8 @@ describe('two replicas sharing Redis', () => {
   it('answers IDEMPOTENCY_IN_PROGRESS, after waiting, while another replica holds the key; nothing is sent', async () => {
     const input = fixture.input(nextSlot());
     const hasher = createBookingHasher(SECRET);
-    const elsewhere = createRedisStore(redis.url, { ttlMs: 60_000, leaseMs: 60_000 });
+    const elsewhere = await connectedStore(redis.url, { ttlMs: 60_000, leaseMs: 60_000 });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 100));
       const claim = await elsewhere.claim(hasher.recordKey({ apiKey: DEMO_API_KEY }, 'held-elsewhere'), hasher.fingerprint({ ...input, enforceAvailability: true }));
       expect(claim.kind).toBe('claimed');
       const result = await send(b.url, BOOK, { input }, { 'idempotency-key': 'held-elsewhere' });
@@ -87,9 +94,8 @@ describe('two replicas sharing Redis', () => {
   it("recovers a crashed replica's key (lease over): looks in Healthie, then books once", async () => {
     const input = fixture.input(nextSlot());
     const hasher = createBookingHasher(SECRET);
-    const crashed = createRedisStore(redis.url, { ttlMs: 60_000, leaseMs: 1 });
+    const crashed = await connectedStore(redis.url, { ttlMs: 60_000, leaseMs: 1 });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 100));
       await crashed.claim(hasher.recordKey({ apiKey: DEMO_API_KEY }, 'crashed-owner'), hasher.fingerprint({ ...input, enforceAvailability: true }));
     } finally {
       await crashed.close();
