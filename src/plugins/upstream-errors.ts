@@ -1,17 +1,35 @@
 /**
- * Several Healthie errors on one path stay several errors.
+ * Several Healthie errors on one path stay several errors, each at its own path.
  *
  * graphql-tools merges the errors it finds on one path of a delegated result into one
  * AggregateError, whose message joins theirs and which carries no code: the client would get one
  * masked INTERNAL_SERVER_ERROR and the log every message. Before errors are formatted (and before
- * any plugin logs them), each AggregateError is replaced by its errors, in order, each on the
- * path where the aggregate surfaced, with its own code (the client's UPSTREAM_ERROR) and its own,
- * already sanitised, message. At most MAX_UPSTREAM_ERRORS are kept per aggregate.
+ * any plugin logs them), each AggregateError is replaced by its errors, in order, each with its
+ * own code (the client's UPSTREAM_ERROR) and its own, already sanitised, message. At most
+ * MAX_UPSTREAM_ERRORS are kept per aggregate.
+ *
+ * Each keeps the path graphql-tools gave it (Healthie's path, already cut to what the request
+ * selected, below the delegating field's client path), not the aggregate's: errors Healthie put
+ * under the field (`x.nodes.0.id`) stay there, as they are when Healthie sends one error and on
+ * the planned path. For the same reason each keeps its own locations (Healthie's errors have
+ * none), not the aggregate's, which are those of the field where the aggregate surfaced.
+ * (graphql-js keeps the path and locations of an error that already has a path, so a single
+ * Healthie error reaches the client that way on both paths.)
  */
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { SubgraphContext } from '../context.js';
 import { MAX_UPSTREAM_ERRORS } from '../upstream/healthie-errors.js';
+
+/**
+ * Whether `path` is `at` or below it. An item's own path is trusted only then: graphql-tools
+ * relocates Healthie's paths below the path of the field that delegated, which for `_entities`
+ * is the list field, not the reference (`_entities.organization` for `_entities.0.organization`);
+ * such an item, like one without a path, stays where the aggregate surfaced.
+ */
+function isUnder(path: ReadonlyArray<string | number> | undefined, at: ReadonlyArray<string | number> | undefined): boolean {
+  return path !== undefined && at !== undefined && path.length >= at.length && at.every((key, i) => path[i] === key);
+}
 
 /** `errors` with every AggregateError (as such or as originalError) replaced by its items. */
 export function splitAggregateErrors(errors: readonly GraphQLError[]): GraphQLError[] {
@@ -20,12 +38,14 @@ export function splitAggregateErrors(errors: readonly GraphQLError[]): GraphQLEr
     if (!(aggregate instanceof AggregateError)) return [error];
     return aggregate.errors.slice(0, MAX_UPSTREAM_ERRORS).map((inner: unknown) => {
       const item = inner instanceof Error ? inner : new Error(String(inner));
-      const extensions = item instanceof GraphQLError ? item.extensions : {};
+      const own = item instanceof GraphQLError && isUnder(item.path, error.path) ? item : undefined;
+      const nodes = own ? own.nodes : error.nodes;
+      const path = own ? own.path : error.path;
       return new GraphQLError(item.message, {
-        ...(error.nodes ? { nodes: error.nodes } : {}),
-        ...(error.path ? { path: error.path } : {}),
+        ...(nodes ? { nodes } : {}),
+        ...(path ? { path } : {}),
         originalError: item,
-        extensions,
+        extensions: item instanceof GraphQLError ? item.extensions : {},
       });
     });
   });
