@@ -1,5 +1,6 @@
 /**
- * Several Healthie errors on one path stay several errors, each at its own path.
+ * Several Healthie errors on one path stay several errors, each at its own path; and a value of
+ * the wrong kind in Healthie's answer is Healthie's bad answer, not this server's bug.
  *
  * graphql-tools merges the errors it finds on one path of a delegated result into one
  * AggregateError, whose message joins theirs and which carries no code: the client would get one
@@ -19,6 +20,7 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { SubgraphContext } from '../context.js';
+import { BAD_ANSWER_MESSAGE, ErrorCode } from '../errors.js';
 import { MAX_UPSTREAM_ERRORS } from '../upstream/healthie-errors.js';
 
 /**
@@ -51,6 +53,35 @@ export function splitAggregateErrors(errors: readonly GraphQLError[]): GraphQLEr
   });
 }
 
+/**
+ * Whether `error` is graphql-js or graphql-tools refusing a value Healthie answered on the
+ * delegation path: null for a non-null field (Healthie nulls a field only with an error of its
+ * own, which is reported instead), a leaf its scalar or enum cannot represent, a list that is not
+ * one, or text where an object belongs (graphql-tools cannot annotate it). Every value there is
+ * Healthie's, so such a failure is Healthie's bad answer (the planned path's completion says so
+ * itself), not a bug of this server; and its message may quote the value (patient text).
+ */
+function refusesHealthieValue(error: GraphQLError): boolean {
+  if (error.extensions?.code !== undefined || !error.path) return false;
+  const original = error.originalError;
+  if (original instanceof TypeError) return original.message === 'Object.defineProperties called on non-object';
+  const message = original?.message ?? '';
+  return (
+    message.startsWith('Cannot return null for non-nullable field ') ||
+    message.startsWith('Expected Iterable, but did not find one for field ') ||
+    (original instanceof GraphQLError && / cannot represent /.test(message))
+  );
+}
+
+/** `errors` with each refused Healthie value (see refusesHealthieValue) as UPSTREAM_BAD_RESPONSE. */
+export function classifyBadAnswers(errors: readonly GraphQLError[]): GraphQLError[] {
+  return errors.map((error) =>
+    refusesHealthieValue(error)
+      ? new GraphQLError(BAD_ANSWER_MESSAGE, { ...(error.nodes ? { nodes: error.nodes } : {}), path: error.path, extensions: { code: ErrorCode.UPSTREAM_BAD_RESPONSE } })
+      : error,
+  );
+}
+
 export function upstreamErrorsPlugin(): ApolloServerPlugin<SubgraphContext> {
   // The hooks keep no state of their own per request: one listener serves every request.
   const listener: GraphQLRequestListener<SubgraphContext> = {
@@ -58,9 +89,9 @@ export function upstreamErrorsPlugin(): ApolloServerPlugin<SubgraphContext> {
       // Apollo formats this very array after the hook: replace its items in place. This
       // plugin is registered before the logging plugin, whose hook then sees the split errors.
       const errors = requestContext.errors as GraphQLError[];
-      if (!errors.some((e) => e.originalError instanceof AggregateError)) return;
-      const split = splitAggregateErrors(errors);
-      errors.splice(0, errors.length, ...split);
+      const split = errors.some((e) => e.originalError instanceof AggregateError) ? splitAggregateErrors(errors) : errors;
+      const classified = classifyBadAnswers(split);
+      if (classified.some((error, i) => error !== errors[i]) || classified.length !== errors.length) errors.splice(0, errors.length, ...classified);
     },
   };
   return { requestDidStart: async () => listener };
