@@ -6,6 +6,7 @@
  * - 'hang': no answer at all, until the client gives up;
  * - a Replacement: this status and body instead of the sandbox's answer (a 5xx, an empty or
  *   broken GraphQL answer to a booking that was made).
+ * It can also change the answers it passes on (`rewrite`), to serve values the sandbox never makes.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +24,8 @@ export interface FaultyUpstream {
   url: string;
   /** The fault for the next requests whose body matches `pattern`, `times` times. */
   inject(fault: Fault, pattern: RegExp, times?: number): void;
+  /** Every answer from now on passes through `change` (its JSON text) before it is sent. */
+  rewrite(change: ((text: string) => string) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ function graphqlQuery(body: Buffer): string {
 
 export async function startFaultyUpstream(targetUrl: string): Promise<FaultyUpstream> {
   let planned: { fault: Fault; pattern: RegExp; times: number } | undefined;
+  let change: ((text: string) => string) | undefined;
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
     const headers: Record<string, string> = {};
@@ -62,7 +66,7 @@ export async function startFaultyUpstream(targetUrl: string): Promise<FaultyUpst
       return;
     }
     response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
-    response.end(text);
+    response.end(change ? change(text) : text);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -70,6 +74,9 @@ export async function startFaultyUpstream(targetUrl: string): Promise<FaultyUpst
     url: `http://127.0.0.1:${port}/graphql`,
     inject(fault, pattern, times = 1) {
       planned = { fault, pattern, times };
+    },
+    rewrite(next) {
+      change = next;
     },
     close: () =>
       new Promise<void>((resolve) => {
