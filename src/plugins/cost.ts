@@ -13,7 +13,9 @@
  *    operation; only variables that do not fit their types are left to execution, which reports
  *    them as BAD_USER_INPUT (decided by coercing them here, never by catching everything), and a
  *    variable sent as null where its argument requires a value is refused as BAD_USER_INPUT (the
- *    estimate fails on exactly that argument, as execution would).
+ *    estimate fails on exactly that argument, as execution would). A date variable Healthie
+ *    would refuse is refused as BAD_USER_INPUT once the variables are coerced
+ *    (src/operation/date-variables.ts).
  *
  * The scoring rules are in src/operation/scoring.ts. `estimateCost` scores the whole document
  * (graphql-query-complexity) and is the definition; requests are scored by the cost plan compiled
@@ -30,6 +32,7 @@ import { ErrorCode, subgraphError } from '../errors.js';
 import { HEALTHIE_MAX_COMPLEXITY, HEALTHIE_MAX_PAGE_SIZE } from '../healthie.js';
 import { compileCostPlan, type CostPlan } from '../operation/cost-plan.js';
 import { expandOperation, ExpansionLimitError, MAX_EXPANDED_FIELDS, selectOperation, unresolvedOperationMessage } from '../operation/expand.js';
+import { refusedDateVariable } from '../operation/date-variables.js';
 import { compileReferenceCount } from '../operation/references.js';
 import { DEFAULT_LIST_SIZE, fieldScore, PageSizeError } from '../operation/scoring.js';
 import { coerceVariables, rememberCoercedVariables, VariableCoercionError, variablesSentAsNull } from '../operation/variables.js';
@@ -157,6 +160,9 @@ export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<Sub
         if (error instanceof VariableCoercionError) return; // execution reports BAD_USER_INPUT
         throw tooComplex('The operation could not be checked against the limits; it was not sent.');
       }
+      // A date Healthie would refuse (and refuse the whole request with) is the client's input.
+      const refusedDate = refusedDateVariable(schema, operation, coerced);
+      if (refusedDate) throw refusedDate;
       const references = checked.references(coerced);
       if (references > maxReferences) {
         throw tooComplex(

@@ -16,7 +16,7 @@ import {
   type SandboxAppointmentType,
   type SandboxUser,
 } from './data.js';
-import { MS_PER_MINUTE, formatDay, formatIsoTime, isValidTimeZone, localDay, parseDay, weekday, zonedTimeToInstant } from './time.js';
+import { MS_PER_MINUTE, dateTimeDay, formatDay, formatIsoTime, isValidTimeZone, localDay, parseDay, weekday, zonedTimeToInstant } from './time.js';
 
 export const MAX_RANGE_DAYS = 31;
 /** Slot length when no appointment type is given. */
@@ -59,9 +59,10 @@ function plan(account: AccountData, query: SlotQuery, now: number): Search | und
   let providers = query.provider_id ? account.members.filter((member) => member.id === query.provider_id) : account.members;
   const timeZone = query.timezone || (query.provider_id ? providers[0]?.timezone : undefined) || account.owner.timezone;
 
-  const first = query.start_date ? parseDay(query.start_date) : localDay(now, timeZone);
+  // start_date is a String (YYYY-MM-DD) for days, an ISO8601DateTime for slots; end_date always the latter.
+  const first = query.start_date ? (parseDay(query.start_date) ?? dateTimeDay(query.start_date)) : localDay(now, timeZone);
   if (first === undefined) throw badInput('start_date must be a date (YYYY-MM-DD)');
-  const last = query.end_date ? parseDay(query.end_date) : first;
+  const last = query.end_date ? (parseDay(query.end_date) ?? dateTimeDay(query.end_date)) : first;
   if (last === undefined) throw badInput('end_date must be a date (YYYY-MM-DD)');
   if (last - first + 1 > MAX_RANGE_DAYS) {
     throw badInput(`The date range is too long: at most ${MAX_RANGE_DAYS} days from start_date to end_date`);

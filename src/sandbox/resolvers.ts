@@ -14,7 +14,7 @@ import { createAppointment, type CreateAppointmentInput } from './booking.js';
 import { blocksCalendar, type AccountData, type SandboxAppointment, type SandboxUser } from './data.js';
 import { connection, type Connection, type ConnectionArgs } from './connection.js';
 import { ISO8601Date, ISO8601DateTime } from './scalars.js';
-import { MS_PER_MINUTE, formatHealthieTime, formatIsoTime, localDay, parseDay } from './time.js';
+import { MS_PER_MINUTE, dateTimeDay, formatHealthieTime, formatIsoTime, localDay } from './time.js';
 
 
 export interface SandboxContext {
@@ -70,7 +70,7 @@ function matchesKeywords(user: SandboxUser, keywords: string | null | undefined)
 }
 
 function dayArgument(name: string, value: string): number {
-  const day = parseDay(value);
+  const day = dateTimeDay(value);
   if (day === undefined) throw new GraphQLError(`${name} must be an ISO 8601 date`, { extensions: { code: 'BAD_USER_INPUT' } });
   return day;
 }

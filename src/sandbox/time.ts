@@ -5,6 +5,7 @@
  * instants are epoch milliseconds. Times are rendered the way Healthie renders them:
  * `YYYY-MM-DD HH:MM:SS -0500`.
  */
+import { readHealthieDateTime } from '../healthie-dates.js';
 
 export const MS_PER_MINUTE = 60_000;
 const MS_PER_DAY = 86_400_000;
@@ -46,8 +47,14 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/**
+ * Days since 1970-01-01 of a date; a day past the month's end rolls over, as Ruby's Time does.
+ * setUTCFullYear, not Date.UTC, which would read years 0-99 as 1900-1999.
+ */
 export function dayNumber(year: number, month: number, day: number): number {
-  return Date.UTC(year, month - 1, day) / MS_PER_DAY;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getTime() / MS_PER_DAY;
 }
 
 /** 'YYYY-MM-DD' (or a longer string starting with it) → day number; undefined when not a real date. */
@@ -57,6 +64,13 @@ export function parseDay(text: string): number | undefined {
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const result = dayNumber(year, month, day);
   return formatDay(result) === `${match[1]}-${match[2]}-${match[3]}` ? result : undefined;
+}
+
+/** The day an ISO8601DateTime argument names, as Healthie reads it (src/healthie-dates.ts). */
+export function dateTimeDay(text: string): number | undefined {
+  const written = readHealthieDateTime(text);
+  const day = written && dayNumber(written.year, written.month, written.day);
+  return day === undefined || Number.isNaN(day) ? undefined : day;
 }
 
 export function formatDay(day: number): string {

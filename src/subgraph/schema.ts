@@ -20,6 +20,7 @@ import type { SubgraphContext } from '../context.js';
 import { inputDefaults, withInputDefaults, type InputDefaults } from './defaults.js';
 import { recordBatchedRequest, withRootNulls } from './null-data.js';
 import { guardEntities, representationId } from './representations.js';
+import { DATE_LITERALS } from './date-literals.js';
 import { bookOnce } from '../booking/book.js';
 import { delegatedBooking } from '../booking/delegation.js';
 
@@ -138,6 +139,9 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifac
     healthieCreateAppointment: (_root: unknown, args: { input?: Record<string, unknown> | null }, context: SubgraphContext, info: GraphQLResolveInfo) =>
       bookOnce(context, args.input, delegatedBooking(subschema, wrapped.getType('HealthieAppointment') as GraphQLObjectType, context, info)),
   };
+
+  // Date literals are checked while validating; parseValue stays as it is (date-literals.ts).
+  Object.assign(resolvers, DATE_LITERALS);
 
   const schema = buildSubgraphSchema({
     typeDefs: parse(artifacts.subgraphSdl),

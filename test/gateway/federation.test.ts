@@ -205,6 +205,21 @@ describe('a federated query through @apollo/gateway', () => {
     expect(stack.sandbox.requests.map((r) => r.headers.authorization)).toEqual([`Basic ${SECOND_API_KEY}`]);
   });
 
+  it("refuses a date Healthie would refuse without calling it, and the other subgraph's fields are answered beside it", async () => {
+    stack.sandbox.clearRequests();
+    const auth = { 'x-healthie-api-key': DEMO_API_KEY };
+    const literal = await post<any>(gateway.url, '{ supportTickets { id } healthieAppointments(startDate: "2026-12-01T10:00") { totalCount } }', {}, auth);
+    const variable = await post<any>(gateway.url, 'query($d: HealthieISO8601DateTime) { supportTickets { id } healthieAppointments(startDate: $d) { totalCount } }', { d: '2026-12-01T10:00' }, auth);
+    for (const [result, code] of [[literal, 'GRAPHQL_VALIDATION_FAILED'], [variable, 'BAD_USER_INPUT']] as const) {
+      expect(result.body.data!.supportTickets).toHaveLength(40);
+      expect(result.body.data!.healthieAppointments).toBeNull();
+      // @apollo/gateway reports a subgraph's HTTP 400 as its own error, with the subgraph's answer inside.
+      const refused = result.body.errors!.map((e) => (e.extensions?.response as { status: number; body: { errors: Array<{ extensions: { code: string } }> } } | undefined));
+      expect(refused.map((r) => [r?.status, r?.body.errors.map((e) => e.extensions.code)])).toEqual([[400, [code]]]);
+    }
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
   it('fails with UNAUTHENTICATED and calls no upstream when no key reaches the subgraph', async () => {
     stack.sandbox.clearRequests();
     const result = await post<{ supportTickets: any[] }>(gateway.url, '{ supportTickets { id patient { firstName } } }');

@@ -63,7 +63,8 @@ function candidates(known: Known): Record<string, unknown[]> {
   // Cursors: issued ones, one past the end, and ones that are not cursors at all.
   const issued = known.cursors ?? [];
   const cursors = [...issued, ...issued, Buffer.from('sandbox:9999').toString('base64'), 'x', '', 'bm90LWEtY3Vyc29y'];
-  const days = ['2026-01-05', '2026-01-09', '2026-01-05T09:00:00-05:00', 'not-a-date', '2026-13-45'];
+  // Dates: Healthie's usual forms, odd ones it reads too, and ones it refuses (refused here first).
+  const days = ['2026-01-05', '2026-01-09', '2026-01-05T09:00:00-05:00', '2026-01-05t09:00:00z', ' 2026-01-05T09:00:00+05 ', '20260105', '2026-01', '2025-02-30T10:00:00Z', 'not-a-date', '2026-13-45', '2026-01-05T09:00'];
   return {
     id: ids,
     userId: ids,

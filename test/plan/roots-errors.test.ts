@@ -1,9 +1,9 @@
 /**
  * Healthie's errors on connections, lists and availability reach the client alike on the planned
  * path and the delegation path: a bad cursor, a page size Healthie refuses (zero, negative, as a
- * literal or a variable) or the subgraph refuses (over 100), a bad date, a failed non-null
- * connection beside other root fields, two of them, a root field skipped with an argument
- * Healthie would refuse, and a request that fails as a whole. Each operation is sent to both
+ * literal or a variable) or the subgraph refuses (over 100), a bad date (refused here, before
+ * either path), a failed non-null connection beside other root fields, two of them, a root field
+ * skipped with an argument Healthie would refuse, and a request that fails as a whole. Each operation is sent to both
  * paths in front of one sandbox; the planned path must have answered it (unless a check refused
  * it before either path), and the bodies must be equal, errors included.
  */
@@ -76,13 +76,15 @@ describe("Healthie's errors on planned connections, lists and availability", () 
     }
   });
 
-  it('answers good and bad dates on appointments and availability, as literals and variables', async () => {
+  it('answers good dates on appointments and availability, and refuses bad ones before Healthie, as literals and variables', async () => {
     const good = await both('query($d: HealthieISO8601DateTime) { healthieAppointments(filter: "all", startDate: $d, first: 3) { nodes { id date } } healthieDaysAvailableForRange(providerId: "1", startDate: "2026-01-05") }', { d: '2026-01-05T00:00:00-05:00' });
     expect(good.errors).toBeUndefined();
-    const literal = await both('{ me: healthieCurrentUser { id } healthieAppointments(startDate: "not-a-date") { totalCount } }');
-    expect(literal.data).toEqual({ me: null, healthieAppointments: null });
-    const variable = await both('query($d: HealthieISO8601DateTime) { me: healthieCurrentUser { id } healthieAvailableSlotsForRange(providerId: "1", startDate: $d) { date } }', { d: '2026-13-45' });
-    expect(variable.data).toEqual({ me: null, healthieAvailableSlotsForRange: null });
+    const sent = planned.sandbox.requests.length;
+    const literal = await both('{ me: healthieCurrentUser { id } healthieAppointments(startDate: "not-a-date") { totalCount } }', {}, { planned: false });
+    expect(codes(literal)).toEqual([[undefined, 'GRAPHQL_VALIDATION_FAILED', undefined]]);
+    const variable = await both('query($d: HealthieISO8601DateTime) { me: healthieCurrentUser { id } healthieAvailableSlotsForRange(providerId: "1", startDate: $d) { date } }', { d: '2026-13-45' }, { planned: false });
+    expect(codes(variable)).toEqual([[undefined, 'BAD_USER_INPUT', undefined]]);
+    expect(planned.sandbox.requests.length).toBe(sent);
     const range = await both('{ s: healthieAvailableSlotsForRange(providerId: "1", startDate: "2026-01-05", endDate: "2027-06-01") { date appointmentType { name } } }');
     expect(codes(range)).toEqual([[['s'], 'UPSTREAM_ERROR', 'BAD_USER_INPUT']]);
   });
@@ -96,11 +98,12 @@ describe("Healthie's errors on planned connections, lists and availability", () 
   });
 
   it('sends no root field a condition skips, so its arguments cannot fail the others', async () => {
-    const query = 'query($s: Boolean!, $d: HealthieISO8601DateTime) { me: healthieCurrentUser { id firstName @skip(if: $s) } a: healthieAppointments(startDate: $d) @include(if: $s) { totalCount } b: healthieAppointments(startDate: "zz") @skip(if: true) { totalCount } }';
-    const skipped = await both(query, { s: false, d: 'bad' });
+    const query = 'query($s: Boolean!, $c: String) { me: healthieCurrentUser { id firstName @skip(if: $s) } a: healthieOrganizationMembers(after: $c) @include(if: $s) { totalCount } b: healthieOrganizationMembers(after: "zz") @skip(if: true) { totalCount } }';
+    const skipped = await both(query, { s: false, c: 'bad' });
     expect(skipped).toEqual({ data: { me: { id: expect.any(String), firstName: expect.any(String) } } });
-    const included = await both(query, { s: true, d: 'bad' });
-    expect(included.data).toEqual({ me: null, a: null });
+    const included = await both(query, { s: true, c: 'bad' });
+    expect(included.data).toEqual({ me: { id: expect.any(String) }, a: null });
+    expect(codes(included)).toEqual([[['a'], 'UPSTREAM_ERROR', 'BAD_USER_INPUT']]);
   });
 
   it('reports a request that fails as a whole on every root field it carried, and answers __typename at the root itself', async () => {

@@ -275,8 +275,9 @@ describe('sandbox appointments arguments', () => {
     ]);
   });
 
-  it('rejects a startDate or endDate that is not an ISO 8601 date, naming the scalar', async () => {
-    for (const args of ['startDate: "next week"', 'endDate: "2025-02-30"', 'startDate: "2025-03-12 10:00:00 -0400"']) {
+  it('rejects a startDate or endDate Healthie would not read as ISO 8601, naming the scalar', async () => {
+    const refused = ['startDate: "next week"', 'endDate: "2025-02-30"', 'startDate: "2025-03-12 10:00:00 -0400"', 'startDate: "2025-03-12T10:00"', 'endDate: "2025-03-12T25:00:00Z"', 'endDate: "2025-03-12T10:00:00+05:60"'];
+    for (const args of refused) {
       const reply = await gql(sandbox.url, `{ appointments(filter: "all", ${args}) { nodes { id } } }`);
       expect(reply.body.data, args).toBeUndefined();
       expect(reply.body.errors?.[0]?.message, args).toMatch(/ISO8601DateTime must be an ISO 8601 date and time/);
