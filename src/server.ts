@@ -15,7 +15,6 @@ import express from 'express';
 import type { GraphQLObjectType } from 'graphql';
 import type { Config } from './config.js';
 import { createContextFactory, type SubgraphContext } from './context.js';
-import { ErrorCode } from './errors.js';
 import { apolloLogger, createLogger, type Logger } from './logger.js';
 import { costLimitPlugin } from './plugins/cost.js';
 import { formatError } from './format-error.js';
