@@ -32,13 +32,17 @@ export enum ErrorCode {
   UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT',
   /** Healthie could not be reached or answered with a server error. */
   UPSTREAM_UNAVAILABLE = 'UPSTREAM_UNAVAILABLE',
-  /** Healthie answered with something that is not a GraphQL response. */
+  /** Healthie answered with something that is not a GraphQL response, or a field with a value its type does not allow. */
   UPSTREAM_BAD_RESPONSE = 'UPSTREAM_BAD_RESPONSE',
   /** Healthie returned a GraphQL error for part of the operation. */
   UPSTREAM_ERROR = 'UPSTREAM_ERROR',
   /** A bug or unexpected state in this server; details are in the server log only. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
+
+/** A field Healthie answered with a value it may not have (UPSTREAM_BAD_RESPONSE), on both paths. */
+export const BAD_ANSWER_MESSAGE =
+  "Healthie answered this field with a value its type does not allow (null where a value is required, text for an object, an object for a name); the value is withheld. Retry later, and report the response's x-request-id if it persists.";
 
 export function subgraphError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { ...extensions, code } });

@@ -87,3 +87,26 @@ export function createLogger(options: { level: string; destination?: pino.Destin
   logger.child = censoredChild as unknown as Logger['child'];
   return logger;
 }
+
+/** What Apollo Server needs of a logger (its `logger` option). */
+export interface ApolloLogger {
+  debug(message?: unknown): void;
+  info(message?: unknown): void;
+  warn(message?: unknown): void;
+  error(message?: unknown): void;
+}
+
+/**
+ * Apollo Server's own log lines, written through `logger`. Apollo writes an error's text into its
+ * line ("Unexpected error processing request: TypeError: Cannot create property ... on string
+ * '<Healthie's answer>'"), and its default logger prints to the console, past the redaction: so
+ * only what precedes the first colon (Apollo's own words) is kept, at most 120 characters.
+ */
+export function apolloLogger(logger: Logger): ApolloLogger {
+  const line = (level: 'debug' | 'info' | 'warn' | 'error') => (message?: unknown) => {
+    if (!logger.isLevelEnabled(level)) return;
+    const own = String(message ?? '').split(':')[0]!.slice(0, 120);
+    logger[level]({ source: 'apollo-server' }, own);
+  };
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+}

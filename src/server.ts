@@ -17,7 +17,7 @@ import type { GraphQLObjectType } from 'graphql';
 import type { Config } from './config.js';
 import { createContextFactory, type SubgraphContext } from './context.js';
 import { ErrorCode } from './errors.js';
-import { createLogger, type Logger } from './logger.js';
+import { apolloLogger, createLogger, type Logger } from './logger.js';
 import { costLimitPlugin } from './plugins/cost.js';
 import { formatError } from './format-error.js';
 import { LIMITS, limitProtections } from './plugins/limits.js';
@@ -123,6 +123,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   const apollo = new ApolloServer<SubgraphContext>({
     schema: runtime.schema,
     introspection: !config.production,
+    logger: apolloLogger(logger),
     // main.ts owns the process's signals and closes the sandbox too; Apollo must not race it.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !config.production,

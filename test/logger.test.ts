@@ -4,7 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
+import { apolloLogger, createLogger } from '../src/logger.js';
 
 function capture() {
   const lines: string[] = [];
@@ -81,5 +81,20 @@ describe('logger redaction', () => {
     logger.info('upstream answered %j', { status: 200, data: { firstName: 'Jane' } });
     expect(lines[0]).not.toContain('Jane');
     expect(JSON.parse(lines[0]!).msg).toBe('upstream answered {"status":200,"data":"[redacted]"}');
+  });
+});
+
+describe("Apollo Server's log lines", () => {
+  it("keep Apollo's own words and drop the error text it appends, which can quote Healthie's answer", () => {
+    const { logger, lines } = capture();
+    const apollo = apolloLogger(logger);
+    apollo.error("Unexpected error processing request: TypeError: Cannot create property 'x' on string 'Patient Ava Alder DOB 1980-02-03'");
+    apollo.warn('Persisted queries are enabled and are using an unbounded cache');
+    const logged = lines.map((line) => JSON.parse(line) as { level: string; msg: string; source: string });
+    expect(logged.map(({ level, msg, source }) => [level, msg, source])).toEqual([
+      ['error', 'Unexpected error processing request', 'apollo-server'],
+      ['warn', 'Persisted queries are enabled and are using an unbounded cache', 'apollo-server'],
+    ]);
+    expect(lines.join('\n')).not.toMatch(/Ava|Alder|1980/);
   });
 });

@@ -20,6 +20,7 @@ import {
   type GraphQLError,
   type GraphQLOutputType,
 } from 'graphql';
+import { BAD_ANSWER_MESSAGE, ErrorCode, subgraphError } from '../errors.js';
 import { excludes } from '../operation/conditions.js';
 import type { SchemaMapping } from './mapping.js';
 import type { ShapeField } from './shape.js';
@@ -68,6 +69,16 @@ export function nodesOf(shape: ShapeField, variables: Record<string, unknown>): 
   return nodes.length > 0 ? nodes : shape.nodes;
 }
 
+/**
+ * Healthie answered a value a field may not have (null for a non-null field without an error of
+ * its own, text for an object, an object for a name): Healthie's failure, not an empty answer.
+ * Nothing of the value is quoted (it can be patient text), and the message is the delegation
+ * path's too (upstream-errors.ts).
+ */
+export function badAnswer(): GraphQLError {
+  return subgraphError(ErrorCode.UPSTREAM_BAD_RESPONSE, BAD_ANSWER_MESSAGE);
+}
+
 export function createCompleter(mapping: SchemaMapping) {
   function fail(shape: ShapeField, error: unknown, path: Path, run: Run): typeof INVALID {
     run.errors.push(locatedError(error, nodesOf(shape, run.variables), pathArray(path)));
@@ -87,7 +98,7 @@ export function createCompleter(mapping: SchemaMapping) {
         const path = { prev: parent, key };
         const at = pathArray(path);
         const reported = run.errors.some((e) => e.path !== undefined && at.every((k, i) => e.path![i] === k));
-        if (!reported) return fail(shape, new Error(`Cannot return null for non-nullable field ${shape.parentType}.${shape.fieldName}.`), path, run);
+        if (!reported) return fail(shape, badAnswer(), path, run);
         return INVALID;
       }
       return completed;
@@ -100,7 +111,7 @@ export function createCompleter(mapping: SchemaMapping) {
     if (value === null || value === undefined) return null;
     if (isListType(type)) {
       const path = { prev: parent, key };
-      if (!Array.isArray(value)) return fail(shape, new Error(`Expected Iterable, but did not find one for field "${shape.parentType}.${shape.fieldName}".`), path, run);
+      if (!Array.isArray(value)) return fail(shape, badAnswer(), path, run);
       for (let i = 0; i < value.length; i += 1) {
         const item = complete(shape, type.ofType, value[i], path, i, run);
         if (item === INVALID) return INVALID;
@@ -119,10 +130,11 @@ export function createCompleter(mapping: SchemaMapping) {
         const serialized = type.serialize(named);
         if (serialized === undefined) throw new Error(`Expected \`${type.name}.serialize(${String(value)})\` to return non-nullable value, returned: undefined`);
         return serialized;
-      } catch (error) {
-        return fail(shape, error, { prev: parent, key }, run);
+      } catch {
+        return fail(shape, badAnswer(), { prev: parent, key }, run);
       }
     }
+    if (typeof value !== 'object' || Array.isArray(value)) return fail(shape, badAnswer(), { prev: parent, key }, run);
     return completeObject(shape.children ?? [], value, { prev: parent, key }, run);
   }
 

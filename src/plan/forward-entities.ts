@@ -13,7 +13,7 @@ import { alreadyNormalized } from '../operation/normalize.js';
 import type { EntityTypeName } from '../schema/federation.js';
 import { MAX_ENTITY_REFERENCES, representationId, representationProblem } from '../subgraph/representations.js';
 import { MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST } from '../subgraph/schema.js';
-import { INVALID, type Completer, type Run } from './complete.js';
+import { badAnswer, INVALID, type Completer, type Run } from './complete.js';
 import type { EntitiesPlan } from './entities.js';
 import type { Forwarded, ForwardRequest, ForwardTools } from './forward.js';
 
@@ -156,6 +156,11 @@ export function createEntityForwarder(tools: ForwardTools, completer: Completer)
         chunk.forEach((entry, i) => {
           const typePlan = plan.types.get(entry.type)!;
           const raw = typePlan.empty && data[`e${i}`] != null ? {} : data[`e${i}`];
+          if (raw != null && (typeof raw !== 'object' || Array.isArray(raw))) {
+            const error = badAnswer();
+            for (const position of entry.positions) errors.push(locatedError(error, plan.nodes, [plan.key, position]));
+            return;
+          }
           // A reference repeated in the request gets its own copy (taken before any is completed),
           // completed at its own path.
           const copies = entry.positions.map((_, n) => (n === 0 ? raw : structuredClone(raw)));

@@ -1,17 +1,37 @@
 /**
- * Several Healthie errors on one path stay several errors.
+ * Several Healthie errors on one path stay several errors, each at its own path; and a value of
+ * the wrong kind in Healthie's answer is Healthie's bad answer, not this server's bug.
  *
  * graphql-tools merges the errors it finds on one path of a delegated result into one
  * AggregateError, whose message joins theirs and which carries no code: the client would get one
  * masked INTERNAL_SERVER_ERROR and the log every message. Before errors are formatted (and before
- * any plugin logs them), each AggregateError is replaced by its errors, in order, each on the
- * path where the aggregate surfaced, with its own code (the client's UPSTREAM_ERROR) and its own,
- * already sanitised, message. At most MAX_UPSTREAM_ERRORS are kept per aggregate.
+ * any plugin logs them), each AggregateError is replaced by its errors, in order, each with its
+ * own code (the client's UPSTREAM_ERROR) and its own, already sanitised, message. At most
+ * MAX_UPSTREAM_ERRORS are kept per aggregate.
+ *
+ * Each keeps the path graphql-tools gave it (Healthie's path, already cut to what the request
+ * selected, below the delegating field's client path), not the aggregate's: errors Healthie put
+ * under the field (`x.nodes.0.id`) stay there, as they are when Healthie sends one error and on
+ * the planned path. For the same reason each keeps its own locations (Healthie's errors have
+ * none), not the aggregate's, which are those of the field where the aggregate surfaced.
+ * (graphql-js keeps the path and locations of an error that already has a path, so a single
+ * Healthie error reaches the client that way on both paths.)
  */
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { SubgraphContext } from '../context.js';
+import { BAD_ANSWER_MESSAGE, ErrorCode } from '../errors.js';
 import { MAX_UPSTREAM_ERRORS } from '../upstream/healthie-errors.js';
+
+/**
+ * Whether `path` is `at` or below it. An item's own path is trusted only then: graphql-tools
+ * relocates Healthie's paths below the path of the field that delegated, which for `_entities`
+ * is the list field, not the reference (`_entities.organization` for `_entities.0.organization`);
+ * such an item, like one without a path, stays where the aggregate surfaced.
+ */
+function isUnder(path: ReadonlyArray<string | number> | undefined, at: ReadonlyArray<string | number> | undefined): boolean {
+  return path !== undefined && at !== undefined && path.length >= at.length && at.every((key, i) => path[i] === key);
+}
 
 /** `errors` with every AggregateError (as such or as originalError) replaced by its items. */
 export function splitAggregateErrors(errors: readonly GraphQLError[]): GraphQLError[] {
@@ -20,15 +40,46 @@ export function splitAggregateErrors(errors: readonly GraphQLError[]): GraphQLEr
     if (!(aggregate instanceof AggregateError)) return [error];
     return aggregate.errors.slice(0, MAX_UPSTREAM_ERRORS).map((inner: unknown) => {
       const item = inner instanceof Error ? inner : new Error(String(inner));
-      const extensions = item instanceof GraphQLError ? item.extensions : {};
+      const own = item instanceof GraphQLError && isUnder(item.path, error.path) ? item : undefined;
+      const nodes = own ? own.nodes : error.nodes;
+      const path = own ? own.path : error.path;
       return new GraphQLError(item.message, {
-        ...(error.nodes ? { nodes: error.nodes } : {}),
-        ...(error.path ? { path: error.path } : {}),
+        ...(nodes ? { nodes } : {}),
+        ...(path ? { path } : {}),
         originalError: item,
-        extensions,
+        extensions: item instanceof GraphQLError ? item.extensions : {},
       });
     });
   });
+}
+
+/**
+ * Whether `error` is graphql-js or graphql-tools refusing a value Healthie answered on the
+ * delegation path: null for a non-null field (Healthie nulls a field only with an error of its
+ * own, which is reported instead), a leaf its scalar or enum cannot represent, a list that is not
+ * one, or text where an object belongs (graphql-tools cannot annotate it). Every value there is
+ * Healthie's, so such a failure is Healthie's bad answer (the planned path's completion says so
+ * itself), not a bug of this server; and its message may quote the value (patient text).
+ */
+function refusesHealthieValue(error: GraphQLError): boolean {
+  if (error.extensions?.code !== undefined || !error.path) return false;
+  const original = error.originalError;
+  if (original instanceof TypeError) return original.message === 'Object.defineProperties called on non-object';
+  const message = original?.message ?? '';
+  return (
+    message.startsWith('Cannot return null for non-nullable field ') ||
+    message.startsWith('Expected Iterable, but did not find one for field ') ||
+    (original instanceof GraphQLError && / cannot represent /.test(message))
+  );
+}
+
+/** `errors` with each refused Healthie value (see refusesHealthieValue) as UPSTREAM_BAD_RESPONSE. */
+export function classifyBadAnswers(errors: readonly GraphQLError[]): GraphQLError[] {
+  return errors.map((error) =>
+    refusesHealthieValue(error)
+      ? new GraphQLError(BAD_ANSWER_MESSAGE, { ...(error.nodes ? { nodes: error.nodes } : {}), path: error.path, extensions: { code: ErrorCode.UPSTREAM_BAD_RESPONSE } })
+      : error,
+  );
 }
 
 export function upstreamErrorsPlugin(): ApolloServerPlugin<SubgraphContext> {
@@ -38,9 +89,9 @@ export function upstreamErrorsPlugin(): ApolloServerPlugin<SubgraphContext> {
       // Apollo formats this very array after the hook: replace its items in place. This
       // plugin is registered before the logging plugin, whose hook then sees the split errors.
       const errors = requestContext.errors as GraphQLError[];
-      if (!errors.some((e) => e.originalError instanceof AggregateError)) return;
-      const split = splitAggregateErrors(errors);
-      errors.splice(0, errors.length, ...split);
+      const split = errors.some((e) => e.originalError instanceof AggregateError) ? splitAggregateErrors(errors) : errors;
+      const classified = classifyBadAnswers(split);
+      if (classified.some((error, i) => error !== errors[i]) || classified.length !== errors.length) errors.splice(0, errors.length, ...classified);
     },
   };
   return { requestDidStart: async () => listener };

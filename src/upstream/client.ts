@@ -36,6 +36,7 @@ import { UpstreamFailure } from './failure.js';
 import { RefusedKeys, TenantBusyError, TenantLimiter, tenantId } from './fairness.js';
 import { REJECTED_KEY_MESSAGE, translateErrors, type HealthieErrorPayload } from './healthie-errors.js';
 import { statusError, transportError } from './http-failures.js';
+import { graphQLResponse } from './response-body.js';
 import type { RateLimiter } from './rate-limit.js';
 import { createResilience, type Resilience } from './resilience.js';
 import { API_VERSION_HEADER, type VersionMonitor } from './version.js';
@@ -201,11 +202,8 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
         finish(translated.extensions.code as string, { upstreamStatus: status, code: translated.extensions.code });
         throw translated;
       }
-      let payload: { data?: unknown; errors?: unknown };
-      try {
-        payload = JSON.parse(text) as typeof payload;
-        if (!payload || typeof payload !== 'object') throw new Error('not an object');
-      } catch {
+      const payload = graphQLResponse(text);
+      if (!payload) {
         finish(ErrorCode.UPSTREAM_BAD_RESPONSE, { upstreamStatus: status, code: ErrorCode.UPSTREAM_BAD_RESPONSE });
         throw new UpstreamFailure(ErrorCode.UPSTREAM_BAD_RESPONSE, 'Healthie answered with a body that is not a GraphQL response.', { sent: true });
       }

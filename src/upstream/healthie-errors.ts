@@ -72,6 +72,29 @@ export const REJECTED_KEY_MESSAGE =
   'Healthie rejected the API key. Check that the key is active, was copied without spaces, and whether the account needs a shard (x-healthie-shard).';
 const AUTH_WORDING = /api[ _-]?key|unauthori[sz]ed|unauthenticated|not authenticated|authorization/i;
 
+/**
+ * What Healthie puts around what a client sent when it quotes it: argument values and names in
+ * quotes or parentheses, variables after `$`.
+ */
+const QUOTED_INPUT = /["'`$()]/;
+
+/**
+ * Whether an error says Healthie refused the key itself. Healthie documents no code for that, so
+ * an error of no field counts when it is coded UNAUTHENTICATED or says so in words. The words
+ * count only in a message that quotes nothing: a client chooses its variables' names and its
+ * arguments' values, and Healthie quotes both when it refuses them, so `startDate: "api key"`
+ * must not pass for a refused key (the key would be remembered as refused, locking its tenant
+ * out). An error on a field (with a path) is about that field, never about the key.
+ */
+function refusesKey(error: HealthieErrorPayload): boolean {
+  if (Array.isArray(error.path)) return false;
+  if (codeOf(error) === 'UNAUTHENTICATED') return true;
+  if (typeof error.message !== 'string') return false;
+  const message = error.message.slice(0, MAX_MESSAGE_BYTES);
+  // The wording is only tested, never repeated.
+  return !QUOTED_INPUT.test(message) && AUTH_WORDING.test(message);
+}
+
 export interface HealthieErrorPayload {
   message?: unknown;
   path?: unknown;
@@ -151,12 +174,7 @@ export function translateErrors(all: readonly HealthieErrorPayload[], operation:
       dropped,
     };
   }
-  // Healthie documents no code for a refused key; recognise the code or the wording of an
-  // error that belongs to no field (the wording is only tested, never repeated).
-  const refusesKey = errors.some(
-    (e) => codeOf(e) === 'UNAUTHENTICATED' || (!Array.isArray(e.path) && typeof e.message === 'string' && AUTH_WORDING.test(e.message.slice(0, MAX_MESSAGE_BYTES))),
-  );
-  if (refusesKey) return { fatal: new UpstreamFailure(ErrorCode.UNAUTHENTICATED, REJECTED_KEY_MESSAGE, { sent: true }), fieldErrors: [], dropped };
+  if (errors.some(refusesKey)) return { fatal: new UpstreamFailure(ErrorCode.UNAUTHENTICATED, REJECTED_KEY_MESSAGE, { sent: true }), fieldErrors: [], dropped };
 
   const fieldErrors: GraphQLError[] = [];
   for (const error of errors) {

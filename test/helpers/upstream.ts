@@ -31,11 +31,17 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
+/** The fixed data the stand-in answers from (Healthie's names). */
 const ROOT = {
   currentUser: () => ({ id: '1', first_name: 'Casey', organization: { id: '9', name: 'Clinic' } }),
   user: ({ id }: { id: string }) => ({ id, first_name: `User ${id}` }),
   users: () => Array.from({ length: 3 }, (_, i) => ({ id: String(1000 + i), first_name: `P${i}` })),
 };
+
+/** What the stand-in answers by default: `request` executed over the approved schema and ROOT (or `rootValue`). */
+export async function executeApproved(request: ReceivedRequest, rootValue: object = ROOT): Promise<{ data?: Record<string, unknown> | null; errors?: readonly unknown[] }> {
+  return (await graphql({ schema: approvedSchema, source: request.query, variableValues: request.variables, rootValue })) as never;
+}
 
 export async function startUpstream(options: { latencyMs?: number } = {}): Promise<Upstream> {
   let reply: ReplyFn | undefined;
@@ -70,7 +76,7 @@ export async function startUpstream(options: { latencyMs?: number } = {}): Promi
       const body =
         answer !== undefined
           ? answer.body
-          : await graphql({ schema: approvedSchema, source: request.query, variableValues: request.variables, rootValue: ROOT });
+          : await executeApproved(request);
       if (res.destroyed) return;
       res.writeHead(answer?.status ?? 200, { 'content-type': 'application/json' });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));

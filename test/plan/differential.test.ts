@@ -10,7 +10,8 @@ import { parse, validate, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY, SECOND_API_KEY } from '../../src/sandbox/index.js';
 import { createRuntimeSchema } from '../../src/subgraph/schema.js';
-import { post, startStack, type Stack } from '../helpers/stack.js';
+import { expectSameAnswers } from '../helpers/compare.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 import { createGenerator, random, type Known } from './generate.js';
 
 const schema = createRuntimeSchema(async () => ({})).schema;
@@ -48,17 +49,6 @@ function corpus(): string[] {
   return [...found];
 }
 
-/**
- * The body as compared. Stack traces say where each error was made, which differs by design.
- * Errors are compared in path order: GraphQL gives their order no meaning, and on the delegation
- * path it follows the order in which DataLoader promises happen to settle.
- */
-function comparable(body: { errors?: Array<{ path?: unknown }> }): unknown {
-  const copy = JSON.parse(JSON.stringify(body, (key, value) => (key === 'stacktrace' ? undefined : value))) as typeof body;
-  copy.errors?.sort((a, b) => (JSON.stringify(a.path) < JSON.stringify(b.path) ? -1 : JSON.stringify(a.path) > JSON.stringify(b.path) ? 1 : 0));
-  return copy;
-}
-
 describe('planned path against the delegation path', () => {
   let planned: Stack;
   let delegated: Stack;
@@ -88,17 +78,8 @@ describe('planned path against the delegation path', () => {
     await delegated?.close();
   });
 
-  async function compare(query: string, variables: Record<string, unknown>, headers: Record<string, string>) {
-    const [viaPlan, viaDelegation] = await Promise.all([post(planned.url, query, variables, headers), post(delegated.url, query, variables, headers)]);
-    const plannedBody = comparable(viaPlan.body) as { data?: unknown; errors?: Array<{ path?: unknown; extensions?: { code?: string } }> };
-    const delegatedBody = comparable(viaDelegation.body) as typeof plannedBody;
-    const label = `${query} ${JSON.stringify(variables)} ${JSON.stringify(Object.keys(headers))}`;
-    expect({ status: viaPlan.status, body: plannedBody }, label).toEqual({ status: viaDelegation.status, body: delegatedBody });
-    // Deep equality ignores the order of keys, which a client may read: the texts must be equal too.
-    expect(JSON.stringify(plannedBody.data), label).toBe(JSON.stringify(delegatedBody.data));
-    // Equal answers can be equally wrong: neither path may mask an internal failure.
-    expect(plannedBody.errors?.filter((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR') ?? [], label).toEqual([]);
-  }
+  const compare = (query: string, variables: Record<string, unknown>, headers: Record<string, string>) =>
+    expectSameAnswers({ planned: planned.url, delegated: delegated.url }, query, variables, headers);
 
   it('answers every operation of the existing tests alike', async () => {
     const operations = corpus();

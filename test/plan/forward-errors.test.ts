@@ -148,7 +148,7 @@ describe('planned path when Healthie answers badly', () => {
     flaws = { values: { 'User.is_patient': 'maybe', 'User.first_name': 42 } };
     const body = await plannedOnly(USER);
     expect(body.data!.healthieCurrentUser).toMatchObject({ firstName: '42', isPatient: null });
-    expect(body.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['healthieCurrentUser', 'isPatient'], 'INTERNAL_SERVER_ERROR']]);
+    expect(body.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['healthieCurrentUser', 'isPatient'], 'UPSTREAM_BAD_RESPONSE']]);
   });
 
   it("reports Healthie's field errors at the client's path, for root fields and for each position of an entity", async () => {

@@ -38,7 +38,9 @@ const CASES: Array<[string, Reply, string]> = [
   ['a 502 with an HTML body', { status: 502, body: `<h1>${PATIENT}</h1>` }, 'UPSTREAM_UNAVAILABLE'],
   ['a 401 with the patient in its body', { status: 401, body: { errors: [{ message: PATIENT }] } }, 'UNAUTHENTICATED'],
   ['a 429 with the patient in its body', { status: 429, body: { errors: [{ message: PATIENT }] } }, 'UPSTREAM_RATE_LIMITED'],
-  ['a refused key worded with the patient', { body: { errors: [{ message: `API key of ${PATIENT} is not authorized` }] } }, 'UNAUTHENTICATED'],
+  // Without PATIENT's phone: a message quoting anything (here its parentheses) is not a refused key.
+  ['a refused key worded with the patient', { body: { errors: [{ message: `API key of ${PATIENT.replace(/, phone .*/, '')} is not authorized` }] } }, 'UNAUTHENTICATED'],
+  ['a refusal worded like a refused key, quoting the patient', { body: { errors: [{ message: `API key of ${PATIENT} is not authorized` }] } }, 'UPSTREAM_ERROR'],
   ['a rate limit with the patient in it', { body: { errors: [{ message: PATIENT, extensions: { code: 'TOO_MANY_REQUESTS' } }] } }, 'UPSTREAM_RATE_LIMITED'],
   ['a timeout', 'hang', 'UPSTREAM_TIMEOUT'],
   ['a code that is itself patient text', nulled([{ message: 'x', path: ['$'], extensions: { code: PATIENT } }]), 'UPSTREAM_ERROR'],

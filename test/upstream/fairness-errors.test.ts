@@ -3,9 +3,10 @@
  * UNAUTHENTICATED and nothing is sent, so invalid keys cannot hold Healthie connections.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { RefusedKeys } from '../../src/upstream/fairness.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
+import { rootKey, startUpstream, type Upstream } from '../helpers/upstream.js';
 
 const READ = '{ healthieCurrentUser { id } }';
 
@@ -44,6 +45,22 @@ describe('refused keys over HTTP', () => {
     });
   }
 
+  it('does not remember a key for an UNAUTHENTICATED error on one field, which is about that field', async () => {
+    upstream = await startUpstream();
+    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_RETRIES: '0' } });
+    const key = { 'x-healthie-api-key': 'field-key' };
+    upstream.setReply((request) => {
+      const field = rootKey(request);
+      return { body: { data: { [field]: null }, errors: [{ message: 'Not authorized', path: [field], extensions: { code: 'UNAUTHENTICATED' } }] } };
+    });
+    const refused = await stack.query(READ, {}, key);
+    expect(refused.body.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_ERROR']);
+    expect(refused.body.errors?.[0]?.extensions?.healthieCode).toBe('UNAUTHENTICATED');
+    upstream.setReply(undefined);
+    expect((await stack.query(READ, {}, key)).body.errors).toBeUndefined();
+    expect(upstream.received).toHaveLength(2);
+  });
+
   it('does not remember a key for answers that are not refusals (rate limits, 5xx)', async () => {
     upstream = await startUpstream();
     stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_RETRIES: '0' } });
@@ -56,6 +73,36 @@ describe('refused keys over HTTP', () => {
     expect((await stack.query(READ, {}, key)).body.errors).toBeUndefined();
     expect(upstream.received).toHaveLength(3);
   });
+});
+
+describe('refused keys: what a client cannot fake', () => {
+  let stack: Stack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  // A client chooses its variables' names and its arguments' values, and Healthie quotes both in
+  // its errors: words such as "api key" there must not pass for Healthie refusing the key, or any
+  // caller could lock a whole tenant out.
+  const tricks: Array<[string, string, Record<string, unknown>]> = [
+    ['an argument value', '{ healthieAppointments(startDate: "api key", first: 1) { totalCount } }', {}],
+    ['another argument value', '{ healthieAppointments(startDate: "unauthorized", first: 1) { totalCount } }', {}],
+    ['a variable name', 'query($authorization: HealthieISO8601DateTime) { healthieAppointments(startDate: $authorization, first: 1) { totalCount } }', { authorization: 'soon' }],
+    ['a variable name and value', 'query($apiKey: HealthieISO8601DateTime) { healthieAppointments(startDate: $apiKey, first: 1) { totalCount } }', { apiKey: 'not authenticated' }],
+  ];
+  for (const [what, query, variables] of tricks) {
+    it(`does not take auth words in ${what} that Healthie quotes for a refused key, and keeps serving the key`, async () => {
+      stack = await startStack();
+      const key = { 'x-healthie-api-key': DEMO_API_KEY };
+      const tricked = await stack.query(query, variables, key);
+      expect(tricked.body.errors?.length).toBeGreaterThan(0);
+      expect(tricked.body.errors?.map((e) => e.extensions?.code)).not.toContain('UNAUTHENTICATED');
+      const next = await stack.query(READ, {}, key);
+      expect(next.body.errors).toBeUndefined();
+      expect(next.body.data?.healthieCurrentUser).toBeTruthy();
+    });
+  }
 });
 
 describe('RefusedKeys', () => {
