@@ -11,7 +11,8 @@ export type AuditOutcome =
   | { readonly outcome: 'messages'; readonly messageCount: number }
   | { readonly outcome: 'replayed'; readonly appointmentId: string | null; readonly messageCount: number; readonly recovered: boolean }
   | { readonly outcome: 'refused'; readonly code: string }
-  | { readonly outcome: 'error'; readonly code: string };
+  /** `bookingMayExist`: the booking may have reached Healthie and been made (uncertain.ts). */
+  | { readonly outcome: 'error'; readonly code: string; readonly bookingMayExist?: true };
 
 export interface AuditEntry {
   readonly requestId: string;

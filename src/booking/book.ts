@@ -12,7 +12,9 @@
  * - outcome unknown (the first may have reached Healthie): look for the appointment, and book
  *   only if it is not there.
  * Bookings are never retried here: a failed send is reported, and the key remembers whether it
- * may have reached Healthie.
+ * may have reached Healthie. A booking that may have been made (a failure after sending, or an
+ * answer with neither an appointment nor messages) is never reported as a success or as "not
+ * sent": its error says so and what makes a retry safe (uncertain.ts).
  *
  * `input` must be the argument as executed (graphql-js's coerced value: variables and defaults
  * applied, subgraph field names), so that every path fingerprints one booking alike.
@@ -20,11 +22,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { codeOf, ErrorCode, subgraphError } from '../errors.js';
 import type { SubgraphContext } from '../context.js';
+import { describeForLog } from '../plugins/logging.js';
 import { mayHaveReachedHealthie } from '../upstream/failure.js';
 import type { AuditOutcome } from './audit.js';
 import type { BookingInput } from './outcome-lookup.js';
 import { bookingRequestOf } from './request.js';
 import type { BookingOutcome } from './store.js';
+import { bookingMayExist, BOOKING_MAY_EXIST, emptyAnswer, isUnclassified, lookupFailed } from './uncertain.js';
 
 export interface BookingPath<T> {
   /** Sends the booking; resolves with the caller's result and what it came to. */
@@ -33,10 +37,17 @@ export interface BookingPath<T> {
   present(outcome: BookingOutcome): T | Promise<T>;
 }
 
-function audited(outcome: BookingOutcome | undefined): AuditOutcome {
-  if (outcome?.appointmentId) return { outcome: 'booked', appointmentId: outcome.appointmentId };
-  if (outcome?.messages?.length) return { outcome: 'messages', messageCount: outcome.messages.length };
-  return { outcome: 'error', code: 'NO_OUTCOME' };
+/**
+ * An appointment, or Healthie's messages (at least one with text): anything else does not say
+ * whether it booked.
+ */
+function isOutcome(outcome: BookingOutcome | undefined): outcome is BookingOutcome {
+  return Boolean(outcome?.appointmentId || outcome?.messages?.some((m) => m.message.trim() !== ''));
+}
+
+function audited(outcome: BookingOutcome): AuditOutcome {
+  if (outcome.appointmentId) return { outcome: 'booked', appointmentId: outcome.appointmentId };
+  return { outcome: 'messages', messageCount: outcome.messages?.length ?? 0 };
 }
 
 const replayAudit = (outcome: BookingOutcome, recovered: boolean): AuditOutcome => ({
@@ -51,14 +62,27 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
   if (!request) throw subgraphError(ErrorCode.INTERNAL_SERVER_ERROR, 'A booking was attempted outside a request of this server.');
   const { service } = request;
   const key = request.idempotencyKey.value;
-  const audit = (outcome: AuditOutcome) => service.audit(context, key !== undefined, outcome);
+  const keyed = key !== undefined;
+  const audit = (outcome: AuditOutcome) => service.audit(context, keyed, outcome);
   const fail = (error: unknown, kind: 'refused' | 'error' = 'error'): never => {
-    audit({ outcome: kind, code: codeOf(error as { extensions?: Record<string, unknown> }) });
+    const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
+    audit({ outcome: kind, code: codeOf({ extensions }), ...(extensions?.[BOOKING_MAY_EXIST] === true ? { bookingMayExist: true } : {}) });
     throw error;
   };
+  // Errors without a code are replaced below; their type and stack go to the log as elsewhere.
+  const logUnclassified = (error: unknown) => {
+    if (isUnclassified(error)) context.logger.error({ requestId: context.requestId, error: describeForLog(error) }, 'unexpected error');
+  };
+  // A failed send that may have reached Healthie says the booking may exist; "nothing was sent" stays.
+  const failedSend = (error: unknown): never => {
+    if (!mayHaveReachedHealthie(error)) return fail(error);
+    logUnclassified(error);
+    return fail(bookingMayExist(error, keyed));
+  };
 
-  if (key === undefined) {
-    const sent = await path.send().catch(fail);
+  if (!keyed) {
+    const sent = await path.send().catch(failedSend);
+    if (!isOutcome(sent.outcome)) return fail(emptyAnswer(false));
     audit(audited(sent.outcome));
     return sent.result;
   }
@@ -106,8 +130,10 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
     try {
       found = await service.findBooked(context, input ?? {});
     } catch (error) {
+      // Released back to "unknown": the next retry looks again.
       await store.release(recordKey, token).catch(() => {});
-      fail(error);
+      logUnclassified(error);
+      fail(lookupFailed(error));
     }
     if (found) {
       const outcome: BookingOutcome = { appointmentId: found, messages: null };
@@ -125,18 +151,18 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
     // Not retried. Whether it may have booked decides what the next attempt with this key does.
     const settle = mayHaveReachedHealthie(error) ? store.markUnknown(recordKey, token) : store.release(recordKey, token);
     await settle.catch(() => {});
-    return fail(error);
+    return failedSend(error);
   }
   const outcome = sent.outcome;
-  if (outcome?.appointmentId || outcome?.messages?.length) {
-    // If Redis fails here the record stays in flight; its lease ends and a retry looks first.
-    await store.complete(recordKey, token, outcome).catch((error: unknown) =>
-      context.logger.warn({ requestId: context.requestId, code: codeOf(error as never) }, 'booking outcome not recorded'),
-    );
-  } else {
-    // An answer with neither an appointment nor messages: treat it as possibly booked.
+  if (!isOutcome(outcome)) {
+    // Neither an appointment nor messages: possibly booked, so the next attempt looks first.
     await store.markUnknown(recordKey, token).catch(() => {});
+    return fail(emptyAnswer(true));
   }
+  // If Redis fails here the record stays in flight; its lease ends and a retry looks first.
+  await store.complete(recordKey, token, outcome).catch((error: unknown) =>
+    context.logger.warn({ requestId: context.requestId, code: codeOf(error as never) }, 'booking outcome not recorded'),
+  );
   audit(audited(outcome));
   return sent.result;
 }

@@ -192,12 +192,12 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
       try {
         ({ status, text } = await post(headers, body, Math.max(1, Math.min(options.timeoutMs, remainingMs))));
       } catch (error) {
-        const translated = transportError(error, options.timeoutMs);
+        const translated = transportError(error, options.timeoutMs, kind === 'write');
         finish(translated.extensions.code as string, { upstreamStatus: null, code: translated.extensions.code });
         throw translated;
       }
       if (status < 200 || status >= 300) {
-        const translated = options.version?.inspectText(text, status) ?? statusError(status);
+        const translated = options.version?.inspectText(text, status) ?? statusError(status, kind === 'write');
         if (status === 429) metrics?.rateLimited.inc({ source: 'healthie' });
         finish(translated.extensions.code as string, { upstreamStatus: status, code: translated.extensions.code });
         throw translated;

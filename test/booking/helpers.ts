@@ -127,3 +127,18 @@ export async function sendRaw(url: string, headers: Array<[string, string]>, bod
   // The answer may be chunked: take the JSON between the first { and the last }.
   return { status, body: JSON.parse(rest.slice(rest.indexOf('{'), rest.lastIndexOf('}') + 1)) };
 }
+
+/** The sandbox's time text ("2026-12-04 10:00:00 -0500") as epoch ms. */
+const epochOf = (text: string) => Date.parse(text.replace(' ', 'T').replace(/ ([+-]\d{2})(\d{2})$/, '$1:$2'));
+
+/** Ids of the appointments the sandbox holds for `patientId` at `datetime`, read from it directly. */
+export async function appointmentsAt(sandboxUrl: string, patientId: string, datetime: string): Promise<string[]> {
+  const result = await send(
+    sandboxUrl,
+    'query($u: ID) { appointments(user_id: $u, filter: "all", first: 100) { nodes { id date } } }',
+    { u: patientId },
+    HEALTHIE_HEADERS,
+  );
+  const wanted = epochOf(datetime);
+  return (result.body.data!.appointments.nodes as Array<{ id: string; date: string }>).filter((a) => epochOf(a.date) === wanted).map((a) => a.id);
+}

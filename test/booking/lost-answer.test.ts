@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
 import { startFaultyUpstream, type FaultyUpstream } from '../helpers/faulty-upstream.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { BOOK, bookingFixture, creates, HEALTHIE_HEADERS, send, type BookingFixture } from './helpers.js';
+import { appointmentsAt as appointmentsAtIn, BOOK, bookingFixture, creates, send, type BookingFixture } from './helpers.js';
 
 describe('a booking whose answer is lost', () => {
   let sandbox: StartedSandbox;
@@ -19,18 +19,7 @@ describe('a booking whose answer is lost', () => {
   const nextSlot = () => fixture.slots[slot++]!;
 
   /** Appointments the sandbox holds for the fixture's patient at `datetime`, read directly. */
-  async function appointmentsAt(datetime: string): Promise<string[]> {
-    const result = await send(
-      sandbox.url,
-      'query($u: ID) { appointments(user_id: $u, filter: "all", first: 100) { nodes { id date } } }',
-      { u: fixture.patientId },
-      HEALTHIE_HEADERS,
-    );
-    const wanted = Date.parse(datetime.replace(' ', 'T').replace(/ ([+-]\d{2})(\d{2})$/, '$1:$2'));
-    return (result.body.data!.appointments.nodes as Array<{ id: string; date: string }>)
-      .filter((a) => Date.parse(a.date.replace(' ', 'T').replace(/ ([+-]\d{2})(\d{2})$/, '$1:$2')) === wanted)
-      .map((a) => a.id);
-  }
+  const appointmentsAt = (datetime: string) => appointmentsAtIn(sandbox.url, fixture.patientId, datetime);
 
   beforeAll(async () => {
     sandbox = await startSandbox();

@@ -1,13 +1,23 @@
 /**
  * A fault-injecting Healthie in front of the sandbox: it forwards every request, and for the
- * requests a test picks (e.g. createAppointment) it loses the answer after Healthie acted on it:
+ * requests a test picks (e.g. createAppointment) it loses or replaces the answer after Healthie
+ * acted on it:
  * - 'drop': the connection is destroyed once the sandbox has answered;
- * - 'hang': no answer at all, until the client gives up.
+ * - 'hang': no answer at all, until the client gives up;
+ * - a Replacement: this status and body instead of the sandbox's answer (a 5xx, an empty or
+ *   broken GraphQL answer to a booking that was made).
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Fault = 'drop' | 'hang';
+/** The status (default 200) and body (a string as is, anything else as JSON) to answer instead. */
+export interface Replacement {
+  readonly status?: number;
+  /** The body, or a function of the request's GraphQL document (e.g. to name its root field). */
+  readonly body: unknown;
+}
+
+export type Fault = 'drop' | 'hang' | Replacement | ((query: string) => Replacement);
 
 export interface FaultyUpstream {
   url: string;
@@ -22,6 +32,14 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+function graphqlQuery(body: Buffer): string {
+  try {
+    return String((JSON.parse(body.toString('utf8')) as { query?: unknown }).query ?? '');
+  } catch {
+    return '';
+  }
+}
+
 export async function startFaultyUpstream(targetUrl: string): Promise<FaultyUpstream> {
   let planned: { fault: Fault; pattern: RegExp; times: number } | undefined;
   const server = createServer(async (request, response) => {
@@ -34,8 +52,13 @@ export async function startFaultyUpstream(targetUrl: string): Promise<FaultyUpst
     const text = await answer.text();
     if (planned && planned.times > 0 && planned.pattern.test(body.toString('utf8'))) {
       planned.times -= 1;
-      if (planned.fault === 'drop') request.socket.destroy();
+      const fault = planned.fault;
+      if (fault === 'drop') request.socket.destroy();
       // 'hang': never answer; close() ends the socket.
+      if (fault === 'drop' || fault === 'hang') return;
+      const { status = 200, body: replaced } = typeof fault === 'function' ? fault(graphqlQuery(body)) : fault;
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(typeof replaced === 'string' ? replaced : JSON.stringify(replaced));
       return;
     }
     response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });

@@ -112,19 +112,22 @@ describe('upstream failures', () => {
     });
   });
 
-  it('masks an unexpected failure as INTERNAL_SERVER_ERROR with a generic message and a request id', async () => {
+  it("answers a null for a non-null field as Healthie's bad answer, with a request id and no error line", async () => {
     upstream.setMode('nullItem');
+    const before = stack.logs.length;
     const response = await fetch(stack.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-healthie-api-key': DEMO_API_KEY },
       body: JSON.stringify({ query: '{ healthieAppointmentTypes { nodes { id } } }' }),
     });
-    const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
-    expect(body.errors[0]!.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    const body = (await response.json()) as { errors: Array<{ message: string; path: unknown[]; extensions: { code: string } }> };
+    expect(body.errors.map((e) => [e.extensions.code, e.path])).toEqual([['UPSTREAM_BAD_RESPONSE', ['healthieAppointmentTypes', 'nodes', 0, 'id']]]);
     expect(body.errors[0]!.message).not.toMatch(/non-nullable|AppointmentType/);
     const requestId = response.headers.get('x-request-id');
     expect(requestId).toEqual(expect.any(String));
-    expect(stack.logs.some((line) => line.includes(requestId!) && line.includes('unexpected error'))).toBe(true);
+    const logged = stack.logs.slice(before).map((line) => JSON.parse(line) as { level: number; requestId?: string; errorCodes?: string[] });
+    expect(logged.filter((l) => l.level >= 50)).toEqual([]);
+    expect(logged.find((l) => l.requestId === requestId && l.errorCodes)?.errorCodes).toEqual(['UPSTREAM_BAD_RESPONSE']);
   });
 
   it('sends a timed-out booking once and never retries it', async () => {

@@ -1,0 +1,72 @@
+/**
+ * What a client is told when a booking may have been made but its outcome is unknown: Healthie
+ * may have received it and then the answer was lost, failed, or carried neither an appointment
+ * nor messages.
+ *
+ * Why: a "could not be reached, retry" or an error-free empty answer invites a second booking,
+ * and Healthie has no idempotency of its own, so the patient gets booked twice. The error keeps
+ * its stable code (flows branch on it), says that the booking may have been made and what makes
+ * a retry safe for this request (the same Idempotency-Key, or checking the patient's
+ * appointments when none was sent), and carries `extensions.bookingMayExist: true` for flows.
+ * An error without a code there (e.g. graphql-tools refusing a value of Healthie's) would be
+ * masked, hint and all, so it becomes UPSTREAM_BAD_RESPONSE. Errors of a booking that certainly never reached Healthie ("nothing was sent") are left as
+ * they are.
+ */
+import { GraphQLError } from 'graphql';
+import { codeOf, ErrorCode, subgraphError } from '../errors.js';
+
+/** The extension a flow reads instead of parsing the message. */
+export const BOOKING_MAY_EXIST = 'bookingMayExist';
+
+const KEYED =
+  "The booking may have been made: retry only with the same Idempotency-Key, which looks for it in Healthie before booking again; without that key, check the patient's appointments before booking again.";
+const UNKEYED =
+  "The booking may have been made: check the patient's appointments before booking again, since a retry books again (an Idempotency-Key on every booking makes retries safe).";
+const LOOKUP_FAILED =
+  'An earlier attempt with this Idempotency-Key may have made the booking, and looking for it failed: retry only with the same key, which looks for it again before booking.';
+
+/** Whether `error` has no code of ours: its type and stack belong in the log (see withBookingAdvice). */
+export function isUnclassified(error: unknown): boolean {
+  return !(error instanceof GraphQLError) || codeOf(error) === ErrorCode.INTERNAL_SERVER_ERROR;
+}
+
+/** `message`, ended as a sentence, then `advice`. */
+const withAdvice = (message: string, advice: string) => `${message.trimEnd().replace(/[^.!?]$/, '$&.')} ${advice}`;
+
+/**
+ * `error` (a failed booking that may have reached Healthie) with the same code and extensions, its
+ * message followed by what to do, and `bookingMayExist`. `keyed`: the request sent an
+ * Idempotency-Key. An error without a code becomes UPSTREAM_BAD_RESPONSE (see UNREADABLE).
+ */
+export function bookingMayExist(error: unknown, keyed: boolean): GraphQLError {
+  return withBookingAdvice(error, keyed ? KEYED : UNKEYED, "Healthie's answer to the booking could not be read.");
+}
+
+/** A retry's lookup for a booking an earlier attempt may have made failed: the key stays "unknown". */
+export function lookupFailed(error: unknown): GraphQLError {
+  return withBookingAdvice(error, LOOKUP_FAILED, "Healthie's answer to the lookup for the booking could not be read.");
+}
+
+/** Healthie's answer to a booking carried neither an appointment nor messages. */
+export function emptyAnswer(keyed: boolean): GraphQLError {
+  return subgraphError(ErrorCode.UPSTREAM_BAD_RESPONSE, withAdvice("Healthie's answer to the booking carried neither an appointment nor messages.", keyed ? KEYED : UNKEYED), {
+    [BOOKING_MAY_EXIST]: true,
+  });
+}
+
+/**
+ * An error without a code while an answer was read (graphql-tools refusing a value of Healthie's,
+ * or a bug here) becomes UPSTREAM_BAD_RESPONSE saying `unreadable`: its message may quote the
+ * answer, and masked as an internal error it would not say that the booking may exist. The
+ * caller logs its type and stack.
+ */
+function withBookingAdvice(error: unknown, advice: string, unreadable: string): GraphQLError {
+  // No path: graphql-js puts the error at the booking field that threw it.
+  if (!(error instanceof GraphQLError) || isUnclassified(error)) {
+    return subgraphError(ErrorCode.UPSTREAM_BAD_RESPONSE, withAdvice(unreadable, advice), { [BOOKING_MAY_EXIST]: true });
+  }
+  return new GraphQLError(withAdvice(error.message, advice), {
+    originalError: error,
+    extensions: { ...error.extensions, [BOOKING_MAY_EXIST]: true },
+  });
+}
