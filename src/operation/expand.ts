@@ -28,15 +28,23 @@ export const MAX_EXPANDED_FIELDS = 2000;
 /** Selections (fields, inline fragments, spreads) allowed per allowed field once expanded. */
 export const MAX_SELECTIONS_PER_FIELD = 4;
 
+/** What an expansion bound counts: fields, selections of every kind, or bytes of its printed text (normalize.ts). */
+export type ExpansionLimit = 'fields' | 'selections' | 'bytes';
+
+const LIMIT_MESSAGES: Record<ExpansionLimit, (max: number) => string> = {
+  fields: (max) =>
+    `Operation has more than ${max} fields once its fragments are expanded, the limit per operation. Select fewer fields, or spread each fragment fewer times.`,
+  selections: (max) =>
+    `Operation has more than ${max} selections (fields and fragments) once its fragments are expanded, the limit per operation. ` +
+    'Nest fewer inline fragments, or spread each fragment fewer times.',
+  bytes: (max) =>
+    `Operation has more than ${max} bytes of text once its fragments are expanded, the limit per Healthie request. Select fewer fields, or use shorter aliases.`,
+};
+
 export class ExpansionLimitError extends Error {
-  constructor(readonly max: number, readonly what: 'fields' | 'selections' = 'fields') {
-    super(
-      what === 'fields'
-        ? `Operation has more than ${max} fields once its fragments are expanded, the limit per operation. ` +
-            'Select fewer fields, or spread each fragment fewer times.'
-        : `Operation has more than ${max} selections (fields and fragments) once its fragments are expanded, the limit per operation. ` +
-            'Nest fewer inline fragments, or spread each fragment fewer times.',
-    );
+  /** `message` replaces the standard one when the caller knows more (the size found). */
+  constructor(readonly max: number, readonly what: ExpansionLimit = 'fields', message = LIMIT_MESSAGES[what](max)) {
+    super(message);
     this.name = 'ExpansionLimitError';
   }
 }

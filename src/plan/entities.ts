@@ -9,6 +9,7 @@
  * representations is decided here, once per document.
  */
 import { Kind, print, type FieldNode, type GraphQLObjectType, type OperationDefinitionNode, type SelectionNode, type SelectionSetNode, type VariableDefinitionNode } from 'graphql';
+import { mergeSelectionSet } from '../operation/merge.js';
 import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
 import type { ShapeField } from './shape.js';
 import { Fallback } from './fallback.js';
@@ -67,7 +68,8 @@ export function planEntities(field: FieldNode, operation: OperationDefinitionNod
     // A type the client selects nothing of still answers {} for a known id and null for an
     // unknown one: Healthie is asked for `__typename`, which the answer then leaves out.
     const empty = set.selections.length === 0;
-    const text = empty ? '{ __typename }' : print(translated);
+    // Fields asked twice are asked once, as on every other path (src/operation/merge.ts).
+    const text = empty ? '{ __typename }' : print(mergeSelectionSet(translated, undefined));
     // Read from the syntax tree, not the text, where `$x` may be the content of a string.
     const used = empty ? [] : variablesIn(translated);
     const rootField = ENTITIES[typeName].rootField;

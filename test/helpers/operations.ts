@@ -9,6 +9,21 @@ export function doublingChain(levels: number, root = 'healthieCurrentUser', type
   return `{ ${root} { ...F${levels} } }\n${fragments.join('\n')}`;
 }
 
+/**
+ * `wrappers` fragments that each only spread the next, on top of `doublings` fragments that each
+ * spread the next twice, ending in `leaf`: 2^doublings fields once expanded, nested
+ * wrappers + doublings inline fragments deep when inlined as written.
+ */
+export function wrappedDoublingChain(wrappers: number, doublings: number, root = 'healthieCurrentUser', type = 'HealthieUser', leaf = 'id'): string {
+  const fragments: string[] = [];
+  for (let i = 0; i < wrappers; i += 1) fragments.push(`fragment Wrapper${i} on ${type} { ...${i + 1 < wrappers ? `Wrapper${i + 1}` : 'Doubling0'} }`);
+  for (let j = 0; j < doublings; j += 1) {
+    const next = j + 1 < doublings ? `Doubling${j + 1}` : 'Leaf';
+    fragments.push(`fragment Doubling${j} on ${type} { ...${next} ...${next} }`);
+  }
+  fragments.push(`fragment Leaf on ${type} { ${leaf} }`);
+  return `query Amplified { ${root} { ...${wrappers > 0 ? 'Wrapper0' : 'Doubling0'} } }\n${fragments.join('\n')}`;
+}
 
 /**
  * Whether the served schema pages lists as connections (`first`/`last`, `nodes`) rather than with
