@@ -31,6 +31,7 @@ import { MemoryRateLimiter, rateLimitTenant, RedisRateLimiter, type RateLimiter 
 import type { Credentials } from './credentials.js';
 import { resolveApiVersion, VersionMonitor } from './upstream/version.js';
 import { createBookingService } from './booking/service.js';
+import { reservedAliases } from './booking/delegation.js';
 import { healthRoutes } from './http/health.js';
 import { hostCheck, routerSecretCheck } from './http/router-trust.js';
 import { graphqlEndpoint, isGraphQLPath, type Middleware } from './http/graphql-endpoint.js';
@@ -129,7 +130,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     // main.ts owns the process's signals and closes the sandbox too; Apollo must not race it.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !config.production,
-    validationRules: limits.validationRules,
+    validationRules: [...limits.validationRules, reservedAliases],
     parseOptions: { maxTokens: LIMITS.maxTokens },
     formatError,
     plugins: [

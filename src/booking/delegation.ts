@@ -6,13 +6,32 @@
  * `messages` come from the store.
  */
 import { delegateToSchema, type Subschema } from '@graphql-tools/delegate';
-import { Kind, OperationTypeNode, parse, type FieldNode, type GraphQLOutputType, type GraphQLResolveInfo, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, OperationTypeNode, parse, type ASTVisitor, type FieldNode, type GraphQLOutputType, type GraphQLResolveInfo, type OperationDefinitionNode, type ValidationContext } from 'graphql';
 import type { SubgraphContext } from '../context.js';
 import type { BookingPath } from './book.js';
 import type { BookingOutcome, FieldMessage } from './store.js';
 
-const OUTCOME_APPOINTMENT = 'healthieSubgraphOutcomeAppointment';
-const OUTCOME_MESSAGES = 'healthieSubgraphOutcomeMessages';
+/** Aliases of this subgraph's own: a client's operation may not use them (reservedAliases). */
+const RESERVED_ALIAS_PREFIX = 'healthieSubgraph';
+const OUTCOME_APPOINTMENT = `${RESERVED_ALIAS_PREFIX}OutcomeAppointment`;
+const OUTCOME_MESSAGES = `${RESERVED_ALIAS_PREFIX}OutcomeMessages`;
+
+/**
+ * Refuses a client's alias that starts with the prefix of the aliases the booking path adds:
+ * the same response key twice makes Healthie refuse the whole booking, with a message the client
+ * never sees (it is withheld), for a conflict this subgraph made.
+ */
+export function reservedAliases(context: ValidationContext): ASTVisitor {
+  return {
+    Field(node) {
+      const alias = node.alias?.value;
+      if (!alias?.startsWith(RESERVED_ALIAS_PREFIX)) return;
+      context.reportError(
+        new GraphQLError(`The alias "${alias.slice(0, 100)}" is reserved: aliases starting with "${RESERVED_ALIAS_PREFIX}" are this subgraph's own. Choose another alias.`, { nodes: node }),
+      );
+    },
+  };
+}
 
 const OUTCOME_SELECTIONS = (
   parse(`{ ${OUTCOME_APPOINTMENT}: appointment { id } ${OUTCOME_MESSAGES}: messages { field message } }`).definitions[0] as OperationDefinitionNode

@@ -107,6 +107,19 @@ describe('with HEALTHIE_ALLOW_SCHEDULING=true', () => {
     expect(stack.sandbox.requests).toHaveLength(0);
   });
 
+  it("refuses a client's alias of the subgraph's own booking aliases, in a booking or a read, and sends nothing", async () => {
+    const booking = 'mutation($i: HealthieCreateAppointmentInput!) { healthieCreateAppointment(input: $i) { healthieSubgraphOutcomeAppointment: messages { field } } }';
+    const read = '{ healthieCurrentUser { healthieSubgraphX: id } }';
+    for (const [document, variables] of [[booking, { i: fixture.input(fixture.slots[1]!) }], [read, {}]] as const) {
+      const result = await send(stack.url, document, variables);
+      expect(result.status, document).toBe(400);
+      expect(result.body.errors?.map((e) => e.extensions?.code), document).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      expect(result.body.errors![0]!.message).toMatch(/^The alias "healthieSubgraph\w+" is reserved: aliases starting with "healthieSubgraph" are this subgraph's own\. Choose another alias\.$/);
+    }
+    expect(stack.sandbox.requests).toHaveLength(0);
+    expect(creates(stack.sandbox)).toBe(0);
+  });
+
   it('names the rule and the count when refusing two bookings', async () => {
     const result = await send(stack.url, twoBookings[0]![1], { i: fixture.input(fixture.slots[1]!) });
     expectRefused(result, 'QUERY_TOO_COMPLEX');
