@@ -186,7 +186,7 @@ export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<Sub
       }
       if (cost > maxCost) {
         throw tooComplex(
-          `Operation cost ${cost} exceeds ${maxCost}, Healthie's complexity limit. Ask for fewer fields, or smaller pages with first or last (pages without one count as ${DEFAULT_LIST_SIZE} items).`,
+          `Operation cost ${cost} exceeds ${maxCost}, Healthie's complexity limit. Ask for fewer fields${references > 0 ? `, fewer entity references (${references} here, each scored as a lookup of its own)` : ''}, or smaller pages with first or last (pages without one count as ${DEFAULT_LIST_SIZE} items).`,
           { cost, maxCost },
         );
       }

@@ -123,6 +123,17 @@ describe('hostile operations', () => {
     expect(error.extensions).toMatchObject({ references: 251, maxEntityReferences: 250 });
   });
 
+  it('advises fewer entity references when references make the cost, and sends nothing', async () => {
+    const entities = `query Refs($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { id firstName lastName email dob organization { id name } } } }`;
+    const refs = Array.from({ length: 250 }, (_, i) => ({ __typename: 'HealthieUser', id: String(1001 + (i % 5)) }));
+    const error = await refused(entities, { r: refs });
+    expect(error.extensions?.cost).toBeGreaterThan(2000);
+    expect(error.message).toContain('fewer entity references (250 here, each scored as a lookup of its own)');
+    const page = usersPage('100', 'id firstName lastName email dob organization { id name }');
+    const plain = await refused(`{ a: ${page} b: ${page} c: ${page} }`);
+    expect(plain.message).not.toContain('entity references');
+  });
+
   it('leaves variables of the wrong type to BAD_USER_INPUT, sending nothing', async () => {
     const result = await stack.query(`query($n: Int) { ${usersPage('$n', 'id')} }`, { n: 'lots' }, auth);
     expect(result.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
