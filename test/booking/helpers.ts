@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { artifactApiVersion } from '../../src/schema/build.js';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
-import type { StartedSandbox } from '../../src/sandbox/index.js';
-import type { GraphQLResponse } from '../helpers/stack.js';
+import { startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
+import { startFaultyUpstream, type FaultyUpstream } from '../helpers/faulty-upstream.js';
+import { startStack, type GraphQLResponse, type Stack } from '../helpers/stack.js';
 
 export const AUTH = { 'x-healthie-api-key': DEMO_API_KEY };
 
@@ -141,4 +142,26 @@ export async function appointmentsAt(sandboxUrl: string, patientId: string, date
   );
   const wanted = epochOf(datetime);
   return (result.body.data!.appointments.nodes as Array<{ id: string; date: string }>).filter((a) => epochOf(a.date) === wanted).map((a) => a.id);
+}
+
+/** A subgraph allowed to book, behind a fault-injecting Healthie in front of its own sandbox. */
+export interface FaultyBookingStack {
+  readonly sandbox: StartedSandbox;
+  readonly upstream: FaultyUpstream;
+  readonly stack: Stack;
+  readonly fixture: BookingFixture;
+}
+
+export async function startFaultyBookingStack(env: Record<string, string>): Promise<FaultyBookingStack> {
+  const sandbox = await startSandbox();
+  const upstream = await startFaultyUpstream(sandbox.url);
+  const stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_ALLOW_SCHEDULING: 'true', ...env } });
+  return { sandbox, upstream, stack, fixture: await bookingFixture(stack.url) };
+}
+
+/** Closes what `startFaultyBookingStack` started, whatever of it did start. */
+export async function closeFaultyBookingStack(started: Partial<FaultyBookingStack>): Promise<void> {
+  await started.stack?.close();
+  await started.upstream?.close();
+  await started.sandbox?.close();
 }

@@ -5,10 +5,10 @@
  * is none, it books.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
-import { startFaultyUpstream, type FaultyUpstream } from '../helpers/faulty-upstream.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { appointmentsAt as appointmentsAtIn, BOOK, bookingFixture, creates, send, type BookingFixture } from './helpers.js';
+import type { StartedSandbox } from '../../src/sandbox/index.js';
+import type { FaultyUpstream } from '../helpers/faulty-upstream.js';
+import type { Stack } from '../helpers/stack.js';
+import { appointmentsAt as appointmentsAtIn, BOOK, closeFaultyBookingStack, creates, send, startFaultyBookingStack, type BookingFixture } from './helpers.js';
 
 describe('a booking whose answer is lost', () => {
   let sandbox: StartedSandbox;
@@ -22,16 +22,9 @@ describe('a booking whose answer is lost', () => {
   const appointmentsAt = (datetime: string) => appointmentsAtIn(sandbox.url, fixture.patientId, datetime);
 
   beforeAll(async () => {
-    sandbox = await startSandbox();
-    upstream = await startFaultyUpstream(sandbox.url);
-    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_ALLOW_SCHEDULING: 'true', HEALTHIE_TIMEOUT_MS: '4000' } });
-    fixture = await bookingFixture(stack.url);
+    ({ sandbox, upstream, stack, fixture } = await startFaultyBookingStack({ HEALTHIE_TIMEOUT_MS: '4000' }));
   });
-  afterAll(async () => {
-    await stack.close();
-    await upstream.close();
-    await sandbox.close();
-  });
+  afterAll(() => closeFaultyBookingStack({ sandbox, upstream, stack }));
   beforeEach(() => {
     sandbox.clearRequests();
     stack.logs.length = 0;

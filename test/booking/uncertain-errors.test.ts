@@ -8,10 +8,10 @@
  */
 import { Kind, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
-import { startFaultyUpstream, type FaultyUpstream, type Replacement } from '../helpers/faulty-upstream.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { appointmentsAt, BOOK, bookingFixture, creates, send, type BookingFixture, type HeadedResponse } from './helpers.js';
+import type { StartedSandbox } from '../../src/sandbox/index.js';
+import type { FaultyUpstream, Replacement } from '../helpers/faulty-upstream.js';
+import type { Stack } from '../helpers/stack.js';
+import { appointmentsAt, BOOK, closeFaultyBookingStack, creates, send, startFaultyBookingStack, type BookingFixture, type HeadedResponse } from './helpers.js';
 
 const UNKEYED_ADVICE =
   "The booking may have been made: check the patient's appointments before booking again, since a retry books again (an Idempotency-Key on every booking makes retries safe).";
@@ -68,19 +68,9 @@ for (const planEnabled of ['true', 'false']) {
     const made = (datetime: string) => appointmentsAt(sandbox.url, fixture.patientId, datetime);
 
     beforeAll(async () => {
-      sandbox = await startSandbox();
-      upstream = await startFaultyUpstream(sandbox.url);
-      stack = await startStack({
-        upstreamUrl: upstream.url,
-        env: { HEALTHIE_ALLOW_SCHEDULING: 'true', HEALTHIE_TIMEOUT_MS: '3000', HEALTHIE_RETRIES: '0', PLAN_ENABLED: planEnabled },
-      });
-      fixture = await bookingFixture(stack.url);
+      ({ sandbox, upstream, stack, fixture } = await startFaultyBookingStack({ HEALTHIE_TIMEOUT_MS: '3000', HEALTHIE_RETRIES: '0', PLAN_ENABLED: planEnabled }));
     });
-    afterAll(async () => {
-      await stack?.close();
-      await upstream?.close();
-      await sandbox?.close();
-    });
+    afterAll(() => closeFaultyBookingStack({ sandbox, upstream, stack }));
     beforeEach(async () => {
       // A read that succeeds: the failures below must not add up to an open breaker.
       expect((await send(stack.url, '{ healthieCurrentUser { id } }')).body.errors).toBeUndefined();
