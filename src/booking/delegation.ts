@@ -11,8 +11,8 @@ import type { SubgraphContext } from '../context.js';
 import type { BookingPath } from './book.js';
 import type { BookingOutcome, FieldMessage } from './store.js';
 
-/** Aliases of this subgraph's own: a client's operation may not use them (reservedAliases). */
-const RESERVED_ALIAS_PREFIX = 'healthieSubgraph';
+/** Aliases of this subgraph's own (the booking path's, subgraph/colliding-aliases.ts): a client's operation may not use them (reservedAliases). */
+export const RESERVED_ALIAS_PREFIX = 'healthieSubgraph';
 const OUTCOME_APPOINTMENT = `${RESERVED_ALIAS_PREFIX}OutcomeAppointment`;
 const OUTCOME_MESSAGES = `${RESERVED_ALIAS_PREFIX}OutcomeMessages`;
 

@@ -22,6 +22,7 @@ import { GraphQLError } from 'graphql';
 import type { SubgraphContext } from '../context.js';
 import { BAD_ANSWER_MESSAGE, ErrorCode } from '../errors.js';
 import { MAX_UPSTREAM_ERRORS } from '../upstream/healthie-errors.js';
+import { clientPath } from '../subgraph/colliding-aliases.js';
 
 /**
  * Whether `path` is `at` or below it. An item's own path is trusted only then: graphql-tools
@@ -40,9 +41,11 @@ export function splitAggregateErrors(errors: readonly GraphQLError[]): GraphQLEr
     if (!(aggregate instanceof AggregateError)) return [error];
     return aggregate.errors.slice(0, MAX_UPSTREAM_ERRORS).map((inner: unknown) => {
       const item = inner instanceof Error ? inner : new Error(String(inner));
-      const own = item instanceof GraphQLError && isUnder(item.path, error.path) ? item : undefined;
+      // Compared in the client's keys: the aggregate surfaced at a field the client aliased.
+      const itemPath = item instanceof GraphQLError && item.path ? (clientPath(item.path) ?? item.path) : undefined;
+      const own = item instanceof GraphQLError && isUnder(itemPath, error.path) ? item : undefined;
       const nodes = own ? own.nodes : error.nodes;
-      const path = own ? own.path : error.path;
+      const path = own ? itemPath : error.path;
       return new GraphQLError(item.message, {
         ...(nodes ? { nodes } : {}),
         ...(path ? { path } : {}),
@@ -82,6 +85,18 @@ export function classifyBadAnswers(errors: readonly GraphQLError[]): GraphQLErro
   );
 }
 
+/**
+ * `errors` with every path in the client's response keys: a field sent to Healthie under a
+ * reserved alias (subgraph/colliding-aliases.ts) has its errors there, as Healthie reported them.
+ */
+export function withClientPaths(errors: readonly GraphQLError[]): GraphQLError[] {
+  return errors.map((error) => {
+    const path = error.path && clientPath(error.path);
+    if (!path) return error;
+    return new GraphQLError(error.message, { ...(error.nodes ? { nodes: error.nodes } : {}), path, originalError: error.originalError ?? undefined, extensions: error.extensions });
+  });
+}
+
 export function upstreamErrorsPlugin(): ApolloServerPlugin<SubgraphContext> {
   // The hooks keep no state of their own per request: one listener serves every request.
   const listener: GraphQLRequestListener<SubgraphContext> = {
@@ -90,7 +105,7 @@ export function upstreamErrorsPlugin(): ApolloServerPlugin<SubgraphContext> {
       // plugin is registered before the logging plugin, whose hook then sees the split errors.
       const errors = requestContext.errors as GraphQLError[];
       const split = errors.some((e) => e.originalError instanceof AggregateError) ? splitAggregateErrors(errors) : errors;
-      const classified = classifyBadAnswers(split);
+      const classified = classifyBadAnswers(withClientPaths(split));
       if (classified.some((error, i) => error !== errors[i]) || classified.length !== errors.length) errors.splice(0, errors.length, ...classified);
     },
   };

@@ -21,6 +21,7 @@ import { inputDefaults, withInputDefaults, type InputDefaults } from './defaults
 import { recordBatchedRequest, withRootNulls } from './null-data.js';
 import { guardEntities, representationId } from './representations.js';
 import { DATE_LITERALS } from './date-literals.js';
+import { resolvingReservedKeys, withSeparateAliases } from './colliding-aliases.js';
 import { bookOnce } from '../booking/book.js';
 import { delegatedBooking } from '../booking/delegation.js';
 
@@ -109,9 +110,10 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifac
   let defaults: InputDefaults = new Map();
   const subschema = new Subschema<unknown, unknown, unknown, SubgraphContext>({
     schema: approved,
-    // Healthie receives the subgraph's input defaults even when the client omits those fields;
-    // an answer with `data: null` still answers each root field (null-data.ts).
-    executor: withRootNulls(withInputDefaults(executor, approved, () => defaults), approved),
+    // Healthie receives the subgraph's input defaults even when the client omits those fields,
+    // and a client's alias that would collide with a field delegation adds under a reserved key
+    // (colliding-aliases.ts); an answer with `data: null` still answers each root field (null-data.ts).
+    executor: withRootNulls(withInputDefaults(withSeparateAliases(executor), approved, () => defaults), approved),
     transforms: createNamingTransforms(),
     // Merges the root fields delegated while resolving one operation into one upstream request.
     // The batcher is memoized on the context object, which is created per request, so two
@@ -125,6 +127,8 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifac
   // `true` keeps defaultMergedResolver on every field: delegated results are keyed by the
   // client's aliases, which the plain default resolver would not find.
   const resolvers = getResolversFromSchema(wrapped, true) as IResolvers<unknown, SubgraphContext>;
+  // ...and a field sent under a reserved key is read from there (colliding-aliases.ts).
+  resolvingReservedKeys(resolvers, wrapped);
   for (const typeName of Object.keys(ENTITIES) as EntityTypeName[]) {
     resolvers[typeName] = {
       ...(resolvers[typeName] as object),

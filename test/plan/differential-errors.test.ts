@@ -9,6 +9,7 @@
 import { Kind, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
+import { reservedKey } from '../../src/subgraph/colliding-aliases.js';
 import { MAX_UPSTREAM_ERRORS } from '../../src/upstream/healthie-errors.js';
 import { expectSameAnswers } from '../helpers/compare.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -91,6 +92,19 @@ const CASES: ReadonlyArray<readonly [string, Case]> = [
     },
   ],
   [
+    'errors at fields aliased __typename (delegation sends them under a reserved alias)',
+    {
+      query: '{ me: healthieCurrentUser { id __typename: firstName o: organization { __typename: name } } }',
+      nulled: ['__typename'],
+      errors: [[['__typename'], 'FORBIDDEN'], [['__typename'], 'NOT_FOUND']],
+      paths: [['me', '__typename'], ['me', '__typename']],
+    },
+  ],
+  [
+    'errors at and under an object field aliased __typename',
+    { query: '{ me: healthieCurrentUser { __typename: organization { name } } }', nulled: ['__typename'], errors: [[['__typename'], 'FORBIDDEN'], [['__typename', 'name'], 'NOT_FOUND']], paths: [['me', '__typename'], ['me', '__typename', 'name']] },
+  ],
+  [
     'errors at a field the request skips (@include false) and at one it keeps',
     { query: '{ x: healthieUsers(first: 2) { nodes { id firstName @include(if: false) } } }', nulled: ['nodes', 0], errors: [[['nodes', 0, 'firstName'], 'FORBIDDEN'], [['nodes', 0, 'id'], 'NOT_FOUND']] },
   ],
@@ -112,6 +126,10 @@ function rootFields(query: string): FieldNode[] {
 /** Healthie's answer to `request` under `c`: the approved schema's, nulled and with the case's errors. */
 async function answer(request: ReceivedRequest, c: Case): Promise<{ body: unknown }> {
   const result = await executeApproved(request, DATA);
+  // Where the request asks a field aliased `__typename` under a reserved alias (delegation), Healthie's key is that one.
+  const reserved = request.query.includes(reservedKey('__typename'));
+  const healthieKeys = (path: Path) => (reserved ? path.map((segment) => (segment === '__typename' ? reservedKey('__typename') : segment)) : path);
+  c = { ...c, nulled: c.nulled === 'data' ? 'data' : healthieKeys(c.nulled), errors: c.errors.map(([path, code]) => [healthieKeys(path), code] as const) };
   const field = rootFields(request.query)[c.root ?? 0]!;
   const key = field.alias?.value ?? field.name.value;
   let data: Record<string, any> | null = result.data ? { ...result.data } : null;

@@ -90,6 +90,23 @@ describe('planned path against the delegation path', () => {
     expect(planned.server.planStats().planned - before).toBeGreaterThan(operations.length * 0.8);
   });
 
+  it('answers aliases named like the fields delegation adds (__typename, id) alike, in _entities and with repeated references too', async () => {
+    const [a, b] = known.userIds;
+    const r = [
+      { __typename: 'HealthieUser', id: a },
+      { __typename: 'HealthieAppointment', id: known.appointmentIds[0] },
+      { __typename: 'HealthieUser', id: b },
+      { __typename: 'HealthieUser', id: a },
+    ];
+    for (const selection of [
+      '... on HealthieUser { __typename: firstName id: lastName o: organization { __typename: name } }',
+      '... on HealthieAppointment { id: contactType __typename: id } ... on HealthieUser { id: firstName }',
+    ]) {
+      const body = await compare(`query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`, { r }, auth);
+      expect(body.errors).toBeUndefined();
+    }
+  });
+
   for (const seed of SEEDS) {
     it(`answers ${GENERATED} generated operations alike (seed ${seed}), with and without credentials, most of them on the planned path`, async () => {
       const generate = createGenerator(schema, known, seed);
