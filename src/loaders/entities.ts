@@ -11,16 +11,63 @@
  * and pages at 10, so providers and large batches would silently come back incomplete. Each
  * reference becomes an aliased root field; the subschema's batching merges every root field
  * delegated in the same tick into one upstream request (up to MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST).
+ *
+ * Each reference is answered at its own position of the `_entities` list, as the planned path
+ * answers it: Healthie's errors name the reference (`_entities.3.organization`), not the list. A
+ * repeated reference is still fetched once, under the path of its first position; every other
+ * position gets that same Healthie answer completed again under its own path (replayed through
+ * delegation with a local executor: nothing more is sent).
  */
 import DataLoader from 'dataloader';
-import { delegateToSchema, type Subschema } from '@graphql-tools/delegate';
-import { Kind, OperationTypeNode, type FieldNode, type GraphQLOutputType, type GraphQLResolveInfo } from 'graphql';
+import { delegateToSchema, type Subschema, type Transform } from '@graphql-tools/delegate';
+import { GraphQLError, Kind, OperationTypeNode, type ExecutionResult, type FieldNode, type GraphQLOutputType, type GraphQLResolveInfo } from 'graphql';
 import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
 import { subgraphRootFieldName } from '../schema/naming.js';
 
+export interface EntityLoader {
+  /** The answer for the reference `id` at `position` of the `_entities` list (undefined: the list's own path). */
+  load(id: string, position?: number): Promise<unknown>;
+}
+
 export interface EntityLoaders {
   /** The loader for `typeName` references selected by this `_entities` field. */
-  entity(typeName: EntityTypeName, info: GraphQLResolveInfo): DataLoader<string, unknown>;
+  entity(typeName: EntityTypeName, info: GraphQLResolveInfo): EntityLoader;
+}
+
+/** One fetch of a reference: its answer at its first position, and Healthie's answer to replay at the others. */
+interface Fetched {
+  readonly position: number | undefined;
+  readonly value: unknown;
+  readonly answer: ExecutionResult | undefined;
+}
+
+/** `info` of the `_entities` field, at one position of its list. */
+function atPosition(info: GraphQLResolveInfo, position: number | undefined): GraphQLResolveInfo {
+  return position === undefined ? info : { ...info, path: { prev: info.path, key: position, typename: undefined } };
+}
+
+/** A copy of Healthie's JSON (objects and arrays copied, anything else shared), before delegation writes its errors into it. */
+function copied(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copied);
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = copied((value as Record<string, unknown>)[key]);
+  return copy;
+}
+
+/** A transform that keeps a copy of the answer as delegation is about to read it. */
+function keepingAnswer(keep: (answer: ExecutionResult) => void): Transform {
+  return {
+    transformResult(result: ExecutionResult) {
+      keep({ ...result, data: copied(result.data) as ExecutionResult['data'] });
+      return result;
+    },
+  };
+}
+
+/** An error already placed at a path (at the first position): a replay places it at another. */
+function placed(value: unknown): boolean {
+  return value instanceof GraphQLError && value.path !== undefined;
 }
 
 const ID_FIELD: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: 'id' } };
@@ -41,28 +88,64 @@ export function createEntityLoaders<TContext extends Record<string, unknown>>(
   wrappedTypes: (typeName: EntityTypeName) => GraphQLOutputType,
   context: TContext,
 ): EntityLoaders {
-  const loadersBySelection = new WeakMap<readonly FieldNode[], Map<EntityTypeName, DataLoader<string, unknown>>>();
+  const loadersBySelection = new WeakMap<readonly FieldNode[], Map<EntityTypeName, EntityLoader>>();
 
-  function createLoader(typeName: EntityTypeName, info: GraphQLResolveInfo): DataLoader<string, unknown> {
+  function createLoader(typeName: EntityTypeName, info: GraphQLResolveInfo): EntityLoader {
     const fieldName = subgraphRootFieldName(ENTITIES[typeName].rootField);
     const returnType = wrappedTypes(typeName);
     const fieldNodes = withIdSelected(info.fieldNodes);
-    return new DataLoader<string, unknown>((ids) =>
+    // Positions are registered as the references are loaded, all before the batch is sent.
+    const firstPosition = new Map<string, number | undefined>();
+    const repeated = new Set<string>();
+    // A local executor answers synchronously, and delegation then returns its value as is.
+    const delegate = async (id: string, position: number | undefined, options: { transforms?: Transform[]; schema?: typeof subschema } = {}): Promise<unknown> => {
+      try {
+        return await delegateToSchema({
+          schema: options.schema ?? subschema,
+          operation: OperationTypeNode.QUERY,
+          fieldName,
+          args: { id },
+          returnType,
+          fieldNodes,
+          context,
+          info: atPosition(info, position),
+          ...(options.transforms ? { transforms: options.transforms } : {}),
+        });
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    };
+
+    const loader = new DataLoader<string, Fetched>((ids) =>
       Promise.all(
-        ids.map((id) =>
-          delegateToSchema({
-            schema: subschema,
-            operation: OperationTypeNode.QUERY,
-            fieldName,
-            args: { id },
-            returnType,
-            fieldNodes,
-            context,
-            info,
-          }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
-        ),
+        ids.map(async (id): Promise<Fetched> => {
+          const position = firstPosition.get(id);
+          let answer: ExecutionResult | undefined;
+          const transforms = repeated.has(id) ? [keepingAnswer((kept) => (answer = kept))] : undefined;
+          const value = await delegate(id, position, { transforms });
+          return { position, value, answer };
+        }),
       ),
     );
+
+    /** The same answer, completed by delegation again at `position`; nothing is sent. */
+    const replay = (id: string, fetched: Fetched, position: number) => {
+      const answer = fetched.answer!;
+      const local = { schema: subschema.transformedSchema, executor: () => ({ ...answer, data: copied(answer.data) }) as ExecutionResult };
+      return delegate(id, position, { schema: local as unknown as typeof subschema });
+    };
+
+    return {
+      async load(id, position) {
+        if (!firstPosition.has(id)) firstPosition.set(id, position);
+        else if (firstPosition.get(id) !== position) repeated.add(id);
+        const fetched = await loader.load(id);
+        if (position === undefined || position === fetched.position) return fetched.value;
+        // Not placed (Healthie was not reached): execution places it at each position itself.
+        if (!fetched.answer || (fetched.value instanceof Error && !placed(fetched.value))) return fetched.value;
+        return replay(id, fetched, position);
+      },
+    };
   }
 
   return {

@@ -26,9 +26,9 @@ import { clientPath } from '../subgraph/colliding-aliases.js';
 
 /**
  * Whether `path` is `at` or below it. An item's own path is trusted only then: graphql-tools
- * relocates Healthie's paths below the path of the field that delegated, which for `_entities`
- * is the list field, not the reference (`_entities.organization` for `_entities.0.organization`);
- * such an item, like one without a path, stays where the aggregate surfaced.
+ * relocates Healthie's paths below the path of the field that delegated (for `_entities`, the
+ * reference's position: loaders/entities.ts), so an item elsewhere was not placed by that
+ * delegation; such an item, like one without a path, stays where the aggregate surfaced.
  */
 function isUnder(path: ReadonlyArray<string | number> | undefined, at: ReadonlyArray<string | number> | undefined): boolean {
   return path !== undefined && at !== undefined && path.length >= at.length && at.every((key, i) => path[i] === key);

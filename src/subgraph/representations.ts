@@ -34,6 +34,18 @@ export function representationProblem(representation: unknown): Error | undefine
   return undefined;
 }
 
+/**
+ * Positions of the representations handed on by the guard, each in its `_entities` list: the
+ * reference's answer, and Healthie's errors about it, belong at that index. Each representation
+ * handed on is a copy of the client's, so no two positions share one object.
+ */
+const positions = new WeakMap<object, number>();
+
+/** The position of a representation the guard handed on in its `_entities` list. */
+export function representationPosition(representation: object): number | undefined {
+  return positions.get(representation);
+}
+
 /** The id of a representation that passed the guard. */
 export function representationId(representation: { id?: unknown }): string {
   return String(representation.id);
@@ -55,7 +67,13 @@ export function guardEntities(schema: GraphQLSchema, max = MAX_ENTITY_REFERENCES
       );
     }
     const problems = representations.map(representationProblem);
-    const valid = representations.filter((_, index) => problems[index] === undefined);
+    const valid: object[] = [];
+    representations.forEach((representation, index) => {
+      if (problems[index] !== undefined) return;
+      const copy = { ...(representation as object) };
+      positions.set(copy, index);
+      valid.push(copy);
+    });
     const resolved = resolve(source, { ...args, representations: valid }, context, info) as unknown[];
     let next = 0;
     // An Error as a list item becomes that item's error (and null), leaving the others intact.

@@ -19,7 +19,7 @@ import { createNamingTransforms } from '../schema/naming.js';
 import type { SubgraphContext } from '../context.js';
 import { inputDefaults, withInputDefaults, type InputDefaults } from './defaults.js';
 import { recordBatchedRequest, withRootNulls } from './null-data.js';
-import { guardEntities, representationId } from './representations.js';
+import { guardEntities, representationId, representationPosition } from './representations.js';
 import { DATE_LITERALS } from './date-literals.js';
 import { resolvingReservedKeys, withSeparateAliases } from './colliding-aliases.js';
 import { bookOnce } from '../booking/book.js';
@@ -133,7 +133,7 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifac
     resolvers[typeName] = {
       ...(resolvers[typeName] as object),
       __resolveReference: async (reference: { id?: unknown }, context: SubgraphContext, info: GraphQLResolveInfo) =>
-        context.loaders.entity(typeName, info).load(representationId(reference)),
+        context.loaders.entity(typeName, info).load(representationId(reference), representationPosition(reference)),
     };
   }
 

@@ -180,3 +180,86 @@ describe('planned path against the delegation path, when Healthie answers severa
     });
   }
 });
+
+/** The id each root field of a Healthie request asks for (a literal, or a variable of the request). */
+function idsOf(request: ReceivedRequest): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const field of rootFields(request.query)) {
+    const arg = field.arguments?.find((a) => a.name.value === 'id')?.value;
+    const id = arg?.kind === Kind.STRING ? arg.value : arg?.kind === Kind.VARIABLE ? String(request.variables?.[arg.name.value]) : undefined;
+    if (id !== undefined) ids.set(field.alias?.value ?? field.name.value, id);
+  }
+  return ids;
+}
+
+interface EntityCase {
+  readonly selection: string;
+  /** What Healthie nulls in the answer about the failing id ([] for the reference itself), and its errors there. */
+  readonly nulled: Path;
+  readonly errors: readonly Path[];
+  /** The client paths expected below `_entities.<position>`, for each position of the failing id. */
+  readonly below: readonly Path[];
+}
+
+const FAILING = '1002';
+/** Two positions of the failing id, among others (one repeated without errors). */
+const REFERENCES = ['1000', '1001', FAILING, '1000', FAILING].map((id) => ({ __typename: 'HealthieUser', id }));
+const FAILING_POSITIONS = [2, 4];
+
+const ENTITY_CASES: ReadonlyArray<readonly [string, EntityCase]> = [
+  ['an error at a field of the reference', { selection: 'id firstName', nulled: ['firstName'], errors: [['firstName']], below: [['firstName']] }],
+  ['two errors at one field', { selection: 'id firstName', nulled: ['firstName'], errors: [['firstName'], ['firstName']], below: [['firstName'], ['firstName']] }],
+  ['an error under a nulled object of the reference', { selection: 'id o: organization { name }', nulled: ['o'], errors: [['o', 'name']], below: [['o', 'name']] }],
+  ['errors at a nulled object and under it', { selection: 'id o: organization { name }', nulled: ['o'], errors: [['o'], ['o', 'name']], below: [['o'], ['o', 'name']] }],
+  ['an error at the reference itself', { selection: 'id firstName', nulled: [], errors: [[]], below: [[]] }],
+  ['an error at a field aliased __typename', { selection: 'id __typename: firstName', nulled: ['__typename'], errors: [['__typename']], below: [['__typename']] }],
+];
+
+describe('planned path against the delegation path, when Healthie answers errors about entity references', () => {
+  let upstream: Upstream;
+  let planned: Stack;
+  let delegated: Stack;
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    const env = { HEALTHIE_RETRIES: '0' };
+    planned = await startStack({ upstreamUrl: upstream.url, env: { ...env, PLAN_ENABLED: 'true' } });
+    delegated = await startStack({ upstreamUrl: upstream.url, env: { ...env, PLAN_ENABLED: 'false' } });
+  });
+  afterAll(async () => {
+    await planned?.close();
+    await delegated?.close();
+    await upstream?.close();
+  });
+
+  for (const [name, c] of ENTITY_CASES) {
+    it(`reports each error at the index of every reference it is about, repeated references included: ${name}`, async () => {
+      upstream.setReply(async (request) => {
+        const result = await executeApproved(request, { user: ({ id }: { id: string }) => user(id) });
+        const data = result.data as Record<string, Record<string, unknown> | null>;
+        const reserved = request.query.includes(reservedKey('__typename'));
+        const healthieKeys = (path: Path) => path.map((segment) => (reserved && segment === '__typename' ? reservedKey('__typename') : segment));
+        const errors: unknown[] = [];
+        for (const [key, id] of idsOf(request)) {
+          if (id !== FAILING) continue;
+          const nulled = healthieKeys(c.nulled);
+          if (nulled.length === 0) data[key] = null;
+          else data[key]![nulled[0] as string] = null;
+          for (const below of c.errors) errors.push({ message: 'Not allowed', path: [key, ...healthieKeys(below)], extensions: { code: 'FORBIDDEN' } });
+        }
+        return { body: { data, errors } };
+      });
+      const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { ${c.selection} } } }`;
+      upstream.received.length = 0;
+      const before = planned.server.planStats().planned;
+      const body = await expectSameAnswers({ planned: planned.url, delegated: delegated.url }, query, { r: REFERENCES }, auth);
+      expect(planned.server.planStats().planned).toBe(before + 1);
+      // Each path asks Healthie once, for each distinct reference once.
+      expect(upstream.received).toHaveLength(2);
+      for (const request of upstream.received) expect([...idsOf(request).values()].sort()).toEqual(['1000', '1001', FAILING]);
+      const sorted = (paths: readonly unknown[]) => paths.map((p) => JSON.stringify(p)).sort();
+      expect(sorted(body.errors!.map((e) => e.path))).toEqual(sorted(FAILING_POSITIONS.flatMap((position) => c.below.map((below) => ['_entities', position, ...below]))));
+      expect(body.errors!.every((e) => e.extensions?.code === 'UPSTREAM_ERROR' && !('locations' in e))).toBe(true);
+      expect(body.data!._entities[0]).toEqual(body.data!._entities[3]);
+    });
+  }
+});
