@@ -23,6 +23,7 @@ import { delegateToSchema, type Subschema, type Transform } from '@graphql-tools
 import { GraphQLError, Kind, OperationTypeNode, type ExecutionResult, type FieldNode, type GraphQLOutputType, type GraphQLResolveInfo } from 'graphql';
 import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
 import { subgraphRootFieldName } from '../schema/naming.js';
+import { takingUnplacedErrors, unplacedErrorsOf } from '../subgraph/unplaced-errors.js';
 
 export interface EntityLoader {
   /** The answer for the reference `id` at `position` of the `_entities` list (undefined: the list's own path). */
@@ -59,7 +60,9 @@ function copied(value: unknown): unknown {
 function keepingAnswer(keep: (answer: ExecutionResult) => void): Transform {
   return {
     transformResult(result: ExecutionResult) {
-      keep({ ...result, data: copied(result.data) as ExecutionResult['data'] });
+      // With the errors taken out to be reported beside the answer: each position reports its own.
+      const errors = [...(result.errors ?? []), ...unplacedErrorsOf(result)];
+      keep({ ...result, data: copied(result.data) as ExecutionResult['data'], errors });
       return result;
     },
   };
@@ -132,18 +135,26 @@ export function createEntityLoaders<TContext extends Record<string, unknown>>(
     const replay = (id: string, fetched: Fetched, position: number) => {
       const answer = fetched.answer!;
       const local = { schema: subschema.transformedSchema, executor: () => ({ ...answer, data: copied(answer.data) }) as ExecutionResult };
-      return delegate(id, position, { schema: local as unknown as typeof subschema });
+      return delegate(id, position, { schema: local as unknown as typeof subschema, transforms: [takingUnplacedErrors] });
+    };
+
+    /** The reference's answer at `position`; rejects with its error (one failed request fails references of either type). */
+    const answerAt = async (id: string, fetched: Fetched, position: number | undefined) => {
+      if (position === undefined || position === fetched.position) return fetched.value;
+      // Not placed (Healthie was not reached): execution places it at each position itself.
+      if (!fetched.answer || (fetched.value instanceof Error && !placed(fetched.value))) return fetched.value;
+      return replay(id, fetched, position);
     };
 
     return {
       async load(id, position) {
         if (!firstPosition.has(id)) firstPosition.set(id, position);
         else if (firstPosition.get(id) !== position) repeated.add(id);
-        const fetched = await loader.load(id);
-        if (position === undefined || position === fetched.position) return fetched.value;
-        // Not placed (Healthie was not reached): execution places it at each position itself.
-        if (!fetched.answer || (fetched.value instanceof Error && !placed(fetched.value))) return fetched.value;
-        return replay(id, fetched, position);
+        const value = await answerAt(id, await loader.load(id), position);
+        // Thrown, not returned: @apollo/subgraph marks a returned object with its type, and one
+        // error object shared by references of two types cannot carry both.
+        if (value instanceof Error) throw value;
+        return value;
       },
     };
   }

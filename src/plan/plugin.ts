@@ -51,7 +51,7 @@ export interface PlanStats {
 export const TRACE_HEADER = 'apollo-federation-include-trace';
 
 /** Apollo Server's error normalisation (errorNormalize.ts), then the subgraph's formatError. */
-function formatErrors(errors: readonly GraphQLError[], includeStacktrace: boolean): GraphQLFormattedError[] {
+export function formatErrors(errors: readonly GraphQLError[], includeStacktrace: boolean): GraphQLFormattedError[] {
   return errors.map((error) => {
     const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
     delete extensions.http;

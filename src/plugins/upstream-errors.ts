@@ -22,7 +22,9 @@ import { GraphQLError } from 'graphql';
 import type { SubgraphContext } from '../context.js';
 import { BAD_ANSWER_MESSAGE, ErrorCode } from '../errors.js';
 import { MAX_UPSTREAM_ERRORS } from '../upstream/healthie-errors.js';
+import { formatErrors } from '../plan/plugin.js';
 import { clientPath } from '../subgraph/colliding-aliases.js';
+import { takeUnplacedErrors } from '../subgraph/unplaced-errors.js';
 
 /**
  * Whether `path` is `at` or below it. An item's own path is trusted only then: graphql-tools
@@ -106,7 +108,17 @@ export function upstreamErrorsPlugin(): ApolloServerPlugin<SubgraphContext> {
       const errors = requestContext.errors as GraphQLError[];
       const split = errors.some((e) => e.originalError instanceof AggregateError) ? splitAggregateErrors(errors) : errors;
       const classified = classifyBadAnswers(withClientPaths(split));
-      if (classified.some((error, i) => error !== errors[i]) || classified.length !== errors.length) errors.splice(0, errors.length, ...classified);
+      // Healthie's errors delegation could not place in the answer (subgraph/unplaced-errors.ts).
+      const unplaced = takeUnplacedErrors(requestContext.contextValue) ?? [];
+      if (classified.some((error, i) => error !== errors[i]) || classified.length !== errors.length || unplaced.length > 0) errors.splice(0, errors.length, ...classified, ...unplaced);
+    },
+    // Synchronous up to its change: the logging plugin, registered after this one, reads the errors sent.
+    async willSendResponse(requestContext) {
+      // An answer without errors of execution's own: didEncounterErrors did not run.
+      const unplaced = takeUnplacedErrors(requestContext.contextValue);
+      const body = requestContext.response.body;
+      if (!unplaced || body.kind !== 'single') return;
+      body.singleResult.errors = [...(body.singleResult.errors ?? []), ...formatErrors(unplaced, false)];
     },
   };
   return { requestDidStart: async () => listener };

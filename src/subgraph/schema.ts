@@ -22,6 +22,7 @@ import { recordBatchedRequest, withRootNulls } from './null-data.js';
 import { guardEntities, representationId, representationPosition } from './representations.js';
 import { DATE_LITERALS } from './date-literals.js';
 import { resolvingReservedKeys, withSeparateAliases } from './colliding-aliases.js';
+import { takingUnplacedErrors } from './unplaced-errors.js';
 import { bookOnce } from '../booking/book.js';
 import { delegatedBooking } from '../booking/delegation.js';
 
@@ -114,7 +115,9 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifac
     // and a client's alias that would collide with a field delegation adds under a reserved key
     // (colliding-aliases.ts); an answer with `data: null` still answers each root field (null-data.ts).
     executor: withRootNulls(withInputDefaults(withSeparateAliases(executor), approved, () => defaults), approved),
-    transforms: createNamingTransforms(),
+    // Errors graphql-tools could not place in the answer are reported beside it (unplaced-errors.ts;
+    // last in the list, it reads each answer after the naming transforms).
+    transforms: [...createNamingTransforms(), takingUnplacedErrors],
     // Merges the root fields delegated while resolving one operation into one upstream request.
     // The batcher is memoized on the context object, which is created per request, so two
     // requests (or tenants) never share a batch.

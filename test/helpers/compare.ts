@@ -11,13 +11,17 @@ type Body = GraphQLResponse['body'];
 
 /**
  * The body as compared. Stack traces say where each error was made, which differs by design.
- * Errors are compared in path order: GraphQL gives their order no meaning, and on the delegation
- * path it follows the order in which DataLoader promises happen to settle. Errors on one path
- * keep their order (the sort is stable).
+ * Errors are compared in a defined order (path, code, healthieCode, message): GraphQL
+ * gives their order no meaning, and the two paths report them in different orders (the planned
+ * path Healthie's errors first, in Healthie's order, then those of completion; delegation as
+ * execution meets them, as DataLoader promises happen to settle, and the errors it could not
+ * place in the answer last). Everything else of each error is compared.
  */
 export function comparable(body: Body): Body {
   const copy = JSON.parse(JSON.stringify(body, (key, value) => (key === 'stacktrace' ? undefined : value))) as Body;
-  copy.errors?.sort((a, b) => (JSON.stringify(a.path) < JSON.stringify(b.path) ? -1 : JSON.stringify(a.path) > JSON.stringify(b.path) ? 1 : 0));
+  const order = (error: NonNullable<Body['errors']>[number]) =>
+    [JSON.stringify(error.path ?? null), error.extensions?.code, error.extensions?.healthieCode, error.message].map(String).join('\u0000');
+  copy.errors?.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   return copy;
 }
 

@@ -23,8 +23,8 @@ interface Case {
   readonly query: string;
   /** Index of the failing root field among the query's root fields (Healthie's document has them in the same order). */
   readonly root?: number;
-  /** `data: null`, or the path below the failing root field that Healthie answers null ([] for the field itself). */
-  readonly nulled: 'data' | Path;
+  /** `data: null`, the path below the failing root field that Healthie answers null ([] for the field itself), or nothing nulled. */
+  readonly nulled: 'data' | 'nothing' | Path;
   /** Healthie's errors: the path below the failing root field (Healthie's response keys), and the code. */
   readonly errors: ReadonlyArray<readonly [Path, string]>;
   readonly message?: string;
@@ -92,6 +92,22 @@ const CASES: ReadonlyArray<readonly [string, Case]> = [
     },
   ],
   [
+    'errors at fields Healthie answered with a value (nothing nulled)',
+    { query: ME, nulled: 'nothing', errors: [[['firstName'], 'FORBIDDEN'], [['organization', 'name'], 'NOT_FOUND']], paths: [['me', 'firstName'], ['me', 'organization', 'name']] },
+  ],
+  [
+    'errors past the end of a list (nothing nulled)',
+    { query: USERS, nulled: 'nothing', errors: [[['nodes', 5, 'id'], 'NOT_FOUND'], [['nodes', 7], 'FORBIDDEN']], paths: [['x', 'nodes', 5, 'id'], ['x', 'nodes', 7]] },
+  ],
+  [
+    'an error at a field Healthie answered beside errors in a nulled object',
+    { query: ME, nulled: ['organization'], errors: [[['firstName'], 'FORBIDDEN'], [['organization', 'name'], 'NOT_FOUND']], paths: [['me', 'firstName'], ['me', 'organization', 'name']] },
+  ],
+  [
+    'an error past the end of a list beside one in a nulled item, under aliases',
+    { query: '{ u: healthieUsers(first: 2) { n: nodes { i: id } } }', nulled: ['n', 1], errors: [[['n', 1, 'i'], 'NOT_FOUND'], [['n', 4, 'i'], 'FORBIDDEN']], paths: [['u', 'n', 1, 'i'], ['u', 'n', 4, 'i']] },
+  ],
+  [
     'errors at fields aliased __typename (delegation sends them under a reserved alias)',
     {
       query: '{ me: healthieCurrentUser { id __typename: firstName o: organization { __typename: name } } }',
@@ -129,12 +145,12 @@ async function answer(request: ReceivedRequest, c: Case): Promise<{ body: unknow
   // Where the request asks a field aliased `__typename` under a reserved alias (delegation), Healthie's key is that one.
   const reserved = request.query.includes(reservedKey('__typename'));
   const healthieKeys = (path: Path) => (reserved ? path.map((segment) => (segment === '__typename' ? reservedKey('__typename') : segment)) : path);
-  c = { ...c, nulled: c.nulled === 'data' ? 'data' : healthieKeys(c.nulled), errors: c.errors.map(([path, code]) => [healthieKeys(path), code] as const) };
+  c = { ...c, nulled: c.nulled === 'data' || c.nulled === 'nothing' ? c.nulled : healthieKeys(c.nulled), errors: c.errors.map(([path, code]) => [healthieKeys(path), code] as const) };
   const field = rootFields(request.query)[c.root ?? 0]!;
   const key = field.alias?.value ?? field.name.value;
   let data: Record<string, any> | null = result.data ? { ...result.data } : null;
   if (c.nulled === 'data') data = null;
-  else if (data) {
+  else if (data && c.nulled !== 'nothing') {
     if (c.nulled.length === 0) data[key] = null;
     else {
       let parent: any = data[key];
@@ -194,8 +210,8 @@ function idsOf(request: ReceivedRequest): Map<string, string> {
 
 interface EntityCase {
   readonly selection: string;
-  /** What Healthie nulls in the answer about the failing id ([] for the reference itself), and its errors there. */
-  readonly nulled: Path;
+  /** What Healthie nulls in the answer about the failing id ([] for the reference itself, or nothing), and its errors there. */
+  readonly nulled: Path | 'nothing';
   readonly errors: readonly Path[];
   /** The client paths expected below `_entities.<position>`, for each position of the failing id. */
   readonly below: readonly Path[];
@@ -213,6 +229,7 @@ const ENTITY_CASES: ReadonlyArray<readonly [string, EntityCase]> = [
   ['errors at a nulled object and under it', { selection: 'id o: organization { name }', nulled: ['o'], errors: [['o'], ['o', 'name']], below: [['o'], ['o', 'name']] }],
   ['an error at the reference itself', { selection: 'id firstName', nulled: [], errors: [[]], below: [[]] }],
   ['an error at a field aliased __typename', { selection: 'id __typename: firstName', nulled: ['__typename'], errors: [['__typename']], below: [['__typename']] }],
+  ['errors at fields Healthie answered with a value (nothing nulled)', { selection: 'id firstName o: organization { name }', nulled: 'nothing', errors: [['firstName'], ['o', 'name']], below: [['firstName'], ['o', 'name']] }],
 ];
 
 describe('planned path against the delegation path, when Healthie answers errors about entity references', () => {
@@ -241,9 +258,9 @@ describe('planned path against the delegation path, when Healthie answers errors
         const errors: unknown[] = [];
         for (const [key, id] of idsOf(request)) {
           if (id !== FAILING) continue;
-          const nulled = healthieKeys(c.nulled);
-          if (nulled.length === 0) data[key] = null;
-          else data[key]![nulled[0] as string] = null;
+          const nulled = c.nulled === 'nothing' ? undefined : healthieKeys(c.nulled);
+          if (nulled?.length === 0) data[key] = null;
+          else if (nulled) data[key]![nulled[0] as string] = null;
           for (const below of c.errors) errors.push({ message: 'Not allowed', path: [key, ...healthieKeys(below)], extensions: { code: 'FORBIDDEN' } });
         }
         return { body: { data, errors } };
