@@ -11,8 +11,9 @@
  *   IDEMPOTENCY_IN_PROGRESS;
  * - outcome unknown (the first may have reached Healthie): look for the appointment, and book
  *   only if it is not there.
- * Bookings are never retried here: a failed send is reported, and the key remembers whether it
- * may have reached Healthie. A booking that may have been made (a failure after sending, or an
+ * Bookings are never retried here: a failed send is reported, and the key remembers whether
+ * Healthie may have run it (not when nothing was sent, nor when Healthie's answer proves it ran
+ * nothing: src/upstream/execution.ts). A booking that may have been made (a failure after sending, or an
  * answer with neither an appointment nor messages) is never reported as a success or as "not
  * sent": its error says so and what makes a retry safe (uncertain.ts).
  *
@@ -23,12 +24,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { codeOf, ErrorCode, subgraphError } from '../errors.js';
 import type { SubgraphContext } from '../context.js';
 import { describeForLog } from '../plugins/logging.js';
-import { mayHaveReachedHealthie } from '../upstream/failure.js';
+import { mayHaveExecuted, mayHaveReachedHealthie } from '../upstream/failure.js';
 import type { AuditOutcome } from './audit.js';
 import type { BookingInput } from './outcome-lookup.js';
 import { bookingRequestOf } from './request.js';
 import type { BookingOutcome } from './store.js';
-import { bookingMayExist, BOOKING_MAY_EXIST, emptyAnswer, isUnclassified, lookupFailed } from './uncertain.js';
+import { bookingMayExist, BOOKING_MAY_EXIST, emptyAnswer, isUnclassified, lookupFailed, notRun } from './uncertain.js';
 
 export interface BookingPath<T> {
   /** Sends the booking; resolves with the caller's result and what it came to. */
@@ -73,9 +74,11 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
   const logUnclassified = (error: unknown) => {
     if (isUnclassified(error)) context.logger.error({ requestId: context.requestId, error: describeForLog(error) }, 'unexpected error');
   };
-  // A failed send that may have reached Healthie says the booking may exist; "nothing was sent" stays.
+  // A failed send that Healthie may have run says the booking may exist; "nothing was sent" stays,
+  // and an answer proving Healthie ran nothing (a refused key, a rate limit, no `data`) says so.
   const failedSend = (error: unknown): never => {
     if (!mayHaveReachedHealthie(error)) return fail(error);
+    if (!mayHaveExecuted(error)) return fail(notRun(error));
     logUnclassified(error);
     return fail(bookingMayExist(error, keyed));
   };
@@ -148,8 +151,9 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
   try {
     sent = await path.send();
   } catch (error) {
-    // Not retried. Whether it may have booked decides what the next attempt with this key does.
-    const settle = mayHaveReachedHealthie(error) ? store.markUnknown(recordKey, token) : store.release(recordKey, token);
+    // Not retried. Whether it may have booked decides what the next attempt with this key does:
+    // look first ("unknown"), or book (released, as if this attempt had not happened).
+    const settle = mayHaveExecuted(error) ? store.markUnknown(recordKey, token) : store.release(recordKey, token);
     await settle.catch(() => {});
     return failedSend(error);
   }
