@@ -184,6 +184,29 @@ for (const { store, planEnabled } of STORES) {
       }
     }
 
+    it('keeps looking first when a retry after an unknown outcome is refused without running: an earlier attempt may still have booked', async () => {
+      const input = fixture.input(nextTime());
+      const headers = { 'idempotency-key': `${store}-unknown-then-refused` };
+      // The first attempt's outcome is unknown (a 502; here Healthie did not make it).
+      upstream.inject({ status: 502, body: '', forward: false }, /createAppointment/);
+      const unknown = await send(stack.url, BOOK, { input }, headers);
+      expect(unknown.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', bookingMayExist: true });
+
+      // The retry looks, finds nothing, books, and is refused for the rate without running.
+      upstream.inject(REFUSALS[1]![1], /createAppointment/);
+      stack.logs.length = 0;
+      const refused = await send(stack.url, BOOK, { input }, headers);
+      expectNotRun(refused, 'UPSTREAM_RATE_LIMITED');
+      expect(lookups()).toBe(1);
+
+      // The key is "unknown" again, so the next retry looks again before it books.
+      const retry = await send(stack.url, BOOK, { input }, headers);
+      expect(retry.body.errors, JSON.stringify(retry.body.errors)).toBeUndefined();
+      expect(lookups()).toBe(2);
+      expect(creates(sandbox)).toBe(1);
+      expect(await made(input.datetime as string)).toEqual([retry.body.data!.healthieCreateAppointment.appointment.id]);
+    });
+
     for (const [name, reply] of KEY_REFUSALS) {
       for (const keyed of [false, true]) {
         it(`answers a booking refused with ${name} as UNAUTHENTICATED that booked nothing${keyed ? ', and leaves its Idempotency-Key free' : ''}`, async () => {
