@@ -6,6 +6,8 @@
  * - no key: sent as is (the guard refuses this when keys are required);
  * - first use: claim the key, send, record the outcome (appointment id or messages);
  * - same key and input again: the recorded outcome, read again with the caller's selection;
+ * - Healthie refused in `messages` the caller does not select: an error saying so, first time or
+ *   replayed (unread-messages.ts);
  * - same key, different input: IDEMPOTENCY_KEY_REUSED;
  * - the first request still in flight: wait for its outcome, up to a bound, else
  *   IDEMPOTENCY_IN_PROGRESS;
@@ -36,6 +38,11 @@ export interface BookingPath<T> {
   send(): Promise<{ readonly result: T; readonly outcome: BookingOutcome | undefined }>;
   /** The caller's result for an earlier outcome (a replay, or an appointment found after a lost answer). */
   present(outcome: BookingOutcome): T | Promise<T>;
+  /**
+   * The error to answer instead of `outcome`, when the caller could not otherwise learn it: Healthie
+   * refused in `messages` that the operation does not select (unread-messages.ts).
+   */
+  unread?(outcome: BookingOutcome): Error | undefined;
 }
 
 /**
@@ -65,6 +72,12 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
   const key = request.idempotencyKey.value;
   const keyed = key !== undefined;
   const audit = (outcome: AuditOutcome) => service.audit(context, keyed, outcome);
+  // After the audit line (which records what Healthie answered): a refusal the caller cannot read becomes an error.
+  const answer = <R>(outcome: BookingOutcome, result: () => R): R => {
+    const unread = path.unread?.(outcome);
+    if (unread) throw unread;
+    return result();
+  };
   const fail = (error: unknown, kind: 'refused' | 'error' = 'error'): never => {
     const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
     audit({ outcome: kind, code: codeOf({ extensions }), ...(extensions?.[BOOKING_MAY_EXIST] === true ? { bookingMayExist: true } : {}) });
@@ -87,7 +100,7 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
     const sent = await path.send().catch(failedSend);
     if (!isOutcome(sent.outcome)) return fail(emptyAnswer(false));
     audit(audited(sent.outcome));
-    return sent.result;
+    return answer(sent.outcome, () => sent.result);
   }
   if ('problem' in context.credentials) fail(subgraphError(ErrorCode.UNAUTHENTICATED, context.credentials.problem), 'refused');
   const credentials = 'credentials' in context.credentials ? context.credentials.credentials : undefined;
@@ -123,7 +136,7 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
   if (claim.kind === 'done') {
     request.replayed = true;
     audit(replayAudit(claim.outcome, false));
-    return path.present(claim.outcome);
+    return answer(claim.outcome, () => path.present(claim.outcome));
   }
   if (claim.kind !== 'claimed') throw new Error('unreachable');
   const { token } = claim;
@@ -168,5 +181,5 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
     context.logger.warn({ requestId: context.requestId, code: codeOf(error as never) }, 'booking outcome not recorded'),
   );
   audit(audited(outcome));
-  return sent.result;
+  return answer(outcome, () => sent.result);
 }
