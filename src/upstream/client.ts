@@ -33,8 +33,8 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { ExpansionLimitError } from '../operation/expand.js';
 import { normalizedOnce, type PreparedOperation } from '../operation/normalize.js';
-import { certainlyNotExecuted } from './execution.js';
-import { notExecuted, UpstreamFailure } from './failure.js';
+import { answeredFailure } from './execution.js';
+import { UpstreamFailure } from './failure.js';
 import { RefusedKeys, TenantBusyError, TenantLimiter, tenantId } from './fairness.js';
 import { REJECTED_KEY_MESSAGE, translateErrors, type HealthieErrorPayload } from './healthie-errors.js';
 import { statusError, transportError } from './http-failures.js';
@@ -208,9 +208,8 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
         throw translated;
       }
       if (status < 200 || status >= 300) {
-        const answered = options.version?.inspectText(text, status) ?? statusError(status, kind === 'write');
-        // A refused key, a rate-limit refusal, a GraphQL request error: Healthie ran nothing (execution.ts).
-        const translated = certainlyNotExecuted(status, graphQLResponse(text)) ? notExecuted(answered) : answered;
+        // 401/403, 429 and a GraphQL request error say that Healthie ran nothing (execution.ts).
+        const translated = answeredFailure(options.version?.inspectText(text, status) ?? statusError(status, kind === 'write'), status, graphQLResponse(text));
         if (status === 429) metrics?.rateLimited.inc({ source: 'healthie' });
         finish(translated.extensions.code as string, { upstreamStatus: status, code: translated.extensions.code });
         throw translated;
@@ -221,18 +220,17 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
         throw new UpstreamFailure(ErrorCode.UPSTREAM_BAD_RESPONSE, 'Healthie answered with a body that is not a GraphQL response.', { sent: true });
       }
       // Errors of the whole request: with no `data` in the answer, Healthie ran nothing (execution.ts).
-      const unrun = certainlyNotExecuted(status, payload);
       const unsupported = options.version?.inspect(payload, status);
       if (unsupported) {
         finish(unsupported.extensions.code as string, { upstreamStatus: status, code: unsupported.extensions.code });
-        throw unrun ? notExecuted(unsupported) : unsupported;
+        throw answeredFailure(unsupported, status, payload);
       }
       const received = Array.isArray(payload.errors) ? (payload.errors as HealthieErrorPayload[]) : [];
       const { fatal, fieldErrors, dropped } = translateErrors(received, normalized.definitions[0] as OperationDefinitionNode);
       if (fatal?.extensions.code === ErrorCode.UPSTREAM_RATE_LIMITED) metrics?.rateLimited.inc({ source: 'healthie' });
       const code = fatal?.extensions.code as string | undefined;
       finish(code ?? 'ok', { upstreamStatus: status, code, fieldErrors: fieldErrors.length, droppedErrors: dropped });
-      if (fatal) throw unrun ? notExecuted(fatal) : fatal;
+      if (fatal) throw answeredFailure(fatal, status, payload);
       return { data: payload.data ?? null, ...(fieldErrors.length > 0 ? { errors: fieldErrors } : {}) } as ExecutionResult;
     };
     try {

@@ -19,6 +19,8 @@
  * (execution errors, so a contradictory answer) reaches the booking as a field error, which
  * counts as "may have" too. When in doubt, it may have run.
  */
+import type { GraphQLError } from 'graphql';
+import { notExecuted } from './failure.js';
 import type { GraphQLResponseBody } from './response-body.js';
 
 /** `body`: the answer read as a GraphQL response (response-body.ts), undefined when it is not one. */
@@ -26,4 +28,9 @@ export function certainlyNotExecuted(status: number, body: GraphQLResponseBody |
   if (status === 401 || status === 403 || status === 429) return true;
   const refusedStatus = (status >= 200 && status < 300) || (status >= 400 && status < 500);
   return refusedStatus && body !== undefined && !('data' in body) && Array.isArray(body.errors) && body.errors.length > 0;
+}
+
+/** `error`, the failure an answer (`status`, `body`) came to, marked as not executed when the answer proves it. */
+export function answeredFailure(error: GraphQLError, status: number, body: GraphQLResponseBody | undefined): GraphQLError {
+  return certainlyNotExecuted(status, body) ? notExecuted(error) : error;
 }
