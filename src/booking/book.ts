@@ -42,7 +42,7 @@ export interface BookingPath<T> {
    * The error to answer instead of `outcome`, when the caller could not otherwise learn it: Healthie
    * refused in `messages` that the operation does not select (unread-messages.ts).
    */
-  unread?(outcome: BookingOutcome): Error | undefined;
+  unread(outcome: BookingOutcome): Error | undefined;
 }
 
 /**
@@ -74,7 +74,7 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
   const audit = (outcome: AuditOutcome) => service.audit(context, keyed, outcome);
   // After the audit line (which records what Healthie answered): a refusal the caller cannot read becomes an error.
   const answer = <R>(outcome: BookingOutcome, result: () => R): R => {
-    const unread = path.unread?.(outcome);
+    const unread = path.unread(outcome);
     if (unread) throw unread;
     return result();
   };
