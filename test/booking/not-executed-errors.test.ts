@@ -207,6 +207,27 @@ for (const { store, planEnabled } of STORES) {
       expect(await made(input.datetime as string)).toEqual([retry.body.data!.healthieCreateAppointment.appointment.id]);
     });
 
+    it('books once for duplicates that waited on a booking refused without running: the refused one says so, the others get one appointment', async () => {
+      const input = fixture.input(nextTime());
+      const headers = { 'idempotency-key': `${store}-duplicates-after-refusal` };
+      upstream.inject({ ...REFUSALS[1]![1], delayMs: 1_000 }, /createAppointment/);
+      const first = send(stack.url, BOOK, { input }, headers);
+      // The duplicates arrive while the first is in flight (or after it, which must come to the same).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const duplicates = await Promise.all([1, 2, 3].map(() => send(stack.url, BOOK, { input }, headers)));
+      const refused = (await first).body.errors!;
+      expect(refused.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_RATE_LIMITED']);
+      expect(refused[0]!.extensions).not.toHaveProperty('bookingMayExist');
+      expect(refused[0]!.message.endsWith(` ${NOT_RUN}`)).toBe(true);
+      const audited = stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === 'booking');
+      expect(audited.map((line) => line.outcome).sort()).toEqual(['booked', 'error', 'replayed', 'replayed']);
+      const ids = duplicates.map((duplicate) => duplicate.body.data?.healthieCreateAppointment?.appointment?.id);
+      expect(new Set(ids).size, JSON.stringify(duplicates.map((d) => d.body))).toBe(1);
+      expect(await made(input.datetime as string)).toEqual([ids[0]]);
+      expect(creates(sandbox)).toBe(1);
+      expect(lookups()).toBe(0);
+    });
+
     for (const [name, reply] of KEY_REFUSALS) {
       for (const keyed of [false, true]) {
         it(`answers a booking refused with ${name} as UNAUTHENTICATED that booked nothing${keyed ? ', and leaves its Idempotency-Key free' : ''}`, async () => {

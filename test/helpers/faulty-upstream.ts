@@ -19,6 +19,8 @@ export interface Replacement {
   readonly body: unknown;
   /** False: answer without passing the request on, so the sandbox never acts on it. Default true. */
   readonly forward?: boolean;
+  /** Wait this long before answering (e.g. so that duplicates arrive while it is in flight). */
+  readonly delayMs?: number;
 }
 
 export type Fault = 'drop' | 'hang' | Replacement | ((query: string) => Replacement);
@@ -65,6 +67,7 @@ export async function startFaultyUpstream(targetUrl: string): Promise<FaultyUpst
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(typeof replaced === 'string' ? replaced : JSON.stringify(replaced));
     };
+    if (replacement?.delayMs) await new Promise((resolve) => setTimeout(resolve, replacement.delayMs));
     if (replacement?.forward === false) return reply(replacement);
     const answer = await fetch(targetUrl, { method: 'POST', headers, body });
     const text = await answer.text();
