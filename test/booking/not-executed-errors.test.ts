@@ -18,7 +18,7 @@ import { unsupportedVersion } from '../../src/sandbox/versions.js';
 import type { FaultyUpstream, Replacement } from '../helpers/faulty-upstream.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import type { Stack } from '../helpers/stack.js';
-import { appointmentsAt, BOOK, closeFaultyBookingStack, creates, send, startFaultyBookingStack, type BookingFixture, type HeadedResponse } from './helpers.js';
+import { appointmentsAt, BOOK, closeFaultyBookingStack, creates, loggedText, send, startFaultyBookingStack, type BookingFixture, type HeadedResponse } from './helpers.js';
 
 const NOT_RUN = 'Healthie refused the booking without running it, so this attempt booked nothing.';
 const KEYED_ADVICE =
@@ -151,7 +151,7 @@ for (const { store, planEnabled } of STORES) {
       const audits = stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === 'booking');
       expect(audits.map(({ outcome, code: audited }) => ({ outcome, code: audited }))).toEqual([{ outcome: 'error', code }]);
       expect(audits[0]).not.toHaveProperty('bookingMayExist');
-      const everything = `${JSON.stringify(result.body)}\n${stack.logs.join('\n')}`;
+      const everything = `${JSON.stringify(result.body)}\n${loggedText(stack.logs)}`;
       for (const secret of [HEALTHIE_TEXT, fixture.patientId, fixture.providerId]) expect(everything).not.toContain(secret);
     }
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StartedSandbox } from '../../src/sandbox/index.js';
 import type { FaultyUpstream, Replacement } from '../helpers/faulty-upstream.js';
 import type { Stack } from '../helpers/stack.js';
-import { BOOK, closeFaultyBookingStack, creates, send, startFaultyBookingStack, type BookingFixture, type HeadedResponse } from './helpers.js';
+import { BOOK, closeFaultyBookingStack, creates, loggedText, send, startFaultyBookingStack, type BookingFixture, type HeadedResponse } from './helpers.js';
 
 /** Text a patient could be named by: it must reach neither the client nor a log. */
 const PATIENT_TEXT = 'Jane Doe 555-0100';
@@ -87,7 +87,7 @@ describe('a booking Healthie refused in messages the operation does not select',
     expect(error!.message).toBe(
       `Healthie refused the booking with ${count} message${count === 1 ? '' : 's'} (${about}), and this operation does not select \`messages\`, where Healthie says why; nothing was booked. Select \`messages { field message }\` on the payload to read them.`,
     );
-    const everything = `${JSON.stringify(result.body)}\n${stack.logs.join('\n')}`;
+    const everything = `${JSON.stringify(result.body)}\n${loggedText(stack.logs)}`;
     for (const secret of [PATIENT_TEXT, 'Jane', 'not available', 'not a valid', fixture.patientId]) expect(everything).not.toContain(secret);
   }
 
