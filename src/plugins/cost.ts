@@ -180,7 +180,7 @@ export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<Sub
           if (error.negative) throw subgraphError(ErrorCode.BAD_USER_INPUT, error.message, { http: { status: 400 } });
           throw tooComplex(error.message, { maxPageSize: HEALTHIE_MAX_PAGE_SIZE });
         }
-        const nulls = variablesSentAsNull(error, coerced);
+        const nulls = variablesSentAsNull(error, coerced, schema, checked.expanded);
         if (nulls.length > 0) throw sentAsNull(error as GraphQLError, nulls);
         // Fail closed: an operation whose cost cannot be estimated is not sent.
         throw tooComplex(`The cost of this operation could not be estimated, so it was not sent. Select fewer fields or smaller pages (at most ${maxCost}).`, {

@@ -183,12 +183,16 @@ describe('a failing estimate', () => {
     }
   });
 
-  const typeDefs = 'type Item { id: ID } type Page { nodes: [Item] } type Query { hello: String items(first: Int): Page item(id: ID!): Item }';
+  const typeDefs =
+    'type Item { id: ID } type Page { nodes: [Item] } input Pair { a: String b: String! c: [String!] d: [String] inner: Pair } ' +
+    'type Query { hello: String items(first: Int): Page item(id: ID!): Item pair(p: Pair): String }';
   async function answer(limits: CostLimits, query: string, variables: Record<string, unknown> = {}) {
     let resolved = 0;
     const server = new ApolloServer({
       typeDefs,
-      resolvers: { Query: { hello: () => ((resolved += 1), 'world'), items: () => ((resolved += 1), { nodes: [] }), item: () => ((resolved += 1), { id: '1' }) } },
+      resolvers: {
+        Query: { hello: () => ((resolved += 1), 'world'), items: () => ((resolved += 1), { nodes: [] }), item: () => ((resolved += 1), { id: '1' }), pair: () => ((resolved += 1), 'ok') },
+      },
       plugins: [costLimitPlugin(limits)],
     });
     await server.start();
@@ -262,6 +266,34 @@ describe('a failing estimate', () => {
     }
   });
 
+  it('names only the variables sent as null where a value is required, not those sent as null where null is allowed, from the plan and the estimate alike', async () => {
+    const compile = () => {
+      throw new CostPlanError('not this one');
+    };
+    const cases = [
+      // $n sits where null is allowed (a, d's items, inner.a); $m and $k where a value is required.
+      ['query($n: String, $m: String = "y") { pair(p: { a: $n, b: $m }) }', { n: null, m: null }, 'Variable "$m" was sent as null'],
+      ['query($n: String, $m: String = "y") { pair(p: { b: $m, a: $n }) }', { n: null, m: null }, 'Variable "$m" was sent as null'],
+      [
+        'query($n: String, $m: String = "y", $k: String = "z") { pair(p: { b: "x", d: [$n], c: [$m], inner: { a: $n, b: $k } }) }',
+        { n: null, m: null, k: null },
+        'Variables "$m", "$k" were sent as null',
+      ],
+      ['query($n: String, $k: String = "z") { pair(p: { b: "x", inner: { a: $n, b: $k, d: [$n, "w"] } }) }', { n: null, k: null }, 'Variable "$k" was sent as null'],
+    ] as const;
+    for (const limits of [{}, { compile }]) {
+      for (const [query, variables, named] of cases) {
+        const result = await answer(limits, query, variables);
+        expect(result.error?.extensions?.code, query).toBe('BAD_USER_INPUT');
+        expect(result.error?.message, query).toContain(named);
+        expect(result.error?.message, query).not.toContain('"$n"');
+        expect(result.resolved).toBe(0);
+      }
+      // Null where null is allowed, and a value where one is required: answered.
+      expect(await answer(limits, cases[0][0], { n: null, m: 'v' })).toEqual({ error: undefined, resolved: 1 });
+    }
+  });
+
   it('refuses when the compiled plan fails on a request, or scores it as not a number', async () => {
     for (const cost of [
       () => {
@@ -332,6 +364,18 @@ describe('values and operations the cost check cannot read, on the planned and t
       const answered = await stack.query(slots, {}, auth);
       expect(answered.body.errors, path).toBeUndefined();
       expect(stack.sandbox.requests.length, path).toBeGreaterThan(0);
+    }
+  });
+
+  it('names only the representation sent as null, not a null inside another representation', async () => {
+    for (const [path, stack] of stacks) {
+      const query = 'query($i: ID, $r: _Any = { __typename: "HealthieUser", id: "1001" }) { _entities(representations: [{ __typename: "HealthieUser", id: $i }, $r]) { ... on HealthieUser { id } } }';
+      const result = await stack.query(query, { i: null, r: null }, auth);
+      expect(result.status, path).toBe(400);
+      expect(result.body.errors?.[0]?.extensions?.code, path).toBe('BAD_USER_INPUT');
+      expect(result.body.errors?.[0]?.message, path).toContain('Variable "$r" was sent as null');
+      expect(result.body.errors?.[0]?.message, path).not.toContain('"$i"');
+      expect(stack.sandbox.requests, path).toHaveLength(0);
     }
   });
 
