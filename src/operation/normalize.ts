@@ -55,12 +55,18 @@ export function upstreamOperation(document: DocumentNode, operationName?: string
   return { ...expanded, definitions: expanded.definitions.map((d) => (d.kind === operation.kind ? mergeOperation(d) : d)) };
 }
 
+/** The text a Healthie request carries, and the document Healthie's errors are read against. */
+export interface PreparedOperation {
+  readonly normalized: DocumentNode;
+  readonly query: string;
+}
+
 /**
  * The normalized operation and its text, once per document: a planned document (src/plan) is the
  * same object on every request, so it is normalized and printed once, not per request.
  */
 const normalizedDocuments = new WeakMap<DocumentNode, { operationName: string | undefined; normalized: DocumentNode; query: string }>();
-export function normalizedOnce(document: DocumentNode, operationName: string | undefined) {
+export function normalizedOnce(document: DocumentNode, operationName: string | undefined): PreparedOperation & { readonly operationName: string | undefined } {
   const known = normalizedDocuments.get(document);
   if (known && known.operationName === operationName) return known;
   const normalized = upstreamOperation(document, operationName);
@@ -72,16 +78,15 @@ export function normalizedOnce(document: DocumentNode, operationName: string | u
 }
 
 /**
- * Records `query` as the text of `document`, which its caller built already normalized (one
- * operation, no fragments) with `fields` fields: the planned path's entity requests differ from
- * one request to the next only by their ids, so their text is written from a template instead of
- * expanded and printed per request. The size bounds still apply. `normalized`, when given, is
- * the document Healthie's errors are read against (its paths and names): one that differs from
- * `query` only by argument values, so a template serves every request built from it.
+ * A request's text for Healthie, built already normalized (one operation, no fragments) with
+ * `fields` fields: the planned path's entity requests differ from one request to the next only by
+ * their ids, so their text is written from a template instead of expanded and printed per
+ * request. The size bounds still apply, here where the text is made. `normalized` is the document
+ * Healthie's errors are read against (its paths and names): one that differs from `query` only by
+ * argument values, so a template serves every request built from it.
  */
-export function alreadyNormalized(document: DocumentNode, operationName: string | undefined, query: string, fields: number, normalized = document): DocumentNode {
+export function preparedOperation(query: string, fields: number, normalized: DocumentNode): PreparedOperation {
   if (fields > MAX_UPSTREAM_FIELDS) throw new ExpansionLimitError(MAX_UPSTREAM_FIELDS);
   checkUpstreamSize(query);
-  normalizedDocuments.set(document, { operationName, normalized, query });
-  return document;
+  return { normalized, query };
 }

@@ -9,7 +9,7 @@
  * client's (`_entities.7.organization`) through the reference positions.
  */
 import { GraphQLError, Kind, locatedError, parse, print, visit, type DocumentNode, type ExecutionResult, type FieldNode, type OperationDefinitionNode } from 'graphql';
-import { alreadyNormalized } from '../operation/normalize.js';
+import { preparedOperation, type PreparedOperation } from '../operation/normalize.js';
 import type { EntityTypeName } from '../schema/federation.js';
 import { MAX_ENTITY_REFERENCES, representationId, representationProblem } from '../subgraph/representations.js';
 import { MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST } from '../subgraph/schema.js';
@@ -92,18 +92,16 @@ export function createEntityForwarder(tools: ForwardTools, completer: Completer)
    * against the template itself, whose paths and names are the request's. Nothing else of the
    * document is built per request.
    */
-  function entityDocument(plan: EntitiesPlan, chunk: readonly Reference[]): DocumentNode {
+  function entityRequest(plan: EntitiesPlan, chunk: readonly Reference[]): { document: DocumentNode; prepared?: PreparedOperation } {
     const template = templateFor(plan, chunk.map((entry) => entry.type));
     const pieces = template.pieces;
-    if (!pieces) return withIds(template.document, chunk);
+    if (!pieces) return { document: withIds(template.document, chunk) };
     let text = pieces[0]!;
     for (let i = 0; i < chunk.length; i += 1) {
       const id = chunk[i]!.id;
       text += (PLAIN_ID.test(id) ? `"${id}"` : print({ kind: Kind.STRING, value: id })) + pieces[i + 1]!;
     }
-    // A document of its own per request: the recorded text belongs to this object alone.
-    const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: template.document.definitions };
-    return alreadyNormalized(document, undefined, text, template.fields, template.document);
+    return { document: template.document, prepared: preparedOperation(text, template.fields, template.document) };
   }
 
   return async function forwardEntities(plan: EntitiesPlan, request: ForwardRequest): Promise<Forwarded | undefined> {
@@ -139,7 +137,8 @@ export function createEntityForwarder(tools: ForwardTools, completer: Completer)
         let result: ExecutionResult;
         try {
           // The document is anonymous: the client's operation name names nothing in it.
-          result = await tools.send(entityDocument(plan, chunk), sent, request, undefined);
+          const { document, prepared } = entityRequest(plan, chunk);
+          result = await tools.send(document, sent, request, undefined, prepared);
         } catch (error) {
           for (const entry of chunk) for (const position of entry.positions) errors.push(locatedError(error, plan.nodes, [plan.key, position]));
           return;

@@ -20,6 +20,8 @@
 import { getVariableValues, locatedError, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
 import type { Executor } from '@graphql-tools/utils';
 import type { SubgraphContext } from '../context.js';
+import type { PreparedOperation } from '../operation/normalize.js';
+import type { HealthieRequest } from '../upstream/client.js';
 import { createCompleter, INVALID, nodesOf, type Run } from './complete.js';
 import { createEntityForwarder } from './forward-entities.js';
 import type { SchemaMapping } from './mapping.js';
@@ -49,8 +51,17 @@ export interface CoercedVariables {
 
 export interface ForwardTools {
   variablesFor(plan: VariablesPlan, request: ForwardRequest): CoercedVariables | undefined;
-  /** Sends `document`, whose one operation is named `operationName` (undefined: anonymous). */
-  send(document: DocumentNode, variables: Record<string, unknown>, request: ForwardRequest, operationName: string | undefined): Promise<ExecutionResult>;
+  /**
+   * Sends `document`, whose one operation is named `operationName` (undefined: anonymous), as
+   * `prepared` when given (its text, made without printing the document).
+   */
+  send(
+    document: DocumentNode,
+    variables: Record<string, unknown>,
+    request: ForwardRequest,
+    operationName: string | undefined,
+    prepared?: PreparedOperation,
+  ): Promise<ExecutionResult>;
 }
 
 /** Healthie's errors by the root key their path starts with; others are recorded at once. */
@@ -87,8 +98,9 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
       }
       return { coerced: coerced as Record<string, unknown>, sent };
     },
-    async send(document, variables, request, operationName) {
-      return (await executor({ document, variables, context: request.context, operationType: 'query' as never, operationName })) as ExecutionResult;
+    async send(document, variables, request, operationName, prepared) {
+      const upstream: HealthieRequest<SubgraphContext> = { document, variables, context: request.context, operationType: 'query' as never, operationName, prepared };
+      return (await executor(upstream)) as ExecutionResult;
     },
   };
   const forwardEntities = createEntityForwarder(tools, completer);

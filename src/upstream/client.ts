@@ -31,7 +31,7 @@ import { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { ExpansionLimitError } from '../operation/expand.js';
-import { normalizedOnce } from '../operation/normalize.js';
+import { normalizedOnce, type PreparedOperation } from '../operation/normalize.js';
 import { UpstreamFailure } from './failure.js';
 import { RefusedKeys, TenantBusyError, TenantLimiter, tenantId } from './fairness.js';
 import { REJECTED_KEY_MESSAGE, translateErrors, type HealthieErrorPayload } from './healthie-errors.js';
@@ -49,6 +49,15 @@ export interface UpstreamRequestContext {
   readonly credentials: CredentialResolution;
   readonly logger: Logger;
 }
+
+/**
+ * A request to the client: graphql-tools' request and, from the planned path, its text already
+ * made (`preparedOperation` in normalize.ts, which bounds it), so nothing is derived from the
+ * document. Without it the document is normalized and printed, once per document object.
+ */
+export type HealthieRequest<TContext = UpstreamRequestContext> = ExecutionRequest<Record<string, any>, TContext> & {
+  readonly prepared?: PreparedOperation;
+};
 
 export interface HealthieClientOptions {
   readonly url: string;
@@ -123,7 +132,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     return new UpstreamFailure(code, message, { sent: false, extensions: { limit } });
   };
 
-  const executor = async (request: ExecutionRequest<Record<string, any>, UpstreamRequestContext>): Promise<ExecutionResult> => {
+  const executor = async (request: HealthieRequest): Promise<ExecutionResult> => {
     const context = request.context;
     // Every delegation carries the request's context; without one there is no tenant to act for.
     if (!context) throw new UpstreamFailure(ErrorCode.INTERNAL_SERVER_ERROR, 'A Healthie request was attempted outside a GraphQL request.', { sent: false });
@@ -139,7 +148,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     let normalized: DocumentNode;
     let query: string;
     try {
-      ({ normalized, query } = normalizedOnce(request.document, request.operationName));
+      ({ normalized, query } = request.prepared ?? normalizedOnce(request.document, request.operationName));
     } catch (error) {
       if (error instanceof ExpansionLimitError) throw refuse(ErrorCode.QUERY_TOO_COMPLEX, error.message, `expanded_${error.what}`);
       throw error;

@@ -7,7 +7,7 @@
 import { Kind, parse, print, type DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { ExpansionLimitError } from '../../src/operation/expand.js';
-import { alreadyNormalized, MAX_UPSTREAM_QUERY_BYTES, normalizedOnce } from '../../src/operation/normalize.js';
+import { MAX_UPSTREAM_FIELDS, MAX_UPSTREAM_QUERY_BYTES, normalizedOnce, preparedOperation } from '../../src/operation/normalize.js';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { bothPaths } from '../helpers/stack.js';
 
@@ -38,8 +38,14 @@ describe('the size bound of the text for Healthie', () => {
   it('refuses a text written from a template (the planned path\'s entity requests) over the bound too', () => {
     const document = byId('1');
     const text = print(byId('x'.repeat(MAX_UPSTREAM_QUERY_BYTES)));
-    expect(() => alreadyNormalized(document, undefined, text, 2)).toThrow(expect.objectContaining({ what: 'bytes' }));
-    expect(() => alreadyNormalized(document, undefined, print(document), 2)).not.toThrow();
+    expect(() => preparedOperation(text, 2, document)).toThrow(expect.objectContaining({ what: 'bytes' }));
+    expect(preparedOperation(print(document), 2, document)).toEqual({ query: print(document), normalized: document });
+  });
+
+  it('refuses a text written from a template with more fields than a Healthie request may have', () => {
+    const document = byId('1');
+    expect(() => preparedOperation(print(document), MAX_UPSTREAM_FIELDS + 1, document)).toThrow(ExpansionLimitError);
+    expect(() => preparedOperation(print(document), MAX_UPSTREAM_FIELDS, document)).not.toThrow();
   });
 });
 
