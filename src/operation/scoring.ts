@@ -63,7 +63,7 @@ export class PageSizeError extends Error {
   constructor(readonly field: string, readonly argument: string, readonly size: number) {
     super(
       size < 0
-        ? `${argument} must be 0 or more (got ${size}) on ${field}: a page cannot hold fewer than no items. ` +
+        ? `${argument} must be 0 or more (got ${size}) on ${field}; nothing was sent. ` +
             `Send ${argument} between 0 and ${HEALTHIE_MAX_PAGE_SIZE}, or leave it out for Healthie's default page of ${HEALTHIE_DEFAULT_PAGE_SIZE}.`
         : `${field}(${argument}: ${size}) asks for more than ${HEALTHIE_MAX_PAGE_SIZE} items, Healthie's largest page. ` +
             `Send ${argument} between 1 and ${HEALTHIE_MAX_PAGE_SIZE} and page through the rest.`,
