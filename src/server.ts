@@ -120,6 +120,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     approved: runtime.subschema.schema,
     executor: client.executor,
     cacheSize: config.plan.cacheSize,
+    cacheMaxBytes: config.plan.cacheMaxBytes,
     includeStacktrace: !config.production,
   });
 
