@@ -40,7 +40,7 @@ export interface Config {
   readonly logLevel: string;
   readonly production: boolean;
   /** The planned path (src/plan): translated once per document, forwarded without re-execution. */
-  readonly plan: { readonly enabled: boolean; readonly cacheSize: number };
+  readonly plan: { readonly enabled: boolean; readonly cacheSize: number; readonly cacheMaxBytes: number };
   /** Access to the subgraph itself: who may call it, and under which Host names. */
   readonly access: {
     /** Host names accepted besides loopback names; undefined means "any" (production only). */
@@ -134,6 +134,7 @@ const schema = z.object({
   LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
   PLAN_ENABLED: optionalText.pipe(z.enum(['true', 'false'], { message: 'PLAN_ENABLED must be true or false' }).optional()),
   PLAN_CACHE_SIZE: integer('PLAN_CACHE_SIZE', 1, 100_000, 1000),
+  PLAN_CACHE_MAX_MB: integer('PLAN_CACHE_MAX_MB', 1, 4_096, 64),
   NODE_ENV: optionalText.pipe(z.enum(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')} (or unset)` }).optional()),
   ALLOWED_HOSTS: optionalText.pipe(
     z
@@ -228,7 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: values.HOST ?? (!production && !values.HEALTHIE_API_URL ? '127.0.0.1' : '0.0.0.0'),
     logLevel: values.LOG_LEVEL ?? 'info',
     production,
-    plan: { enabled: values.PLAN_ENABLED !== 'false', cacheSize: values.PLAN_CACHE_SIZE },
+    plan: { enabled: values.PLAN_ENABLED !== 'false', cacheSize: values.PLAN_CACHE_SIZE, cacheMaxBytes: values.PLAN_CACHE_MAX_MB * 1024 * 1024 },
     access: {
       // Outside production the Host check is always on (loopback names plus this list), so a web
       // page cannot reach a developer's server by DNS rebinding; in production, when listed.

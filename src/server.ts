@@ -10,7 +10,6 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import bodyParser from 'body-parser';
 import express from 'express';
 import type { GraphQLObjectType } from 'graphql';
 import type { Config } from './config.js';
@@ -34,7 +33,8 @@ import { createBookingService } from './booking/service.js';
 import { reservedAliases } from './booking/delegation.js';
 import { healthRoutes } from './http/health.js';
 import { hostCheck, routerSecretCheck } from './http/router-trust.js';
-import { graphqlEndpoint, isGraphQLPath, type Middleware } from './http/graphql-endpoint.js';
+import { graphqlEndpoint, isGraphQLPath } from './http/graphql-endpoint.js';
+import { jsonBody } from './http/json-body.js';
 import { answerHttpError, expressFallbacks, MAX_REQUEST_BYTES } from './http/http-errors.js';
 import { closeServer, createHttpServer, listenOn, type HttpTimeouts } from './http/http-server.js';
 import { requestLog } from './http/refusals.js';
@@ -120,6 +120,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     approved: runtime.subschema.schema,
     executor: client.executor,
     cacheSize: config.plan.cacheSize,
+    cacheMaxBytes: config.plan.cacheMaxBytes,
     includeStacktrace: !config.production,
   });
 
@@ -177,7 +178,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
       ...(config.production ? [] : [browserCors()]),
       routerSecretCheck(config.routerSecret),
     ],
-    body: bodyParser.json({ limit: MAX_REQUEST_BYTES }) as Middleware,
+    body: jsonBody(MAX_REQUEST_BYTES),
     onError: (error, _req, res, started) => answerHttpError(error, res, requests, started),
     log: requests,
   });

@@ -49,6 +49,13 @@ describe('configuration errors', () => {
     expect(problemsOf({ PLAN_ENABLED: 'yes' })).toEqual([expect.stringContaining('PLAN_ENABLED must be true or false')]);
   });
 
+  it('refuses a plan cache memory bound of zero, a negative or fractional one, or one over 4096 MiB', () => {
+    for (const size of ['0', '-1', '0.5', 'lots', '4097']) {
+      expect(problemsOf({ PLAN_CACHE_MAX_MB: size })).toEqual([expect.stringMatching(/^PLAN_CACHE_MAX_MB must be .*\(got "/)]);
+    }
+    expect(loadConfig({ PLAN_CACHE_MAX_MB: '4096' }).plan.cacheMaxBytes).toBe(4096 * 1024 * 1024);
+  });
+
   it('keeps the per-key in-flight cap below the connection pool', () => {
     expect(problemsOf({ HEALTHIE_MAX_IN_FLIGHT_PER_KEY: '32' })).toEqual([expect.stringContaining('must be below HEALTHIE_CONNECTIONS (32)')]);
     expect(problemsOf({ HEALTHIE_MAX_IN_FLIGHT_PER_KEY: '8', HEALTHIE_CONNECTIONS: '8' })).toHaveLength(1);

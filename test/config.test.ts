@@ -69,7 +69,7 @@ describe('configuration', () => {
       host: '127.0.0.1',
       logLevel: 'warn',
       production: true,
-      plan: { enabled: true, cacheSize: 1000 },
+      plan: { enabled: true, cacheSize: 1000, cacheMaxBytes: 64 * 1024 * 1024 },
       access: { allowedHosts: ['healthie.internal', '10.0.0.5'] },
       booking: { allowScheduling: true, requireIdempotencyKey: true, idempotencyTtlS: 3600, hashSecret: 't'.repeat(32) },
     });

@@ -45,3 +45,50 @@ describe('malformed HTTP requests', () => {
     });
   }
 });
+
+describe('JSON bodies in a charset other than UTF-8', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  const OPERATION = '{"query":"{ __typename }"}';
+  /** Content-Type charset parameters, and the body as that charset would encode it (UTF-8 where Node has no encoder). */
+  const REFUSED: Array<[string, Buffer]> = [
+    ['utf-16', Buffer.from(OPERATION, 'utf16le')],
+    ['UTF-16LE', Buffer.from(OPERATION, 'utf16le')],
+    ['"utf-16le"', Buffer.from(OPERATION, 'utf16le')],
+    ['utf-16be', Buffer.from(OPERATION, 'utf16le').swap16()],
+    ['utf-32', Buffer.from(OPERATION)],
+    ['"UTF-32BE"', Buffer.from(OPERATION)],
+    ['utf-7', Buffer.from(OPERATION)],
+    ['latin1', Buffer.from(OPERATION, 'latin1')],
+    ['iso-8859-1', Buffer.from(OPERATION, 'latin1')],
+    ['us-ascii', Buffer.from(OPERATION, 'ascii')],
+    ['utf8', Buffer.from(OPERATION)],
+    ['utf-nonsense', Buffer.from(OPERATION)],
+  ];
+
+  it('refuses every charset but UTF-8 with HTTP 415 and BAD_REQUEST, naming the charset to send, before anything reaches Healthie', async () => {
+    for (const [charset, body] of REFUSED.flatMap(([charset, encoded]) => [[charset, encoded], [charset, Buffer.from(OPERATION)]] as const)) {
+      stack.sandbox.clearRequests();
+      const response = await fetch(stack.url, { method: 'POST', headers: { 'content-type': `application/json; charset=${charset}` }, body });
+      const answer = (await response.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+      expect(response.status, charset).toBe(415);
+      expect(answer.errors, charset).toHaveLength(1);
+      expect(answer.errors[0]!.extensions, charset).toEqual({ code: 'BAD_REQUEST' });
+      expect(answer.errors[0]!.message, charset).toContain('Request body must be UTF-8 JSON');
+      expect(answer.errors[0]!.message, charset).toContain(`not charset "${charset.replaceAll('"', '').toLowerCase()}": send Content-Type: application/json; charset=utf-8, or no charset.`);
+      expect(stack.sandbox.requests, charset).toHaveLength(0);
+    }
+  });
+
+  it('reads a UTF-8 body whatever the case or quoting of its charset, or without one', async () => {
+    for (const contentType of ['application/json', 'application/json; charset=utf-8', 'application/json; charset=UTF-8', 'application/json;charset="Utf-8"']) {
+      const response = await fetch(stack.url, { method: 'POST', headers: { 'content-type': contentType }, body: OPERATION });
+      expect(response.status, contentType).toBe(200);
+      expect(await response.json(), contentType).toEqual({ data: { __typename: 'Query' } });
+    }
+  });
+});

@@ -6,13 +6,16 @@
  * - no key: sent as is (the guard refuses this when keys are required);
  * - first use: claim the key, send, record the outcome (appointment id or messages);
  * - same key and input again: the recorded outcome, read again with the caller's selection;
+ * - Healthie refused in `messages` the caller does not select: an error saying so, first time or
+ *   replayed (unread-messages.ts);
  * - same key, different input: IDEMPOTENCY_KEY_REUSED;
  * - the first request still in flight: wait for its outcome, up to a bound, else
  *   IDEMPOTENCY_IN_PROGRESS;
  * - outcome unknown (the first may have reached Healthie): look for the appointment, and book
  *   only if it is not there.
- * Bookings are never retried here: a failed send is reported, and the key remembers whether it
- * may have reached Healthie. A booking that may have been made (a failure after sending, or an
+ * Bookings are never retried here: a failed send is reported, and the key remembers whether
+ * Healthie may have run it (not when nothing was sent, nor when Healthie's answer proves it ran
+ * nothing: src/upstream/execution.ts). A booking that may have been made (a failure after sending, or an
  * answer with neither an appointment nor messages) is never reported as a success or as "not
  * sent": its error says so and what makes a retry safe (uncertain.ts).
  *
@@ -23,18 +26,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { codeOf, ErrorCode, subgraphError } from '../errors.js';
 import type { SubgraphContext } from '../context.js';
 import { describeForLog } from '../plugins/logging.js';
-import { mayHaveReachedHealthie } from '../upstream/failure.js';
+import { mayHaveExecuted, mayHaveReachedHealthie } from '../upstream/failure.js';
 import type { AuditOutcome } from './audit.js';
 import type { BookingInput } from './outcome-lookup.js';
 import { bookingRequestOf } from './request.js';
 import type { BookingOutcome } from './store.js';
-import { bookingMayExist, BOOKING_MAY_EXIST, emptyAnswer, isUnclassified, lookupFailed } from './uncertain.js';
+import { bookingMayExist, BOOKING_MAY_EXIST, emptyAnswer, isUnclassified, lookupFailed, notRun } from './uncertain.js';
 
 export interface BookingPath<T> {
   /** Sends the booking; resolves with the caller's result and what it came to. */
   send(): Promise<{ readonly result: T; readonly outcome: BookingOutcome | undefined }>;
   /** The caller's result for an earlier outcome (a replay, or an appointment found after a lost answer). */
   present(outcome: BookingOutcome): T | Promise<T>;
+  /**
+   * The error to answer instead of `outcome`, when the caller could not otherwise learn it: Healthie
+   * refused in `messages` that the operation does not select (unread-messages.ts).
+   */
+  unread(outcome: BookingOutcome): Error | undefined;
 }
 
 /**
@@ -64,6 +72,12 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
   const key = request.idempotencyKey.value;
   const keyed = key !== undefined;
   const audit = (outcome: AuditOutcome) => service.audit(context, keyed, outcome);
+  // After the audit line (which records what Healthie answered): a refusal the caller cannot read becomes an error.
+  const answer = <R>(outcome: BookingOutcome, result: () => R): R => {
+    const unread = path.unread(outcome);
+    if (unread) throw unread;
+    return result();
+  };
   const fail = (error: unknown, kind: 'refused' | 'error' = 'error'): never => {
     const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
     audit({ outcome: kind, code: codeOf({ extensions }), ...(extensions?.[BOOKING_MAY_EXIST] === true ? { bookingMayExist: true } : {}) });
@@ -73,9 +87,11 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
   const logUnclassified = (error: unknown) => {
     if (isUnclassified(error)) context.logger.error({ requestId: context.requestId, error: describeForLog(error) }, 'unexpected error');
   };
-  // A failed send that may have reached Healthie says the booking may exist; "nothing was sent" stays.
+  // A failed send that Healthie may have run says the booking may exist; "nothing was sent" stays,
+  // and an answer proving Healthie ran nothing (a refused key, a rate limit, no `data`) says so.
   const failedSend = (error: unknown): never => {
     if (!mayHaveReachedHealthie(error)) return fail(error);
+    if (!mayHaveExecuted(error)) return fail(notRun(error));
     logUnclassified(error);
     return fail(bookingMayExist(error, keyed));
   };
@@ -84,7 +100,7 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
     const sent = await path.send().catch(failedSend);
     if (!isOutcome(sent.outcome)) return fail(emptyAnswer(false));
     audit(audited(sent.outcome));
-    return sent.result;
+    return answer(sent.outcome, () => sent.result);
   }
   if ('problem' in context.credentials) fail(subgraphError(ErrorCode.UNAUTHENTICATED, context.credentials.problem), 'refused');
   const credentials = 'credentials' in context.credentials ? context.credentials.credentials : undefined;
@@ -120,7 +136,7 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
   if (claim.kind === 'done') {
     request.replayed = true;
     audit(replayAudit(claim.outcome, false));
-    return path.present(claim.outcome);
+    return answer(claim.outcome, () => path.present(claim.outcome));
   }
   if (claim.kind !== 'claimed') throw new Error('unreachable');
   const { token } = claim;
@@ -148,8 +164,9 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
   try {
     sent = await path.send();
   } catch (error) {
-    // Not retried. Whether it may have booked decides what the next attempt with this key does.
-    const settle = mayHaveReachedHealthie(error) ? store.markUnknown(recordKey, token) : store.release(recordKey, token);
+    // Not retried. Whether it may have booked decides what the next attempt with this key does:
+    // look first ("unknown"), or book (released, as if this attempt had not happened).
+    const settle = mayHaveExecuted(error) ? store.markUnknown(recordKey, token) : store.release(recordKey, token);
     await settle.catch(() => {});
     return failedSend(error);
   }
@@ -164,5 +181,5 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
     context.logger.warn({ requestId: context.requestId, code: codeOf(error as never) }, 'booking outcome not recorded'),
   );
   audit(audited(outcome));
-  return sent.result;
+  return answer(outcome, () => sent.result);
 }

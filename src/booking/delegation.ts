@@ -3,13 +3,15 @@
  * the caller's selection, plus the two fields idempotency needs (the appointment id and the
  * messages) under aliases of our own, so the outcome is known whatever the caller selected.
  * A replay answers the caller's selection too: `appointment` is read again from Healthie by id,
- * `messages` come from the store.
+ * `messages` come from the store. Messages the caller does not select become an error
+ * (unread-messages.ts).
  */
 import { delegateToSchema, type Subschema } from '@graphql-tools/delegate';
 import { GraphQLError, Kind, OperationTypeNode, parse, type ASTVisitor, type FieldNode, type GraphQLOutputType, type GraphQLResolveInfo, type OperationDefinitionNode, type ValidationContext } from 'graphql';
 import type { SubgraphContext } from '../context.js';
 import type { BookingPath } from './book.js';
 import type { BookingOutcome, FieldMessage } from './store.js';
+import { unreadMessagesError } from './unread-messages.js';
 
 /** Aliases of this subgraph's own (the booking path's, subgraph/colliding-aliases.ts): a client's operation may not use them (reservedAliases). */
 export const RESERVED_ALIAS_PREFIX = 'healthieSubgraph';
@@ -93,5 +95,6 @@ export function delegatedBooking(
         messages: outcome.messages,
       };
     },
+    unread: (outcome) => unreadMessagesError(outcome, info),
   };
 }

@@ -10,10 +10,11 @@
  * appointments when none was sent), and carries `extensions.bookingMayExist: true` for flows.
  * An error without a code there (e.g. graphql-tools refusing a value of Healthie's) would be
  * masked, hint and all, so it becomes UPSTREAM_BAD_RESPONSE. Errors of a booking that certainly never reached Healthie ("nothing was sent") are left as
- * they are.
+ * they are, and those of a booking Healthie refused without running it say that it booked nothing.
  */
 import { GraphQLError } from 'graphql';
 import { codeOf, ErrorCode, subgraphError } from '../errors.js';
+import { findUpstreamFailure } from '../upstream/failure.js';
 
 /** The extension a flow reads instead of parsing the message. */
 export const BOOKING_MAY_EXIST = 'bookingMayExist';
@@ -22,6 +23,7 @@ const KEYED =
   "The booking may have been made: retry only with the same Idempotency-Key, which looks for it in Healthie before booking again; without that key, check the patient's appointments before booking again.";
 const UNKEYED =
   "The booking may have been made: check the patient's appointments before booking again, since a retry books again (an Idempotency-Key on every booking makes retries safe).";
+const NOT_RUN = 'Healthie refused the booking without running it, so this attempt booked nothing.';
 const LOOKUP_FAILED =
   'An earlier attempt with this Idempotency-Key may have made the booking, and looking for it failed: retry only with the same key, which looks for it again before booking.';
 
@@ -45,6 +47,17 @@ export function bookingMayExist(error: unknown, keyed: boolean): GraphQLError {
 /** A retry's lookup for a booking an earlier attempt may have made failed: the key stays "unknown". */
 export function lookupFailed(error: unknown): GraphQLError {
   return withBookingAdvice(error, LOOKUP_FAILED, "Healthie's answer to the lookup for the booking could not be read.");
+}
+
+/**
+ * `error` of a booking Healthie answered without running it (src/upstream/execution.ts): the same
+ * code and extensions, and no `bookingMayExist`; the message says that this attempt booked
+ * nothing, so the client knows a retry cannot book twice.
+ */
+export function notRun(error: unknown): GraphQLError {
+  const known = error instanceof GraphQLError ? error : findUpstreamFailure(error);
+  if (!known) return subgraphError(ErrorCode.UPSTREAM_BAD_RESPONSE, NOT_RUN);
+  return new GraphQLError(withAdvice(known.message, NOT_RUN), { originalError: known, extensions: known.extensions });
 }
 
 /** Healthie's answer to a booking carried neither an appointment nor messages. */

@@ -37,6 +37,16 @@ const HTTP_MESSAGES: Record<string | number, string> = {
   404: 'Not found: GraphQL is served at /graphql, health at /healthz and /readyz.',
 };
 
+/**
+ * The refusal of a body's charset, naming the charset sent (body-parser's `charset`, lower-cased,
+ * cut short: it is the client's header, echoed only to that client and never logged).
+ */
+function charsetMessage(charset: unknown): string | undefined {
+  if (typeof charset !== 'string' || charset === '') return undefined;
+  const named = charset.length > 40 ? `${charset.slice(0, 40)}…` : charset;
+  return `Request body must be UTF-8 JSON, not charset "${named}": send Content-Type: application/json; charset=utf-8, or no charset.`;
+}
+
 export function httpError(status: number, message = HTTP_MESSAGES[status] ?? 'Internal server error.') {
   return { errors: [{ message, extensions: { code: status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR } }] };
 }
@@ -58,7 +68,7 @@ export function answerHttpError(thrown: unknown, res: ServerResponse, log: Reque
     refuse(res, thrown.status, thrown.body, log, started);
     return;
   }
-  const error = thrown as { status?: unknown; type?: unknown } | undefined;
+  const error = thrown as { status?: unknown; type?: unknown; charset?: unknown } | undefined;
   const status = typeof error?.status === 'number' ? error.status : 500;
   // Once an answer is under way, its id is the one the request line was logged under.
   const requestId = (res.getHeader(REQUEST_ID_HEADER) as string | undefined) ?? refusalRequestId(res.req);
@@ -68,7 +78,8 @@ export function answerHttpError(thrown: unknown, res: ServerResponse, log: Reque
     res.destroy();
     return;
   }
-  refuse(res, status, httpError(status, HTTP_MESSAGES[error?.type as string]), log, started, requestId);
+  const message = (error?.type === 'charset.unsupported' ? charsetMessage(error.charset) : undefined) ?? HTTP_MESSAGES[error?.type as string];
+  refuse(res, status, httpError(status, message), log, started, requestId);
 }
 
 /** The last handlers of an Express app: unknown routes, then every refusal or failure, as JSON, logged and counted. */

@@ -8,8 +8,10 @@
  * multiply their selection by the page size.
  * - Paged fields are connections (`first` / `last`) and, on the unversioned API, lists with `pageSize`.
  *   The page size counted is the one sent when it is 1..HEALTHIE_MAX_PAGE_SIZE; a size not sent,
- *   null, zero or negative, or one Healthie ignores (`pageSize` without `shouldPaginate: true`),
- *   counts as 100, as Healthie counts it. A size over HEALTHIE_MAX_PAGE_SIZE is refused.
+ *   null or zero, a negative `pageSize`, or one Healthie ignores (`pageSize` without
+ *   `shouldPaginate: true`), counts as 100, as Healthie counts it. A size over
+ *   HEALTHIE_MAX_PAGE_SIZE is refused, and so is a negative `first` or `last`: Healthie refuses
+ *   those with the whole request, so every other field of it would fail too.
  * - `_entities` multiplies by the number of representations.
  * - Other lists (`attendees`, a connection's `nodes` and `edges`) count once per item of their
  *   parent, as graphql-ruby counts them.
@@ -48,14 +50,26 @@ function pagingOf(field: AnyField): Paging {
   return paging;
 }
 
-/** A page over Healthie's maximum: refused, never counted, since Healthie would not serve it. */
+/** Connection page sizes, which Healthie refuses below 0 (the unversioned `pageSize` it counts as 100). */
+const CONNECTION_PAGE_SIZES: ReadonlySet<string> = new Set(['first', 'last']);
+
+/**
+ * A page Healthie would not serve, refused and never counted: one over Healthie's maximum (too
+ * much asked: the cost check's refusal), or a negative `first`/`last` (`negative`: the client's
+ * input, refused as such).
+ */
 export class PageSizeError extends Error {
+  readonly negative: boolean;
   constructor(readonly field: string, readonly argument: string, readonly size: number) {
     super(
-      `${field}(${argument}: ${size}) asks for more than ${HEALTHIE_MAX_PAGE_SIZE} items, Healthie's largest page. ` +
-        `Send ${argument} between 1 and ${HEALTHIE_MAX_PAGE_SIZE} and page through the rest.`,
+      size < 0
+        ? `${argument} must be 0 or more (got ${size}) on ${field}; nothing was sent. ` +
+            `Send ${argument} between 0 and ${HEALTHIE_MAX_PAGE_SIZE}, or leave it out for Healthie's default page of ${HEALTHIE_DEFAULT_PAGE_SIZE}.`
+        : `${field}(${argument}: ${size}) asks for more than ${HEALTHIE_MAX_PAGE_SIZE} items, Healthie's largest page. ` +
+            `Send ${argument} between 1 and ${HEALTHIE_MAX_PAGE_SIZE} and page through the rest.`,
     );
     this.name = 'PageSizeError';
+    this.negative = size < 0;
   }
 }
 
@@ -89,7 +103,7 @@ export function pageSizeCounted(field: AnyField, node: FieldNode, args: Record<s
   for (const name of paging) {
     const value = sent(node, name, variables) ? args[name] : undefined;
     if (typeof value !== 'number') continue;
-    if (value > HEALTHIE_MAX_PAGE_SIZE) throw new PageSizeError(field.name, name, value);
+    if (value > HEALTHIE_MAX_PAGE_SIZE || (value < 0 && CONNECTION_PAGE_SIZES.has(name))) throw new PageSizeError(field.name, name, value);
     if (value > 0) size = Math.max(size ?? 0, value);
   }
   // Healthie applies `page_size` only when `should_paginate` is true (where the field has it).

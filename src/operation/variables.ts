@@ -8,7 +8,8 @@
  * enough. The values are kept per request object (a WeakMap, so they die with the request) and
  * frozen: readers share them and must not change them.
  */
-import { getVariableValues, GraphQLError, Kind, visit, type ASTNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { BREAK, getNullableType, getVariableValues, GraphQLError, isInputObjectType, isListType, isNonNullType, Kind, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
+import type { ASTNode, DocumentNode, GraphQLInputType, GraphQLSchema, OperationDefinitionNode, ValueNode } from 'graphql';
 
 /** Variables that do not fit their declared types: execution reports them as BAD_USER_INPUT. */
 export class VariableCoercionError extends Error {
@@ -26,9 +27,12 @@ export function coerceVariables(schema: GraphQLSchema, operation: OperationDefin
 }
 
 /**
- * The variables sent as null in the argument value `error` was raised for, when reading that
- * argument (graphql-js's getArgumentValues or getDirectiveValues) failed because of them; an empty
- * list when `error` is anything else, which callers must keep treating as their own failure.
+ * The variables sent as null where the argument value `error` was raised for requires a value,
+ * when reading that argument (graphql-js's getArgumentValues or getDirectiveValues) failed because
+ * of them; an empty list when `error` is anything else, which callers must keep treating as their
+ * own failure. `document` is the one the argument was read from: with it, only the variables at
+ * a non-null position are named (`b` in `{a: $n, b: $m}` where only `b` is `String!`), not every
+ * null inside the value.
  *
  * Why this is the client's input: validation lets a nullable variable stand where a value is
  * required when a default covers its absence (`query($s: Boolean = true) { f @skip(if: $s) }`).
@@ -37,17 +41,62 @@ export function coerceVariables(schema: GraphQLSchema, operation: OperationDefin
  * other variables fit their positions), so a failed read of a value holding a variable sent as
  * null failed for that null.
  */
-export function variablesSentAsNull(error: unknown, coerced: Readonly<Record<string, unknown>>): string[] {
+export function variablesSentAsNull(
+  error: unknown,
+  coerced: Readonly<Record<string, unknown>>,
+  schema?: GraphQLSchema,
+  document?: DocumentNode,
+): string[] {
   if (!(error instanceof GraphQLError) || error.originalError) return [];
   const names = new Set<string>();
+  const anywhere = new Set<string>();
   for (const node of error.nodes ?? []) {
     if (!isValue(node)) continue;
-    visit(node, { Variable: (variable) => void (coerced[variable.name.value] === null && names.add(variable.name.value)) });
+    visit(node, { Variable: (variable) => void (coerced[variable.name.value] === null && anywhere.add(variable.name.value)) });
+    const type = schema && document ? argumentType(schema, document, node) : undefined;
+    if (type) requiredNulls(node, type, coerced, names);
   }
-  return [...names];
+  // Without the argument's type (or a null inside a scalar's literal), every null in the value.
+  return [...(names.size > 0 ? names : anywhere)];
 }
 
-const isValue = (node: ASTNode) => node.kind === Kind.VARIABLE || node.kind === Kind.LIST || node.kind === Kind.OBJECT;
+const isValue = (node: ASTNode): node is ValueNode => node.kind === Kind.VARIABLE || node.kind === Kind.LIST || node.kind === Kind.OBJECT;
+
+/** The type the argument whose value is `value` (that very node) is read as, in `document`. */
+function argumentType(schema: GraphQLSchema, document: DocumentNode, value: ValueNode): GraphQLInputType | undefined {
+  const typeInfo = new TypeInfo(schema);
+  let type: GraphQLInputType | undefined;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Argument(node) {
+        if (node.value !== value) return undefined;
+        type = typeInfo.getInputType() ?? undefined;
+        return BREAK;
+      },
+    }),
+  );
+  return type;
+}
+
+/** Adds to `names` the variables sent as null in `value` where `type` requires a value, as graphql-js's valueFromAST reads it. */
+function requiredNulls(value: ValueNode, type: GraphQLInputType, coerced: Readonly<Record<string, unknown>>, names: Set<string>): void {
+  if (value.kind === Kind.VARIABLE) {
+    if (isNonNullType(type) && coerced[value.name.value] === null) names.add(value.name.value);
+    return;
+  }
+  const nullable = getNullableType(type);
+  if (isListType(nullable)) {
+    // A single value where a list is expected is read as a list of one.
+    for (const item of value.kind === Kind.LIST ? value.values : [value]) requiredNulls(item, nullable.ofType, coerced, names);
+  } else if (value.kind === Kind.OBJECT && isInputObjectType(nullable)) {
+    const fields = nullable.getFields();
+    for (const field of value.fields) {
+      const definition = fields[field.name.value];
+      if (definition) requiredNulls(field.value, definition.type, coerced, names);
+    }
+  }
+}
 
 const coercedByRequest = new WeakMap<object, Readonly<Record<string, unknown>>>();
 

@@ -11,6 +11,7 @@
 import { Kind, print, type FieldNode, type GraphQLObjectType, type OperationDefinitionNode, type SelectionNode, type SelectionSetNode, type VariableDefinitionNode } from 'graphql';
 import { mergeSelectionSet } from '../operation/merge.js';
 import { ENTITIES, type EntityTypeName } from '../schema/federation.js';
+import type { Retained } from './retained.js';
 import type { ShapeField } from './shape.js';
 import { Fallback } from './fallback.js';
 import type { VariablesPlan } from './planner.js';
@@ -36,6 +37,8 @@ export interface EntitiesPlan {
   /** Client variable definitions (printed, Healthie's names) by name; each type lists those it uses. */
   readonly variableDefinitions: ReadonlyMap<string, string>;
   readonly variables: VariablesPlan;
+  /** Bytes the plan keeps, its cached entity documents included (retained.ts). */
+  readonly retained: Retained;
 }
 
 /** What the planner lends: translation, variables and shapes, all in its naming rules. */
@@ -85,5 +88,6 @@ export function planEntities(field: FieldNode, operation: OperationDefinitionNod
     variableDefinitions: new Map(plan.definitions.map((d) => [d.variable.name.value, print(d)])),
     // Coercion covers every variable (representations included); only the others are sent.
     variables: { ...plan, client: operation.variableDefinitions ?? [] },
+    retained: { bytes: 0 },
   };
 }

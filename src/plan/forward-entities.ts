@@ -10,6 +10,7 @@
  */
 import { GraphQLError, Kind, locatedError, parse, print, visit, type DocumentNode, type ExecutionResult, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { preparedOperation, type PreparedOperation } from '../operation/normalize.js';
+import { retainDocument } from './retained.js';
 import type { EntityTypeName } from '../schema/federation.js';
 import { MAX_ENTITY_REFERENCES, representationId, representationProblem } from '../subgraph/representations.js';
 import { MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST } from '../subgraph/schema.js';
@@ -79,7 +80,10 @@ export function createEntityForwarder(tools: ForwardTools, completer: Completer)
         pieces: pieces.length === types.length + 1 ? pieces : undefined,
         fields: countFields(document),
       };
-      if (templates.size < MAX_ENTITY_DOCUMENTS_PER_PLAN) templates.set(key, template);
+      if (templates.size < MAX_ENTITY_DOCUMENTS_PER_PLAN) {
+        templates.set(key, template);
+        retainDocument(plan.retained, document);
+      }
     }
     return template;
   }

@@ -182,6 +182,7 @@ export function createPlanner(mapping: SchemaMapping) {
         shape: shapeOf([{ set: operation.selectionSet, conditions: [] }], query),
         definitions: variablesOut.definitions,
         variants: new Map(),
+        retained: { bytes: 0 },
         variables: variablesOut,
       };
     } catch (error) {

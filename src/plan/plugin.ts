@@ -11,8 +11,9 @@
  * - a document the planner does not cover (see planner.ts), or a request the forwarder hands
  *   back (variables that do not coerce, representations the guard refuses).
  *
- * Plans are cached per document hash and operation name in a bounded LRU (PLAN_CACHE_SIZE);
- * "keeps the delegation path" is cached too, so it is decided once per document.
+ * Plans are cached per document hash and operation name in an LRU bounded in count
+ * (PLAN_CACHE_SIZE) and in the bytes the plans keep (PLAN_CACHE_MAX_MB, retained.ts); "keeps the
+ * delegation path" is cached too, so it is decided once per document.
  *
  * A response from `responseForOperation` skips Apollo's formatError and didEncounterErrors, so
  * errors are formatted and logged here exactly as the pipeline does it.
@@ -28,6 +29,7 @@ import { coercedVariablesOf } from '../operation/variables.js';
 import { createForwarder } from './forward.js';
 import { createSchemaMapping } from './mapping.js';
 import { createPlanner, Fallback, type Plan } from './planner.js';
+import { jsonBytes } from './retained.js';
 
 export interface PlanPluginOptions {
   /** The schema served (subgraph names). */
@@ -36,6 +38,8 @@ export interface PlanPluginOptions {
   readonly approved: GraphQLSchema;
   readonly executor: Executor<SubgraphContext>;
   readonly cacheSize: number;
+  /** Bytes the cached plans may keep (retained.ts). */
+  readonly cacheMaxBytes: number;
   readonly includeStacktrace: boolean;
 }
 
@@ -46,9 +50,15 @@ export interface PlanStats {
   /** Requests answered by the planned path, and those left to delegation (any reason). */
   planned: number;
   delegated: number;
+  /** Plans cached now, and the bytes they keep by the cache's estimate. */
+  cachedPlans: number;
+  cachedBytes: number;
 }
 
 export const TRACE_HEADER = 'apollo-federation-include-trace';
+
+/** What a cached "keeps the delegation path" weighs: its reason and the cache's own entry. */
+const FALLBACK_BYTES = 256;
 
 /** Apollo Server's error normalisation (errorNormalize.ts), then the subgraph's formatError. */
 export function formatErrors(errors: readonly GraphQLError[], includeStacktrace: boolean): GraphQLFormattedError[] {
@@ -68,8 +78,13 @@ export function planPlugin(options: PlanPluginOptions): { plugin: ApolloServerPl
   const mapping = createSchemaMapping(options.schema, options.approved);
   const planner = createPlanner(mapping);
   const forward = createForwarder(mapping, options.executor);
-  const cache = new LRUCache<string, Plan | Fallback>({ max: options.cacheSize });
-  const stats: PlanStats = { hits: 0, misses: 0, planned: 0, delegated: 0 };
+  const cache = new LRUCache<string, Plan | Fallback>({
+    max: options.cacheSize,
+    maxSize: options.cacheMaxBytes,
+    // A plan too large for the bound is not cached: it is planned again on every request.
+    sizeCalculation: (plan) => (plan instanceof Fallback ? FALLBACK_BYTES : Math.max(1, plan.retained.bytes)),
+  });
+  const stats = { hits: 0, misses: 0, planned: 0, delegated: 0 };
 
   // The hook keeps no state of its own per request: one listener serves every request.
   const listener: GraphQLRequestListener<SubgraphContext> = {
@@ -86,9 +101,20 @@ export function planPlugin(options: PlanPluginOptions): { plugin: ApolloServerPl
       else {
         stats.misses += 1;
         plan = planner(document, request.operationName);
+        if (!(plan instanceof Fallback)) plan.retained.bytes += jsonBytes(document);
         cache.set(key, plan);
       }
-      const result = plan instanceof Fallback ? undefined : await forward(plan, { variables: request.variables, coerced: coercedVariablesOf(requestContext), context: contextValue, operationName: request.operationName });
+      let result;
+      if (!(plan instanceof Fallback)) {
+        const weighed = plan.retained.bytes;
+        result = await forward(plan, { variables: request.variables, coerced: coercedVariablesOf(requestContext), context: contextValue, operationName: request.operationName });
+        // The plan cached another Healthie document: weigh it again, which may drop other plans
+        // (the cache weighs an entry only when it is set anew, not when set to itself again).
+        if (plan.retained.bytes !== weighed && cache.peek(key) === plan) {
+          cache.delete(key);
+          cache.set(key, plan);
+        }
+      }
       if (!result) {
         stats.delegated += 1;
         return null;
@@ -100,5 +126,5 @@ export function planPlugin(options: PlanPluginOptions): { plugin: ApolloServerPl
     },
   };
   const plugin: ApolloServerPlugin<SubgraphContext> = { requestDidStart: async () => listener };
-  return { plugin, stats: () => ({ ...stats }) };
+  return { plugin, stats: () => ({ ...stats, cachedPlans: cache.size, cachedBytes: cache.calculatedSize }) };
 }

@@ -13,6 +13,7 @@
  */
 import { Kind, type DirectiveNode, type DocumentNode, type FieldNode, type OperationDefinitionNode, type VariableDefinitionNode } from 'graphql';
 import { allPass } from './complete.js';
+import { retainDocument, type Retained } from './retained.js';
 import type { ShapeField } from './shape.js';
 
 /** One root field as the client wrote it, translated. */
@@ -47,6 +48,8 @@ export interface RootsPlan {
   readonly shape: readonly ShapeField[];
   readonly definitions: readonly VariableDefinitionNode[];
   readonly variants: Map<number, RootVariant>;
+  /** Bytes the plan keeps, its cached variants included (retained.ts). */
+  readonly retained: Retained;
 }
 
 /** Most conditions on root fields a plan evaluates; more keep the delegation path. */
@@ -103,6 +106,9 @@ export function variantFor(plan: RootsPlan, variables: Record<string, unknown>):
   if (variant) return variant;
   const included = [...plan.always, ...plan.dynamic.filter((_, bit) => mask & (1 << bit))].sort((a, b) => a - b);
   variant = buildVariant(plan, included);
-  if (plan.variants.size < MAX_VARIANTS_PER_PLAN) plan.variants.set(mask, variant);
+  if (plan.variants.size < MAX_VARIANTS_PER_PLAN) {
+    plan.variants.set(mask, variant);
+    if (variant.document) retainDocument(plan.retained, variant.document);
+  }
   return variant;
 }

@@ -13,9 +13,9 @@
  *    operation; only variables that do not fit their types are left to execution, which reports
  *    them as BAD_USER_INPUT (decided by coercing them here, never by catching everything), and a
  *    variable sent as null where its argument requires a value is refused as BAD_USER_INPUT (the
- *    estimate fails on exactly that argument, as execution would). A date variable Healthie
- *    would refuse is refused as BAD_USER_INPUT once the variables are coerced
- *    (src/operation/date-variables.ts).
+ *    estimate fails on exactly that argument, as execution would). A negative `first`/`last`
+ *    (scoring.ts) is refused as BAD_USER_INPUT too. A date variable Healthie would refuse is
+ *    refused as BAD_USER_INPUT once the variables are coerced (src/operation/date-variables.ts).
  *
  * The scoring rules are in src/operation/scoring.ts. `estimateCost` scores the whole document
  * (graphql-query-complexity) and is the definition; requests are scored by the cost plan compiled
@@ -176,8 +176,11 @@ export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<Sub
         cost = checked.plan ? checked.plan.cost(coerced) : (limits.estimate ?? estimateCost)(schema, checked.expanded, variables);
         if (Number.isNaN(cost)) throw new Error('The estimate is not a number.');
       } catch (error) {
-        if (error instanceof PageSizeError) throw tooComplex(error.message, { maxPageSize: HEALTHIE_MAX_PAGE_SIZE });
-        const nulls = variablesSentAsNull(error, coerced);
+        if (error instanceof PageSizeError) {
+          if (error.negative) throw subgraphError(ErrorCode.BAD_USER_INPUT, error.message, { http: { status: 400 } });
+          throw tooComplex(error.message, { maxPageSize: HEALTHIE_MAX_PAGE_SIZE });
+        }
+        const nulls = variablesSentAsNull(error, coerced, schema, checked.expanded);
         if (nulls.length > 0) throw sentAsNull(error as GraphQLError, nulls);
         // Fail closed: an operation whose cost cannot be estimated is not sent.
         throw tooComplex(`The cost of this operation could not be estimated, so it was not sent. Select fewer fields or smaller pages (at most ${maxCost}).`, {

@@ -16,7 +16,8 @@
  *    Reads are retried as resilience.ts says; mutations (bookings) are sent exactly once.
  *
  * Every error thrown is an UpstreamFailure whose `sent` says whether Healthie may have received
- * the request (failure.ts): false for steps 1-6 and for a connection that could not be opened.
+ * the request (failure.ts): false for steps 1-6 and for a connection that could not be opened;
+ * `executed` is also false when Healthie's answer proves it ran nothing (execution.ts).
  * Statuses and network errors are translated in http-failures.ts.
  * Healthie's own error text never reaches a log, and reaches a client only as healthie-errors.ts
  * allows.
@@ -32,6 +33,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { ExpansionLimitError } from '../operation/expand.js';
 import { normalizedOnce, type PreparedOperation } from '../operation/normalize.js';
+import { answeredFailure } from './execution.js';
 import { UpstreamFailure } from './failure.js';
 import { RefusedKeys, TenantBusyError, TenantLimiter, tenantId } from './fairness.js';
 import { REJECTED_KEY_MESSAGE, translateErrors, type HealthieErrorPayload } from './healthie-errors.js';
@@ -41,7 +43,7 @@ import type { RateLimiter } from './rate-limit.js';
 import { createResilience, type Resilience } from './resilience.js';
 import { API_VERSION_HEADER, type VersionMonitor } from './version.js';
 
-export { mayHaveReachedHealthie, UpstreamFailure } from './failure.js';
+export { mayHaveExecuted, mayHaveReachedHealthie, UpstreamFailure } from './failure.js';
 
 /** What the client needs from the per-request context. */
 export interface UpstreamRequestContext {
@@ -206,7 +208,8 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
         throw translated;
       }
       if (status < 200 || status >= 300) {
-        const translated = options.version?.inspectText(text, status) ?? statusError(status, kind === 'write');
+        // 401/403, 429 and a GraphQL request error say that Healthie ran nothing (execution.ts).
+        const translated = answeredFailure(options.version?.inspectText(text, status) ?? statusError(status, kind === 'write'), status, graphQLResponse(text));
         if (status === 429) metrics?.rateLimited.inc({ source: 'healthie' });
         finish(translated.extensions.code as string, { upstreamStatus: status, code: translated.extensions.code });
         throw translated;
@@ -216,17 +219,18 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
         finish(ErrorCode.UPSTREAM_BAD_RESPONSE, { upstreamStatus: status, code: ErrorCode.UPSTREAM_BAD_RESPONSE });
         throw new UpstreamFailure(ErrorCode.UPSTREAM_BAD_RESPONSE, 'Healthie answered with a body that is not a GraphQL response.', { sent: true });
       }
+      // Errors of the whole request: with no `data` in the answer, Healthie ran nothing (execution.ts).
       const unsupported = options.version?.inspect(payload, status);
       if (unsupported) {
         finish(unsupported.extensions.code as string, { upstreamStatus: status, code: unsupported.extensions.code });
-        throw unsupported;
+        throw answeredFailure(unsupported, status, payload);
       }
       const received = Array.isArray(payload.errors) ? (payload.errors as HealthieErrorPayload[]) : [];
       const { fatal, fieldErrors, dropped } = translateErrors(received, normalized.definitions[0] as OperationDefinitionNode);
       if (fatal?.extensions.code === ErrorCode.UPSTREAM_RATE_LIMITED) metrics?.rateLimited.inc({ source: 'healthie' });
       const code = fatal?.extensions.code as string | undefined;
       finish(code ?? 'ok', { upstreamStatus: status, code, fieldErrors: fieldErrors.length, droppedErrors: dropped });
-      if (fatal) throw fatal;
+      if (fatal) throw answeredFailure(fatal, status, payload);
       return { data: payload.data ?? null, ...(fieldErrors.length > 0 ? { errors: fieldErrors } : {}) } as ExecutionResult;
     };
     try {

@@ -165,3 +165,17 @@ export async function closeFaultyBookingStack(started: Partial<FaultyBookingStac
   await started.upstream?.close();
   await started.sandbox?.close();
 }
+
+/**
+ * The log lines as text for "nothing of the patient's is logged" checks, without the fields a random
+ * or timed value fills (request ids, times, durations, tenant hashes): an id of a few digits
+ * appears in those by chance (a request id "…71001ae…" holds patient 1001).
+ */
+export function loggedText(logs: readonly string[]): string {
+  return logs
+    .map((line) => {
+      const { requestId: _id, time: _time, durationMs: _duration, tenant: _tenant, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      return JSON.stringify(rest);
+    })
+    .join('\n');
+}

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StartedSandbox } from '../../src/sandbox/index.js';
 import type { FaultyUpstream, Replacement } from '../helpers/faulty-upstream.js';
 import type { Stack } from '../helpers/stack.js';
-import { appointmentsAt, BOOK, closeFaultyBookingStack, creates, send, startFaultyBookingStack, type BookingFixture, type HeadedResponse } from './helpers.js';
+import { appointmentsAt, BOOK, closeFaultyBookingStack, creates, loggedText, send, startFaultyBookingStack, type BookingFixture, type HeadedResponse } from './helpers.js';
 
 const UNKEYED_ADVICE =
   "The booking may have been made: check the patient's appointments before booking again, since a retry books again (an Idempotency-Key on every booking makes retries safe).";
@@ -93,7 +93,7 @@ for (const planEnabled of ['true', 'false']) {
         { outcome: 'error', code, bookingMayExist: true },
       ]);
       expect(lines.find((line) => line.msg === 'graphql request')).toMatchObject({ errorCodes: [code] });
-      const everything = stack.logs.join('\n');
+      const everything = loggedText(stack.logs);
       for (const secret of [HEALTHIE_TEXT, fixture.patientId, fixture.providerId]) expect(everything).not.toContain(secret);
     }
 

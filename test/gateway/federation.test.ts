@@ -220,6 +220,20 @@ describe('a federated query through @apollo/gateway', () => {
     expect(stack.sandbox.requests).toHaveLength(0);
   });
 
+  it("refuses a negative page size without calling Healthie, and the other subgraph's fields are answered beside it", async () => {
+    stack.sandbox.clearRequests();
+    const auth = { 'x-healthie-api-key': DEMO_API_KEY };
+    const literal = await post<any>(gateway.url, '{ supportTickets { id } healthieOrganizationMembers(last: -1) { totalCount } }', {}, auth);
+    const variable = await post<any>(gateway.url, 'query($n: Int) { supportTickets { id } healthieAppointments(first: $n) { totalCount } }', { n: -20 }, auth);
+    for (const [result, message] of [[literal, 'last must be 0 or more (got -1)'], [variable, 'first must be 0 or more (got -20)']] as const) {
+      expect(result.body.data!.supportTickets).toHaveLength(40);
+      const refused = result.body.errors!.map((e) => (e.extensions?.response as { status: number; body: { errors: Array<{ message: string; extensions: { code: string } }> } } | undefined));
+      expect(refused.map((r) => [r?.status, r?.body.errors.map((e) => e.extensions.code)])).toEqual([[400, ['BAD_USER_INPUT']]]);
+      expect(refused[0]!.body.errors[0]!.message).toContain(message);
+    }
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
   it('fails with UNAUTHENTICATED and calls no upstream when no key reaches the subgraph', async () => {
     stack.sandbox.clearRequests();
     const result = await post<{ supportTickets: any[] }>(gateway.url, '{ supportTickets { id patient { firstName } } }');

@@ -5,7 +5,8 @@
  * - 'drop': the connection is destroyed once the sandbox has answered;
  * - 'hang': no answer at all, until the client gives up;
  * - a Replacement: this status and body instead of the sandbox's answer (a 5xx, an empty or
- *   broken GraphQL answer to a booking that was made).
+ *   broken GraphQL answer to a booking that was made); with `forward: false` the request never
+ *   reaches the sandbox (Healthie refusing it without running it: a refused key, a rate limit).
  * It can also change the answers it passes on (`rewrite`), to serve values the sandbox never makes.
  */
 import { createServer, type IncomingMessage } from 'node:http';
@@ -16,6 +17,10 @@ export interface Replacement {
   readonly status?: number;
   /** The body, or a function of the request's GraphQL document (e.g. to name its root field). */
   readonly body: unknown;
+  /** False: answer without passing the request on, so the sandbox never acts on it. Default true. */
+  readonly forward?: boolean;
+  /** Wait this long before answering (e.g. so that duplicates arrive while it is in flight). */
+  readonly delayMs?: number;
 }
 
 export type Fault = 'drop' | 'hang' | Replacement | ((query: string) => Replacement);
@@ -52,19 +57,24 @@ export async function startFaultyUpstream(targetUrl: string): Promise<FaultyUpst
     for (const [name, value] of Object.entries(request.headers)) {
       if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) headers[name] = value;
     }
-    const answer = await fetch(targetUrl, { method: 'POST', headers, body });
-    const text = await answer.text();
+    let fault: Fault | undefined;
     if (planned && planned.times > 0 && planned.pattern.test(body.toString('utf8'))) {
       planned.times -= 1;
-      const fault = planned.fault;
-      if (fault === 'drop') request.socket.destroy();
-      // 'hang': never answer; close() ends the socket.
-      if (fault === 'drop' || fault === 'hang') return;
-      const { status = 200, body: replaced } = typeof fault === 'function' ? fault(graphqlQuery(body)) : fault;
+      fault = planned.fault;
+    }
+    const replacement = fault === undefined || fault === 'drop' || fault === 'hang' ? undefined : typeof fault === 'function' ? fault(graphqlQuery(body)) : fault;
+    const reply = ({ status = 200, body: replaced }: Replacement) => {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(typeof replaced === 'string' ? replaced : JSON.stringify(replaced));
-      return;
-    }
+    };
+    if (replacement?.delayMs) await new Promise((resolve) => setTimeout(resolve, replacement.delayMs));
+    if (replacement?.forward === false) return reply(replacement);
+    const answer = await fetch(targetUrl, { method: 'POST', headers, body });
+    const text = await answer.text();
+    if (fault === 'drop') request.socket.destroy();
+    // 'hang': never answer; close() ends the socket.
+    if (fault === 'drop' || fault === 'hang') return;
+    if (replacement) return reply(replacement);
     response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
     response.end(change ? change(text) : text);
   });

@@ -75,6 +75,7 @@ describe('requests refused before an operation runs', () => {
     ['a batch', () => send('/graphql', { method: 'POST', headers: json, body: `[${OPERATION}]` }), 400, 'BAD_REQUEST', true],
     ['a body over the limit', () => send('/graphql', { method: 'POST', headers: json, body: JSON.stringify({ query: '{ __typename }', x: 'a'.repeat(MAX_REQUEST_BYTES) }) }), 413, 'BAD_REQUEST', true],
     ['a latin1 charset', () => send('/graphql', { method: 'POST', headers: { ...json, 'content-type': 'application/json; charset=latin1' }, body: OPERATION }), 415, 'BAD_REQUEST', true],
+    ['a utf-16 charset', () => send('/graphql', { method: 'POST', headers: { ...json, 'content-type': 'application/json; charset=utf-16' }, body: Buffer.from(OPERATION, 'utf16le') }), 415, 'BAD_REQUEST', true],
     ['a body that is not JSON', () => send('/graphql', { method: 'POST', headers: json, body: '{"query": ' }), 400, 'BAD_REQUEST', true],
     ['variables sent as a string', () => send('/graphql', { method: 'POST', headers: json, body: JSON.stringify({ query: '{ __typename }', variables: '{}' }) }), 400, 'BAD_REQUEST', true],
     ['PUT', () => send('/graphql', { method: 'PUT', headers: json, body: OPERATION }), 405, 'BAD_REQUEST', true],
@@ -130,13 +131,14 @@ describe('requests refused before an operation runs', () => {
     await send('/graphql', { method: 'POST', headers: { ...private_, 'router-authorization': SECRET, 'content-type': 'application/json' }, body: `[${operation}]` });
     await send('/graphql', { method: 'POST', headers: { ...private_, 'router-authorization': SECRET, 'content-type': 'application/json' }, body: operation.slice(0, -1) });
     await send('/graphql', { method: 'PUT', headers: { ...private_, 'router-authorization': SECRET, 'content-type': 'application/json' }, body: operation });
+    await send('/graphql', { method: 'POST', headers: { ...private_, 'router-authorization': SECRET, 'content-type': 'application/json; charset=utf-16-CharsetMarker' }, body: operation });
     await send('/metrics', { headers: { ...private_, 'router-authorization': guess } });
     await raw(port, `POST /graphql HTTP/1.1\r\nHost: attacker-name.example\r\nx-healthie-api-key: ${SHARDED_API_KEY}\r\ncontent-length: ${operation.length}\r\nconnection: close\r\n\r\n${operation}`);
     await raw(port, `POST /graphql HTTP/1.1\r\nHost: localhost\r\nx-healthie-api-key: ${SHARDED_API_KEY}\r\nx-padding: ${'HeaderMarkerValue'.repeat(1200)}\r\n\r\n`);
     const lines = stack.logs.slice(from);
-    expect(requestLines(from)).toHaveLength(8);
+    expect(requestLines(from)).toHaveLength(9);
     const text = lines.join('');
-    for (const secret of [guess, SECRET, SHARDED_API_KEY, SHARDED_SHARD_ID, 'HeaderMarkerValue', 'attacker-name', 'SecretLookupOp', 'healthieUsers', 'MapleTreeKw']) {
+    for (const secret of [guess, SECRET, SHARDED_API_KEY, SHARDED_SHARD_ID, 'HeaderMarkerValue', 'attacker-name', 'SecretLookupOp', 'healthieUsers', 'MapleTreeKw', 'CharsetMarker', 'charsetmarker']) {
       expect(text).not.toContain(secret);
     }
   });

@@ -46,7 +46,7 @@ describe('planned path when Healthie answers data: null beside healthy root fiel
 
   it('reports the first failed non-null connection and the failed nullable field, and nothing for the healthy fields around them', async () => {
     const result = await both(
-      '{ ok: healthieUsers(first: 1) { totalCount } d: healthieDaysAvailableForRange(startDate: "not-a-date") b: healthieUsers(last: -1) { totalCount } c: healthieUsers(after: "x") { totalCount } me: healthieCurrentUser { id } }',
+      '{ ok: healthieUsers(first: 1) { totalCount } d: healthieDaysAvailableForRange(startDate: "not-a-date") b: healthieUsers(before: "y") { totalCount } c: healthieUsers(after: "x") { totalCount } me: healthieCurrentUser { id } }',
       {},
     );
     expect(result.body.data).toBeNull();

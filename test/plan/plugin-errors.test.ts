@@ -84,7 +84,7 @@ describe('planned path, a request naming no operation of its document', () => {
   it('leaves it to execution, which answers OPERATION_RESOLUTION_FAILURE, even with no check before it', async () => {
     let sent = 0;
     const runtime = createRuntimeSchema(async () => ((sent += 1), {}));
-    const plugin = planPlugin({ schema: runtime.schema, approved: runtime.subschema.schema, executor: async () => ((sent += 1), {}), cacheSize: 10, includeStacktrace: false }).plugin;
+    const plugin = planPlugin({ schema: runtime.schema, approved: runtime.subschema.schema, executor: async () => ((sent += 1), {}), cacheSize: 10, cacheMaxBytes: 1024 * 1024, includeStacktrace: false }).plugin;
     const server = new ApolloServer<SubgraphContext>({ schema: runtime.schema, plugins: [plugin, ApolloServerPluginInlineTraceDisabled()] });
     const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' }, context: async () => ({}) as SubgraphContext });
     try {

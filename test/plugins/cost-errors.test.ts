@@ -1,7 +1,8 @@
 /**
  * Hostile operations are refused with QUERY_TOO_COMPLEX before Healthie is called: fragment
- * chains, pages of size 0, negative or huge (literal or variable), aliases, the booking's
- * selection, and any failure of the estimate itself.
+ * chains, pages of size 0 or huge (literal or variable), aliases, the booking's selection, and
+ * any failure of the estimate itself. Negative page sizes, and variables sent as null where a
+ * value is required, are refused as the client's input (BAD_USER_INPUT), also before Healthie.
  */
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError, parse } from 'graphql';
@@ -64,7 +65,15 @@ describe('hostile operations', () => {
     expect(error.extensions?.cost).toBeGreaterThan(2000);
   });
 
-  it('refuses negative page sizes the same way', async () => {
+  it.skipIf(!CONNECTIONS)('refuses aliases with negative page sizes as the client\'s input, before any cost is counted', async () => {
+    const negative = Array.from({ length: 12 }, (_, i) => `a${i}: ${usersPage('-1', 'id firstName')}`).join('\n');
+    const result = await stack.query(`{ ${negative} }`, {}, auth);
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.body.errors?.[0]?.extensions?.cost).toBeUndefined();
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it.skipIf(CONNECTIONS)('counts a negative pageSize as 100, as Healthie does', async () => {
     const negative = Array.from({ length: 12 }, (_, i) => `a${i}: ${usersPage('-1', 'id firstName')}`).join('\n');
     await refused(`{ ${negative} }`);
   });
@@ -174,12 +183,16 @@ describe('a failing estimate', () => {
     }
   });
 
-  const typeDefs = 'type Item { id: ID } type Page { nodes: [Item] } type Query { hello: String items(first: Int): Page item(id: ID!): Item }';
+  const typeDefs =
+    'type Item { id: ID } type Page { nodes: [Item] } input Pair { a: String b: String! c: [String!] d: [String] inner: Pair } ' +
+    'type Query { hello: String items(first: Int): Page item(id: ID!): Item pair(p: Pair): String }';
   async function answer(limits: CostLimits, query: string, variables: Record<string, unknown> = {}) {
     let resolved = 0;
     const server = new ApolloServer({
       typeDefs,
-      resolvers: { Query: { hello: () => ((resolved += 1), 'world'), items: () => ((resolved += 1), { nodes: [] }), item: () => ((resolved += 1), { id: '1' }) } },
+      resolvers: {
+        Query: { hello: () => ((resolved += 1), 'world'), items: () => ((resolved += 1), { nodes: [] }), item: () => ((resolved += 1), { id: '1' }), pair: () => ((resolved += 1), 'ok') },
+      },
       plugins: [costLimitPlugin(limits)],
     });
     await server.start();
@@ -250,6 +263,34 @@ describe('a failing estimate', () => {
         expect(result.error?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
         expect(result.resolved).toBe(0);
       }
+    }
+  });
+
+  it('names only the variables sent as null where a value is required, not those sent as null where null is allowed, from the plan and the estimate alike', async () => {
+    const compile = () => {
+      throw new CostPlanError('not this one');
+    };
+    const cases = [
+      // $n sits where null is allowed (a, d's items, inner.a); $m and $k where a value is required.
+      ['query($n: String, $m: String = "y") { pair(p: { a: $n, b: $m }) }', { n: null, m: null }, 'Variable "$m" was sent as null'],
+      ['query($n: String, $m: String = "y") { pair(p: { b: $m, a: $n }) }', { n: null, m: null }, 'Variable "$m" was sent as null'],
+      [
+        'query($n: String, $m: String = "y", $k: String = "z") { pair(p: { b: "x", d: [$n], c: [$m], inner: { a: $n, b: $k } }) }',
+        { n: null, m: null, k: null },
+        'Variables "$m", "$k" were sent as null',
+      ],
+      ['query($n: String, $k: String = "z") { pair(p: { b: "x", inner: { a: $n, b: $k, d: [$n, "w"] } }) }', { n: null, k: null }, 'Variable "$k" was sent as null'],
+    ] as const;
+    for (const limits of [{}, { compile }]) {
+      for (const [query, variables, named] of cases) {
+        const result = await answer(limits, query, variables);
+        expect(result.error?.extensions?.code, query).toBe('BAD_USER_INPUT');
+        expect(result.error?.message, query).toContain(named);
+        expect(result.error?.message, query).not.toContain('"$n"');
+        expect(result.resolved).toBe(0);
+      }
+      // Null where null is allowed, and a value where one is required: answered.
+      expect(await answer(limits, cases[0][0], { n: null, m: 'v' })).toEqual({ error: undefined, resolved: 1 });
     }
   });
 
@@ -326,6 +367,18 @@ describe('values and operations the cost check cannot read, on the planned and t
     }
   });
 
+  it('names only the representation sent as null, not a null inside another representation', async () => {
+    for (const [path, stack] of stacks) {
+      const query = 'query($i: ID, $r: _Any = { __typename: "HealthieUser", id: "1001" }) { _entities(representations: [{ __typename: "HealthieUser", id: $i }, $r]) { ... on HealthieUser { id } } }';
+      const result = await stack.query(query, { i: null, r: null }, auth);
+      expect(result.status, path).toBe(400);
+      expect(result.body.errors?.[0]?.extensions?.code, path).toBe('BAD_USER_INPUT');
+      expect(result.body.errors?.[0]?.message, path).toContain('Variable "$r" was sent as null');
+      expect(result.body.errors?.[0]?.message, path).not.toContain('"$i"');
+      expect(stack.sandbox.requests, path).toHaveLength(0);
+    }
+  });
+
   it('answers an operationName naming no operation, or none for several, with OPERATION_RESOLUTION_FAILURE, sending and booking nothing', async () => {
     for (const [path, stack] of stacks) {
       const unknown = await send(stack.url, { query: 'query A { healthieCurrentUser { id } }', operationName: 'Nope' });
@@ -345,6 +398,89 @@ describe('values and operations the cost check cannot read, on the planned and t
       }
       expect(stack.sandbox.requests, path).toHaveLength(0);
       expect(stack.logs.filter((line) => /unexpected error/.test(line)), path).toEqual([]);
+    }
+  });
+});
+
+describe('negative page sizes, on the planned and the delegation path', () => {
+  const stacks: Array<[string, Stack]> = [];
+  beforeAll(async () => {
+    stacks.push(['planned', await startStack({ env: { PLAN_ENABLED: 'true' } })], ['delegation', await startStack({ env: { PLAN_ENABLED: 'false' } })]);
+  });
+  afterAll(() => Promise.all(stacks.map(([, stack]) => stack.close())));
+  beforeEach(() => stacks.forEach(([, stack]) => stack.sandbox.clearRequests()));
+
+  const me = 'me: healthieCurrentUser { id }';
+  const refs = [{ __typename: 'HealthieUser', id: '1001' }];
+
+  /** Every way a negative size reaches a connection: [query, variables, argument, size]. */
+  const HOSTILE: ReadonlyArray<readonly [string, Record<string, unknown>, 'first' | 'last', number]> = [
+    [`{ ${me} healthieUsers(first: -1) { nodes { id } } }`, {}, 'first', -1],
+    [`{ healthieAppointments(last: -1, filter: "all") { totalCount } ${me} }`, {}, 'last', -1],
+    [`query($n: Int) { ${me} healthieOrganizationMembers(first: $n) { totalCount } }`, { n: -3 }, 'first', -3],
+    [`query($n: Int = -7) { ${me} healthieAppointmentTypes(last: $n) { totalCount } }`, {}, 'last', -7],
+    [`{ ${me} ok: healthieUsers(first: 5) { totalCount } bad: healthieUsers(first: 5, last: -2) { totalCount } }`, {}, 'last', -2],
+    [`query($n: Int!) { ${me} ...Page } fragment Page on Query { a: healthieUsers(last: $n) { nodes { id } } }`, { n: -2147483648 }, 'last', -2147483648],
+    [`query($i: Boolean!) { ${me} ... @include(if: $i) { healthieUsers(first: -40) { totalCount } } }`, { i: true }, 'first', -40],
+    [`query($s: Boolean = false) { ${me} healthieUsers(first: -9) @skip(if: $s) { totalCount } }`, {}, 'first', -9],
+    [`query($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { id } } healthieUsers(first: -4) { totalCount } }`, { r: refs }, 'first', -4],
+  ];
+
+  it('refuses a negative first or last with BAD_USER_INPUT stating the rule, the value and the fix, sending nothing to Healthie', async () => {
+    for (const [path, stack] of stacks) {
+      for (const [query, variables, argument, size] of HOSTILE) {
+        const result = await stack.query(query, variables, auth);
+        expect(result.status, `${path}: ${query}`).toBe(400);
+        expect(result.body.data ?? null, `${path}: ${query}`).toBeNull();
+        expect(result.body.errors, `${path}: ${query}`).toHaveLength(1);
+        const error = result.body.errors![0]!;
+        expect(error.extensions?.code, `${path}: ${query}: ${error.message}`).toBe('BAD_USER_INPUT');
+        expect(error.message).toContain(`${argument} must be 0 or more (got ${size})`);
+        expect(error.message).toContain(`Send ${argument} between 0 and 100, or leave it out`);
+        expect(stack.sandbox.requests, `${path}: ${query}`).toHaveLength(0);
+      }
+    }
+  });
+
+  it('refuses a negative size sent on a document already answered with a valid one, and answers it again afterwards', async () => {
+    for (const [path, stack] of stacks) {
+      const query = `query Page($n: Int) { ${me} healthieUsers(first: $n) { nodes { id } } }`;
+      for (const n of [2, -1, 0, -100, null, 2]) {
+        stack.sandbox.clearRequests();
+        const result = await stack.query(query, { n }, auth);
+        if (n === null || n >= 0) {
+          expect(result.body.errors, `${path} ${n}`).toBeUndefined();
+          // A null size is Healthie's default page: every seeded patient.
+          if (n !== null) expect(result.body.data?.healthieUsers.nodes, `${path} ${n}`).toHaveLength(n);
+          expect(stack.sandbox.requests.length, `${path} ${n}`).toBeGreaterThan(0);
+          continue;
+        }
+        expect(result.body.errors?.[0]?.extensions?.code, `${path} ${n}`).toBe('BAD_USER_INPUT');
+        expect(stack.sandbox.requests, `${path} ${n}`).toHaveLength(0);
+      }
+    }
+  });
+
+  it('sends nothing and refuses nothing for a negative size on a field a condition leaves out', async () => {
+    for (const [path, stack] of stacks) {
+      const query = `query($s: Boolean!, $n: Int) { ${me} a: healthieUsers(first: $n) @include(if: $s) { totalCount } b: healthieUsers(last: -5) @skip(if: true) { totalCount } }`;
+      const result = await stack.query(query, { s: false, n: -1 }, auth);
+      expect(result.body, path).toEqual({ data: { me: { id: '1001' } } });
+      expect(stack.sandbox.requests.map((r) => r.query).join('\n'), path).not.toMatch(/-[15]\b/);
+      const included = await stack.query(query, { s: true, n: -1 }, auth);
+      expect(included.body.errors?.[0]?.extensions?.code, path).toBe('BAD_USER_INPUT');
+      expect(included.body.errors?.[0]?.message, path).toContain('first must be 0 or more (got -1)');
+    }
+  });
+
+  it('keeps the negative size out of the log', async () => {
+    for (const [path, stack] of stacks) {
+      const before = stack.logs.length;
+      const result = await stack.query('query($n: Int) { healthieUsers(first: $n) { totalCount } }', { n: -424242 }, auth);
+      expect(result.body.errors?.[0]?.message, path).toContain('(got -424242)');
+      const logged = stack.logs.slice(before).join('\n');
+      expect(logged, path).toContain('BAD_USER_INPUT');
+      expect(logged, path).not.toContain('424242');
     }
   });
 });

@@ -84,9 +84,27 @@ describe('page sizes, connections paged with first / last', () => {
     expect(cost(connections, '{ items(last: 10) { edges { node { id } } } }')).toBe(1 + 10 * (1 + (2 + (2 + 1))));
   });
 
-  it('counts a connection without first or last, or with a size <= 0, as 100', () => {
-    for (const args of ['', '(first: 0)', '(last: -1)', '(first: null)']) {
+  it('counts a connection without first or last, or with a size of 0 or null, as 100', () => {
+    for (const args of ['', '(first: 0)', '(last: 0)', '(first: null)']) {
       expect(cost(connections, `{ items${args} { nodes { id } } }`)).toBe(1 + 100 * 4);
+    }
+  });
+
+  it('refuses a negative first or last, literal or from a variable (default included), stating the rule, the value and the fix', () => {
+    for (const [query, variables, message] of [
+      ['{ items(first: -1) { nodes { id } } }', {}, 'first must be 0 or more (got -1) on items'],
+      ['query($n: Int) { items(first: 3, last: $n) { nodes { id } } }', { n: -2147483648 }, 'last must be 0 or more (got -2147483648) on items'],
+      ['query($n: Int = -5) { items(last: $n) { nodes { id } } }', {}, 'last must be 0 or more (got -5) on items'],
+    ] as const) {
+      let thrown: unknown;
+      try {
+        cost(connections, query, variables);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, query).toBeInstanceOf(PageSizeError);
+      expect((thrown as PageSizeError).negative).toBe(true);
+      expect((thrown as Error).message).toContain(message);
     }
   });
 

@@ -23,12 +23,12 @@ describe('delegation when Healthie answers data: null', () => {
   const queries = [
     '{ users: healthieUsers(after: "not-a-cursor") { totalCount } me: healthieCurrentUser { id } days: healthieDaysAvailableForRange(providerId: "1") }',
     '{ me: healthieCurrentUser { id } days: healthieDaysAvailableForRange(providerId: "1") users: healthieUsers(after: "not-a-cursor") { totalCount } }',
-    'query($size: Int) { me: healthieCurrentUser { id } users: healthieUsers(first: $size) { totalCount } }',
+    'query($cursor: String) { me: healthieCurrentUser { id } users: healthieUsers(after: $cursor) { totalCount } }',
   ];
   for (const [i, query] of queries.entries()) {
     it(`answers Healthie's error on the failed non-null connection and nothing else (${i + 1})`, async () => {
       const before = stack.server.planStats();
-      const result = await stack.query(query, { size: -1 }, auth);
+      const result = await stack.query(query, { cursor: 'not-a-cursor' }, auth);
       expect(stack.server.planStats().planned).toBe(before.planned);
       expect(result.body.data).toBeNull();
       expect(result.body.errors?.map((e) => [e.path, e.extensions?.code, e.extensions?.healthieCode])).toEqual([[['users'], 'UPSTREAM_ERROR', 'BAD_USER_INPUT']]);
@@ -59,7 +59,7 @@ describe('delegation when Healthie answers data: null', () => {
 
   it('reports the first failed non-null connection and the failed nullable field, and nothing for the healthy fields around them', async () => {
     const result = await stack.query(
-      '{ ok: healthieUsers(first: 1) { totalCount } d: healthieDaysAvailableForRange(startDate: "not-a-date") b: healthieUsers(last: -1) { totalCount } c: healthieUsers(after: "x") { totalCount } me: healthieCurrentUser { id } }',
+      '{ ok: healthieUsers(first: 1) { totalCount } d: healthieDaysAvailableForRange(startDate: "not-a-date") b: healthieUsers(before: "y") { totalCount } c: healthieUsers(after: "x") { totalCount } me: healthieCurrentUser { id } }',
       {},
       auth,
     );

@@ -1,13 +1,16 @@
 /**
  * Whether a failed request may have reached Healthie: `mayHaveReachedHealthie` is false only when
- * Healthie certainly never received it, which is what makes a booking safe to send again.
+ * Healthie certainly never received it, which is what makes a booking safe to send again; and
+ * whether Healthie may have run it: `mayHaveExecuted` is also false when its answer proves it ran
+ * nothing (src/upstream/execution.ts).
  */
 import { createServer } from 'node:net';
 import { parse } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { createHealthieClient, mayHaveReachedHealthie, type HealthieClient } from '../../src/upstream/client.js';
+import { createHealthieClient, mayHaveExecuted, mayHaveReachedHealthie, type HealthieClient } from '../../src/upstream/client.js';
 import { BREAKER_CONSECUTIVE_FAILURES } from '../../src/upstream/resilience.js';
+import { VersionMonitor } from '../../src/upstream/version.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -68,7 +71,67 @@ describe('sent or not sent', () => {
     expect(upstream.received).toHaveLength(BREAKER_CONSECUTIVE_FAILURES);
   });
 
-  it('an error the client did not make counts as "may have reached"', () => {
+  it('an error the client did not make counts as "may have reached" and "may have run"', () => {
     expect(mayHaveReachedHealthie(new Error('anything'))).toBe(true);
+    expect(mayHaveExecuted(new Error('anything'))).toBe(true);
+  });
+
+  it('a booking whose connection was refused was not run either', async () => {
+    client = createHealthieClient({ url: await closedPortUrl(), timeoutMs: 2000, apiVersion: '2026-01-01' });
+    expect(mayHaveExecuted(await book())).toBe(false);
+  });
+
+  const UNRUN: Array<[string, { status?: number; body: unknown }, string]> = [
+    ['HTTP 401', { status: 401, body: '' }, 'UNAUTHENTICATED'],
+    ['HTTP 403 with a body that is not JSON', { status: 403, body: '<html>forbidden</html>' }, 'UNAUTHENTICATED'],
+    ['HTTP 429', { status: 429, body: '' }, 'UPSTREAM_RATE_LIMITED'],
+    ['TOO_MANY_REQUESTS without data', { body: { errors: [{ message: 'Too many requests.', extensions: { code: 'TOO_MANY_REQUESTS' } }] } }, 'UPSTREAM_RATE_LIMITED'],
+    ['UNSUPPORTED_API_VERSION without data', { body: { errors: [{ message: 'no', extensions: { code: 'UNSUPPORTED_API_VERSION' } }] } }, 'UPSTREAM_VERSION_UNSUPPORTED'],
+    ['a validation error without data', { body: { errors: [{ message: "Field 'x' doesn't exist on type 'Mutation'" }] } }, 'UPSTREAM_ERROR'],
+    ['HTTP 422 with an error and no data', { status: 422, body: { errors: [{ message: 'unprocessable' }] } }, 'UPSTREAM_BAD_RESPONSE'],
+  ];
+  for (const [name, reply, code] of UNRUN) {
+    it(`a booking answered with ${name} reached Healthie but was not run`, async () => {
+      upstream = await startUpstream();
+      upstream.setReply(() => reply);
+      client = createHealthieClient({ url: upstream.url, timeoutMs: 2000, retries: 0, apiVersion: '2026-01-01', version: new VersionMonitor({ apiVersion: '2026-01-01', logger }) });
+      const error = await book();
+      expect(error).toMatchObject({ extensions: { code } });
+      expect(mayHaveReachedHealthie(error)).toBe(true);
+      expect(mayHaveExecuted(error)).toBe(false);
+    });
+  }
+
+  const MAY_HAVE_RUN: Array<[string, { status?: number; body: unknown }]> = [
+    ['HTTP 502 with an error and no data', { status: 502, body: { errors: [{ message: 'bad gateway' }] } }],
+    ['HTTP 504 with TOO_MANY_REQUESTS and no data', { status: 504, body: { errors: [{ message: 'x', extensions: { code: 'TOO_MANY_REQUESTS' } }] } }],
+    ['HTTP 302 with an error and no data', { status: 302, body: { errors: [{ message: 'moved' }] } }],
+    ['HTTP 400 with a body that is not a GraphQL response', { status: 400, body: 'bad request' }],
+    ['HTTP 200 with a body that is not a GraphQL response', { body: '{"errors": "no"}' }],
+    ['data: null beside TOO_MANY_REQUESTS', { body: { data: null, errors: [{ message: 'x', extensions: { code: 'TOO_MANY_REQUESTS' } }] } }],
+    ['data: null beside an error of the whole request', { body: { data: null, errors: [{ message: 'x' }] } }],
+    ['data beside an error coded UNAUTHENTICATED', { body: { data: { createAppointment: null }, errors: [{ message: 'x', extensions: { code: 'UNAUTHENTICATED' } }] } }],
+    ['data beside UNSUPPORTED_API_VERSION', { body: { data: { createAppointment: null }, errors: [{ message: 'x', extensions: { code: 'UNSUPPORTED_API_VERSION' } }] } }],
+    ['an empty errors list and no data', { body: { errors: [] } }],
+  ];
+  for (const [name, reply] of MAY_HAVE_RUN) {
+    it(`a booking answered with ${name} may have been run`, async () => {
+      upstream = await startUpstream();
+      upstream.setReply(() => reply);
+      client = createHealthieClient({ url: upstream.url, timeoutMs: 2000, retries: 0, apiVersion: '2026-01-01', version: new VersionMonitor({ apiVersion: '2026-01-01', logger }) });
+      const error = await book();
+      expect(mayHaveReachedHealthie(error)).toBe(true);
+      expect(mayHaveExecuted(error)).toBe(true);
+    });
+  }
+
+  it('a read refused for the rate without data is still retried', async () => {
+    upstream = await startUpstream();
+    upstream.setReply((_request, index) => (index === 0 ? { body: { errors: [{ message: 'x', extensions: { code: 'TOO_MANY_REQUESTS' } }] } } : { status: 429, body: '' }));
+    client = createHealthieClient({ url: upstream.url, timeoutMs: 2000, retries: 2, apiVersion: '2026-01-01' });
+    const read = parse('{ currentUser { id } }');
+    const error = await Promise.resolve(client.executor({ document: read, operationType: 'query' as never, context } as never)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ extensions: { code: 'UPSTREAM_RATE_LIMITED' } });
+    expect(upstream.received).toHaveLength(3);
   });
 });
