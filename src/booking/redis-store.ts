@@ -3,15 +3,17 @@
  * memory store (see store.ts), each one Lua script so that it is atomic across replicas. Leases
  * are measured on Redis's clock (TIME), so replicas with skewed clocks still agree.
  *
- * Records are JSON under `healthie-subgraph:idempotency:<hmac>`; the outcome is kept as a JSON
- * string inside the record so Lua never re-encodes it (cjson would turn `[]` into `{}`).
+ * Records are JSON under `healthie-subgraph:idempotency:<hmac>`; the outcome is kept sealed
+ * (sealed-outcome.ts: it may quote patient data) as a string inside the record, so Lua never
+ * re-encodes it.
  * Any Redis failure surfaces as UPSTREAM_UNAVAILABLE: a booking is refused rather than sent
  * without protection.
  */
 import { randomUUID } from 'node:crypto';
 import { createRedis, type Redis } from '../redis.js';
 import { ErrorCode, subgraphError } from '../errors.js';
-import type { BookingOutcome, Claim, IdempotencyStore, StoreTimes } from './store.js';
+import type { OutcomeSeal } from './sealed-outcome.js';
+import type { Claim, IdempotencyStore, StoreTimes } from './store.js';
 
 const PREFIX = 'healthie-subgraph:idempotency:';
 
@@ -73,7 +75,7 @@ function unavailable(): never {
   );
 }
 
-export function createRedisStore(url: string, times: StoreTimes, redis: Redis = createRedis({ url })): IdempotencyStore {
+export function createRedisStore(url: string, times: StoreTimes, seal: OutcomeSeal, redis: Redis = createRedis({ url })): IdempotencyStore {
   const scripted = redis as ScriptedRedis;
   scripted.defineCommand('idempotencyClaim', { numberOfKeys: 1, lua: CLAIM });
   scripted.defineCommand('idempotencyComplete', { numberOfKeys: 1, lua: COMPLETE });
@@ -86,11 +88,12 @@ export function createRedisStore(url: string, times: StoreTimes, redis: Redis = 
       const token = randomUUID();
       const [kind, payload] = await run(() => scripted.idempotencyClaim(PREFIX + key, fingerprint, token, times.leaseMs, times.ttlMs));
       if (kind === 'claimed') return { kind, token, recovering: payload === '1' };
-      if (kind === 'done') return { kind, outcome: JSON.parse(payload) as BookingOutcome };
+      if (kind === 'done') return { kind, outcome: seal.open(key, payload) };
       return { kind: kind as 'reused' | 'in-flight' };
     },
     async complete(key, token, outcome) {
-      await run(() => scripted.idempotencyComplete(PREFIX + key, token, JSON.stringify(outcome), times.ttlMs));
+      const sealed = seal.seal(key, outcome);
+      await run(() => scripted.idempotencyComplete(PREFIX + key, token, sealed, times.ttlMs));
     },
     async markUnknown(key, token) {
       await run(() => scripted.idempotencyMarkUnknown(PREFIX + key, token, times.ttlMs));

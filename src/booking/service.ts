@@ -17,6 +17,7 @@ import { bookingGuardPlugin } from './guard.js';
 import { createBookingHasher, type BookingHasher } from './keys.js';
 import { findBookedAppointment, type BookingInput } from './outcome-lookup.js';
 import { createRedisStore } from './redis-store.js';
+import { createOutcomeSeal } from './sealed-outcome.js';
 import { attachBookingRequest, bookingRequestOf } from './request.js';
 import { createMemoryStore, type IdempotencyStore } from './store.js';
 
@@ -58,7 +59,8 @@ export async function createBookingService({ config, executor, logger, metrics }
     // Give the first connection a moment so the first booking after start-up does not fail;
     // if Redis is down, bookings fail (UPSTREAM_UNAVAILABLE) until it is back.
     await Promise.race([once(redis, 'ready'), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]).catch(() => {});
-    store = createRedisStore(redisUrl, times, redis);
+    // TENANT_HASH_SECRET is required with Redis (config.ts): the same on every replica.
+    store = createRedisStore(redisUrl, times, createOutcomeSeal(booking.hashSecret!), redis);
   } else {
     store = createMemoryStore(times);
   }

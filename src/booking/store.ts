@@ -2,8 +2,9 @@
  * The idempotency store: what happened to each (tenant, Idempotency-Key), so that a retried or
  * duplicated booking gets the first outcome instead of a second appointment.
  *
- * A record holds no patient data: the fingerprint (a keyed hash of the input), the state, and
- * once known the outcome (appointment id, or Healthie's `messages`). States:
+ * A record holds no patient data in the clear: the fingerprint (a keyed hash of the input), the
+ * state, and once known the outcome (appointment id, or Healthie's `messages`, which may quote
+ * patient data and are sealed in Redis, sealed-outcome.ts). States:
  * - in-flight: one request owns it (random token) until its lease ends. The lease bounds how long
  *   a crashed replica can hold a key; an expired lease is treated like "unknown", because the
  *   crashed owner may have sent the booking.

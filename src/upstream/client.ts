@@ -12,7 +12,8 @@
  * 5. takes a token of its key's rate when HEALTHIE_RATE_LIMIT_RPS is set (UPSTREAM_RATE_LIMITED);
  * 6. waits for a slot, fairly shared between keys (fairness.ts), at most
  *    HEALTHIE_QUEUE_TIMEOUT_MS (UPSTREAM_BUSY);
- * 7. is sent with the API version header; HEALTHIE_TIMEOUT_MS runs from here, not from queueing.
+ * 7. is sent with the API version header (transport.ts); HEALTHIE_TIMEOUT_MS runs from here, not
+ *    from queueing.
  *    Reads are retried as resilience.ts says; mutations (bookings) are sent exactly once.
  *
  * Every error thrown is an UpstreamFailure whose `sent` says whether Healthie may have received
@@ -22,11 +23,9 @@
  * Healthie's own error text never reaches a log, and reaches a client only as healthie-errors.ts
  * allows.
  */
-import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { DocumentNode, ExecutionResult, OperationDefinitionNode } from 'graphql';
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
-import { Agent, request as httpRequest } from 'undici';
 import { healthieHeaders, type CredentialResolution, type Credentials } from '../credentials.js';
 import { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -41,7 +40,8 @@ import { statusError, transportError } from './http-failures.js';
 import { graphQLResponse } from './response-body.js';
 import type { RateLimiter } from './rate-limit.js';
 import { createResilience, type Resilience } from './resilience.js';
-import { API_VERSION_HEADER, type VersionMonitor } from './version.js';
+import { createTransport } from './transport.js';
+import type { VersionMonitor } from './version.js';
 
 export { mayHaveExecuted, mayHaveReachedHealthie, UpstreamFailure } from './failure.js';
 
@@ -97,11 +97,13 @@ export interface HealthieClient {
 
 export function createHealthieClient(options: HealthieClientOptions): HealthieClient {
   const connections = options.connections ?? 32;
-  const agent = new Agent({
+  const transport = createTransport({
+    url: options.url,
+    apiVersion: options.apiVersion,
     connections,
-    maxResponseSize: options.maxResponseBytes ?? 10 * 1024 * 1024,
-    keepAliveTimeout: 10_000,
+    maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024,
   });
+  const post = transport.post;
   const metrics = options.metrics;
   const maxInFlightPerKey = options.maxInFlightPerKey ?? 8;
   // One connection stays free of requests, for the readiness probe.
@@ -114,20 +116,6 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
   metrics?.watchUpstreamSlots(fairness);
   const refusedKeys = new RefusedKeys();
   const resilience = createResilience({ retries: options.retries ?? 2, cooldownMs: options.breakerCooldownMs ?? 10_000, ...(metrics ? { metrics } : {}) });
-  const baseHeaders = { 'content-type': 'application/json', accept: 'application/json', [API_VERSION_HEADER]: options.apiVersion };
-
-  async function post(headers: Record<string, string>, body: string, timeoutMs: number) {
-    // A plain EventEmitter as the abort signal (undici then fails with an AbortError), fired by a
-    // timer cleared on completion: an AbortController cost about 8 % of a request's CPU.
-    const abort = new EventEmitter();
-    const timer = setTimeout(() => abort.emit('abort'), timeoutMs);
-    try {
-      const response = await httpRequest(options.url, { method: 'POST', dispatcher: agent, headers: { ...baseHeaders, ...headers }, body, signal: abort });
-      return { status: response.statusCode, text: await response.body.text() };
-    } finally {
-      clearTimeout(timer);
-    }
-  }
 
   const refuse = (code: ErrorCode, message: string, limit: string) => {
     metrics?.rejections.inc({ limit });
@@ -257,6 +245,6 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
         return false;
       }
     },
-    close: () => agent.close(),
+    close: () => transport.close(),
   };
 }

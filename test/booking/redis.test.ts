@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBookingHasher } from '../../src/booking/keys.js';
 import { createRedisStore } from '../../src/booking/redis-store.js';
+import { createOutcomeSeal } from '../../src/booking/sealed-outcome.js';
 import { createRedis } from '../../src/redis.js';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
@@ -20,7 +21,7 @@ const SECRET = 'a-test-secret-shared-by-both-replicas-0123456789';
 async function connectedStore(url: string, times: { ttlMs: number; leaseMs: number }) {
   const client = createRedis({ url });
   if (client.status !== 'ready') await new Promise((resolve, reject) => client.once('ready', resolve).once('end', reject));
-  return createRedisStore(url, times, client);
+  return createRedisStore(url, times, createOutcomeSeal(SECRET), client);
 }
 
 describe('two replicas sharing Redis', () => {
@@ -89,6 +90,31 @@ describe('two replicas sharing Redis', () => {
     } finally {
       await elsewhere.close();
     }
+  });
+
+  it("keeps Healthie's messages sealed in Redis, and replays them on the other replica", async () => {
+    const datetime = nextSlot();
+    await send(a.url, BOOK, { input: fixture.input(datetime) }, { 'idempotency-key': 'first-of-slot' });
+    const refused = await send(a.url, BOOK, { input: fixture.input(datetime) }, { 'idempotency-key': 'slot-taken' });
+    const messages = refused.body.data!.healthieCreateAppointment.messages as Array<{ field: string; message: string }>;
+    expect(messages.length).toBeGreaterThan(0);
+    const client = createRedis({ url: redis.url });
+    if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+    try {
+      const stored = await client.get(`healthie-subgraph:idempotency:${createBookingHasher(SECRET).recordKey({ apiKey: DEMO_API_KEY }, 'slot-taken')}`);
+      expect(stored).toEqual(expect.stringContaining('"s":"done"'));
+      for (const { field, message } of messages) {
+        expect(stored).not.toContain(message);
+        expect(stored).not.toContain(field);
+      }
+    } finally {
+      client.disconnect();
+    }
+    const replay = await send(b.url, BOOK, { input: fixture.input(datetime) }, { 'idempotency-key': 'slot-taken' });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body.data!.healthieCreateAppointment.messages).toEqual(messages);
+    // The booking and the refused one; the replay sent nothing.
+    expect(creates(a.sandbox)).toBe(2);
   });
 
   it("recovers a crashed replica's key (lease over): looks in Healthie, then books once", async () => {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../src/booking/redis-store.js';
+import { createOutcomeSeal } from '../../src/booking/sealed-outcome.js';
 import { createMemoryStore, type IdempotencyStore, type StoreTimes } from '../../src/booking/store.js';
 import { createRedis, type Redis } from '../../src/redis.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
@@ -29,7 +30,7 @@ async function redisStore(times: StoreTimes = TIMES): Promise<IdempotencyStore> 
   await client.ping().catch(async () => {
     await new Promise((resolve) => client.once('ready', resolve));
   });
-  return createRedisStore(redisServer.url, times, client);
+  return createRedisStore(redisServer.url, times, createOutcomeSeal('a-store-test-secret-0123456789abcdef'), client);
 }
 
 let clock = 1_000_000;
