@@ -45,6 +45,7 @@ import { planEntities, type EntitiesPlan } from './entities.js';
 import { Fallback } from './fallback.js';
 import type { SchemaMapping } from './mapping.js';
 import { classify, MAX_DYNAMIC_ROOT_CONDITIONS, type RootOccurrence, type RootsPlan } from './roots.js';
+import { structureBytes } from './retained.js';
 import { createShaper, type ShapeField } from './shape.js';
 import { argumentDefault, translateValue } from './values.js';
 import { createVariablesPlanner, useCount, variablesIn, type Scope, type VariablesPlan } from './variables.js';
@@ -155,12 +156,14 @@ export function createPlanner(mapping: SchemaMapping) {
       flatten(operation.selectionSet, []);
       if (fields.some(({ field }) => field.name.value === '_entities')) {
         if (fields.length !== 1 || fields[0]!.conditions.length > 0 || operation.selectionSet.selections[0]!.kind !== Kind.FIELD) return new Fallback('mixed roots');
-        return planEntities(fields[0]!.field, operation, {
+        const entities = planEntities(fields[0]!.field, operation, {
           type: (name) => subgraph.getType(name) as GraphQLObjectType,
           translate: (set, type) => translate(set, type, variables),
           variablesPlan: variablesOf,
           shapeOf: (set, type) => shapeOf([{ set, conditions: [] }], type),
         });
+        entities.retained.bytes = structureBytes(operation);
+        return entities;
       }
       if (fields.length > MAX_ROOT_FIELDS_PER_UPSTREAM_REQUEST) return new Fallback('more root fields than one Healthie request takes');
       const occurrences = fields.map(({ field, conditions }): RootOccurrence => {
@@ -182,7 +185,7 @@ export function createPlanner(mapping: SchemaMapping) {
         shape: shapeOf([{ set: operation.selectionSet, conditions: [] }], query),
         definitions: variablesOut.definitions,
         variants: new Map(),
-        retained: { bytes: 0 },
+        retained: { bytes: structureBytes(operation) },
         variables: variablesOut,
       };
     } catch (error) {

@@ -27,6 +27,7 @@ import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server'
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { LRUCache } from 'lru-cache';
 import type { SubgraphContext } from '../context.js';
 import { ErrorCode, subgraphError } from '../errors.js';
 import { HEALTHIE_MAX_COMPLEXITY, HEALTHIE_MAX_PAGE_SIZE } from '../healthie.js';
@@ -81,12 +82,14 @@ function sentAsNull(error: GraphQLError, names: readonly string[]): GraphQLError
 }
 
 /**
- * What is checked once per operation of a parsed document: Apollo Server reuses the parsed
- * document of a query string it has seen, so the checks are compiled on its first request and
- * the cache dies with the document (bounded by Apollo's document cache). Keyed by the operation's
- * node, which names both the document and the operation; the schema is kept to notice a new one.
+ * What is checked once per operation of a document: the checks are compiled on its first request
+ * and kept by the document's hash and the operation's name, in an LRU bounded in count and in
+ * bytes (CHECKED_OPERATIONS_MAX_BYTES). Apollo's document cache cannot bound it: it weighs a
+ * document as written, and a few kilobytes of fragments spreading each other, or seventy named
+ * operations in one document, expand to megabytes kept here. The schema is kept to notice a new
+ * one.
  */
-type Checked =
+type Checked = (
   | { readonly schema: GraphQLSchema; readonly refusal: { readonly message: string; readonly extensions: Record<string, unknown> } }
   | {
       readonly schema: GraphQLSchema;
@@ -95,7 +98,15 @@ type Checked =
       readonly references: (coerced: Record<string, unknown>) => number;
       /** The compiled cost; undefined when it could not be compiled (estimated per request). */
       readonly plan: CostPlan | undefined;
-    };
+    }
+) & {
+  /** Bytes kept, by Apollo Server's estimate of a document (its JSON), twice for the compiled checks. */
+  readonly bytes: number;
+};
+
+/** Operations whose checks are kept, and the bytes they may keep in all. */
+export const CHECKED_OPERATIONS_MAX = 10_000;
+export const CHECKED_OPERATIONS_MAX_BYTES = 64 * 1024 * 1024;
 
 export interface CostLimits {
   readonly maxCost?: number;
@@ -108,6 +119,8 @@ export interface CostLimits {
   readonly estimate?: typeof estimateCost;
   /** The plan compiler (compileCostPlan); replaceable so a failing one can be shown to fail closed. */
   readonly compile?: typeof compileCostPlan;
+  /** Bytes the checks kept per operation may take in all (CHECKED_OPERATIONS_MAX_BYTES). */
+  readonly maxCheckedBytes?: number;
 }
 
 export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<SubgraphContext> {
@@ -115,7 +128,12 @@ export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<Sub
   const maxFields = limits.maxExpandedFields ?? MAX_EXPANDED_FIELDS;
   const maxReferences = limits.maxEntityReferences ?? MAX_ENTITY_REFERENCES;
   const compile = limits.compile ?? compileCostPlan;
-  const checkedOperations = new WeakMap<OperationDefinitionNode, Checked>();
+  const checkedOperations = new LRUCache<string, Checked>({
+    max: CHECKED_OPERATIONS_MAX,
+    maxSize: limits.maxCheckedBytes ?? CHECKED_OPERATIONS_MAX_BYTES,
+    // An operation too large for the whole bound is checked again on every request.
+    sizeCalculation: (checked) => checked.bytes,
+  });
 
   function check(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): Checked {
     let expanded: DocumentNode;
@@ -124,7 +142,7 @@ export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<Sub
     } catch (error) {
       if (!(error instanceof ExpansionLimitError)) throw error;
       const extensions = error.what === 'fields' ? { maxExpandedFields: error.max } : { maxExpandedSelections: error.max };
-      return { schema, refusal: { message: error.message, extensions } };
+      return { schema, refusal: { message: error.message, extensions }, bytes: 256 + error.message.length };
     }
     let plan: CostPlan | undefined;
     try {
@@ -132,23 +150,24 @@ export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<Sub
     } catch {
       plan = undefined; // estimated per request, as every operation was before plans
     }
-    return { schema, expanded, references: compileReferenceCount(expanded), plan };
+    return { schema, expanded, references: compileReferenceCount(expanded), plan, bytes: 1024 + 3 * Buffer.byteLength(JSON.stringify(expanded)) };
   }
 
   // The hooks keep no state of their own per request: one listener serves every request.
   const listener: GraphQLRequestListener<SubgraphContext> = {
-    async didResolveOperation({ request, document, operation, schema }) {
+    async didResolveOperation({ request, document, operation, schema, queryHash }) {
       // An unknown or ambiguous operationName reaches this hook with no operation; refused here, so
       // that no later hook or execution path has to expect one missing.
       if (!operation) throw unresolved(unresolvedOperationMessage(document, request.operationName));
-      let checked = checkedOperations.get(operation);
+      const key = `${queryHash}\u0000${operation.name?.value ?? ''}`;
+      let checked = checkedOperations.get(key);
       if (!checked || checked.schema !== schema) {
         try {
           checked = check(schema, document, operation);
         } catch {
           throw tooComplex('The operation could not be checked against the limits; it was not sent.');
         }
-        checkedOperations.set(operation, checked);
+        checkedOperations.set(key, checked);
       }
       if (checked.refusal) throw tooComplex(checked.refusal.message, checked.refusal.extensions);
 

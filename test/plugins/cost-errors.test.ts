@@ -7,7 +7,7 @@
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError, parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CostPlanError } from '../../src/operation/cost-plan.js';
+import { compileCostPlan, CostPlanError } from '../../src/operation/cost-plan.js';
 import { costLimitPlugin, type CostLimits } from '../../src/plugins/cost.js';
 import { MAX_EXPANDED_FIELDS } from '../../src/operation/expand.js';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
@@ -481,6 +481,46 @@ describe('negative page sizes, on the planned and the delegation path', () => {
       const logged = stack.logs.slice(before).join('\n');
       expect(logged, path).toContain('BAD_USER_INPUT');
       expect(logged, path).not.toContain('424242');
+    }
+  });
+});
+
+describe('the checks kept per operation', () => {
+  /** A document of `count` named operations, each spreading a doubling fragment chain (512 fields expanded). */
+  const bomb = (seed: number, count: number) => {
+    const fragments = [`fragment F1_${seed} on Item { id }`];
+    for (let k = 2; k <= 512; k *= 2) fragments.push(`fragment F${k}_${seed} on Item { ...F${k / 2}_${seed} ...F${k / 2}_${seed} }`);
+    const operations = Array.from({ length: count }, (_, i) => `query Q${i} { items(first: 1) { nodes { ...F512_${seed} } } }`);
+    return [...operations, ...fragments].join('\n');
+  };
+
+  it('keep at most their byte bound, however many operations expand to how much, and are compiled again once dropped', async () => {
+    const compiled: string[] = [];
+    const server = new ApolloServer({
+      typeDefs: 'type Item { id: ID } type Page { nodes: [Item] } type Query { items(first: Int): Page }',
+      resolvers: { Query: { items: () => ({ nodes: [] }) } },
+      // Each operation's checks weigh about 1 MB by the estimate (a 40-token operation): 4 MiB keeps a few.
+      plugins: [costLimitPlugin({ maxCost: 1_000_000, maxCheckedBytes: 4 * 1024 * 1024, compile: (schema, expanded) => (compiled.push('plan'), compileCostPlan(schema, expanded)) })],
+    });
+    await server.start();
+    try {
+      const run = async (query: string, operationName: string) => {
+        const response = await server.executeOperation({ query, operationName });
+        expect(response.body.kind === 'single' ? response.body.singleResult.errors : 'incremental').toBeUndefined();
+      };
+      for (let seed = 0; seed < 3; seed += 1) {
+        const query = bomb(seed, 20);
+        for (let i = 0; i < 20; i += 1) await run(query, `Q${i}`);
+      }
+      expect(compiled).toHaveLength(60);
+      // The first document's operations were dropped for the later ones: checked again, compiled again.
+      await run(bomb(0, 20), 'Q0');
+      expect(compiled).toHaveLength(61);
+      // The latest are kept: not compiled again.
+      await run(bomb(2, 20), 'Q19');
+      expect(compiled).toHaveLength(61);
+    } finally {
+      await server.stop();
     }
   });
 });
