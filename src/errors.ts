@@ -44,6 +44,10 @@ export enum ErrorCode {
 export const BAD_ANSWER_MESSAGE =
   "Healthie answered this field with a value its type does not allow (null where a value is required, text for an object, an object for a name); the value is withheld. Retry later, and report the response's x-request-id if it persists.";
 
+/** A field Healthie's answer left out (UPSTREAM_BAD_RESPONSE), on both paths. */
+export const MISSING_ANSWER_MESSAGE =
+  "Healthie's answer left this field out, where GraphQL requires an entry (null at least) for every field asked: Healthie failed, and this is not an empty result. If it persists, report the response's x-request-id.";
+
 export function subgraphError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { ...extensions, code } });
 }

@@ -24,10 +24,10 @@
  * allows.
  */
 import { performance } from 'node:perf_hooks';
-import type { DocumentNode, ExecutionResult, OperationDefinitionNode } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
 import { healthieHeaders, type CredentialResolution, type Credentials } from '../credentials.js';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode, MISSING_ANSWER_MESSAGE } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { ExpansionLimitError } from '../operation/expand.js';
@@ -37,7 +37,7 @@ import { UpstreamFailure } from './failure.js';
 import { RefusedKeys, TenantBusyError, TenantLimiter, tenantId } from './fairness.js';
 import { REJECTED_KEY_MESSAGE, translateErrors, type HealthieErrorPayload } from './healthie-errors.js';
 import { statusError, transportError } from './http-failures.js';
-import { graphQLResponse } from './response-body.js';
+import { answeredFields, graphQLResponse } from './response-body.js';
 import type { RateLimiter } from './rate-limit.js';
 import { createResilience, type Resilience } from './resilience.js';
 import { createTransport } from './transport.js';
@@ -214,12 +214,20 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
         throw answeredFailure(unsupported, status, payload);
       }
       const received = Array.isArray(payload.errors) ? (payload.errors as HealthieErrorPayload[]) : [];
-      const { fatal, fieldErrors, dropped } = translateErrors(received, normalized.definitions[0] as OperationDefinitionNode);
+      const operation = normalized.definitions[0] as OperationDefinitionNode;
+      const { fatal, fieldErrors, dropped } = translateErrors(received, operation);
       if (fatal?.extensions.code === ErrorCode.UPSTREAM_RATE_LIMITED) metrics?.rateLimited.inc({ source: 'healthie' });
       const code = fatal?.extensions.code as string | undefined;
-      finish(code ?? 'ok', { upstreamStatus: status, code, fieldErrors: fieldErrors.length, droppedErrors: dropped });
+      // Every root field asked has its entry, and no other (response-body.ts); a field left out
+      // without an error of Healthie's own there is Healthie's bad answer, at that field.
+      const answered = !fatal && payload.data ? answeredFields(payload.data, operation, request.variables) : undefined;
+      for (const key of answered?.missing ?? []) {
+        if (!fieldErrors.some((error) => error.path?.[0] === key)) fieldErrors.push(new GraphQLError(MISSING_ANSWER_MESSAGE, { path: [key], extensions: { code: ErrorCode.UPSTREAM_BAD_RESPONSE } }));
+      }
+      const shape = answered && (answered.missing.length > 0 || answered.unasked > 0) ? { missingFields: answered.missing.length, unaskedFields: answered.unasked } : {};
+      finish(code ?? 'ok', { upstreamStatus: status, code, fieldErrors: fieldErrors.length, droppedErrors: dropped, ...shape });
       if (fatal) throw answeredFailure(fatal, status, payload);
-      return { data: payload.data ?? null, ...(fieldErrors.length > 0 ? { errors: fieldErrors } : {}) } as ExecutionResult;
+      return { data: answered?.data ?? payload.data ?? null, ...(fieldErrors.length > 0 ? { errors: fieldErrors } : {}) } as ExecutionResult;
     };
     try {
       return await resilience.run(kind, deadline, attempt);

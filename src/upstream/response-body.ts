@@ -6,8 +6,11 @@
  * body outside it (`{}`, `{"data": null}`, `data` that is text, a list) is Healthie failing, and
  * passed on it would reach a client as an empty answer, which reads as "no such patient"; on the
  * planned path it would not even complete. The client turns `undefined` into
- * UPSTREAM_BAD_RESPONSE, and nothing of the body is quoted.
+ * UPSTREAM_BAD_RESPONSE, and nothing of the body is quoted. A response inside the contract whose
+ * `data` leaves out a field it was asked, or adds one, is read by answeredFields.
  */
+import { Kind, type DirectiveNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { excludes } from '../operation/conditions.js';
 
 export interface GraphQLResponseBody {
   readonly data?: Record<string, unknown> | null;
@@ -28,4 +31,113 @@ export function graphQLResponse(text: string): GraphQLResponseBody | undefined {
   if (errors !== undefined && !Array.isArray(errors)) return undefined;
   if (data === undefined || data === null) return Array.isArray(errors) && errors.length > 0 ? (payload as GraphQLResponseBody) : undefined;
   return typeof data === 'object' && !Array.isArray(data) ? (payload as GraphQLResponseBody) : undefined;
+}
+
+/** What answeredFields made of `data`. */
+export interface AnsweredFields {
+  /** `data` with an entry for every root field asked and no other (the same object when nothing changed). */
+  readonly data: Record<string, unknown>;
+  /** Response keys asked that Healthie left out. */
+  readonly missing: readonly string[];
+  /** Entries Healthie added that were not asked, dropped. */
+  readonly unasked: number;
+}
+
+/**
+ * Whether a root selection's @skip/@include leave it in: true, false, or undefined when its
+ * condition is not a boolean known here (Healthie decides; no entry is then required).
+ */
+function included(directives: readonly DirectiveNode[] | undefined, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): boolean | undefined {
+  let known = true;
+  for (const directive of directives ?? []) {
+    if (directive.name.value !== 'skip' && directive.name.value !== 'include') continue;
+    const arg = directive.arguments?.find((a) => a.name.value === 'if')?.value;
+    let value: unknown;
+    if (arg?.kind === Kind.BOOLEAN) value = arg.value;
+    else if (arg?.kind === Kind.VARIABLE) {
+      const name = arg.name.value;
+      const fallback = operation.variableDefinitions?.find((d) => d.variable.name.value === name)?.defaultValue;
+      value = Object.hasOwn(variables, name) ? variables[name] : fallback?.kind === Kind.BOOLEAN ? fallback.value : undefined;
+    }
+    if (typeof value !== 'boolean') known = false;
+    else if (excludes(directive.name.value, value)) return false;
+  }
+  return known ? true : undefined;
+}
+
+/**
+ * The response keys of `operation`'s root fields that an answer must have: those of its fields,
+ * inline fragments included (the document sent has no named ones), that its conditions leave in.
+ * A key whose condition is not known here is neither required nor dropped.
+ */
+function rootKeys(set: SelectionSetNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>, required: Set<string>, allowed: Set<string>): void {
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FRAGMENT_SPREAD) continue;
+    const keep = included(selection.directives, operation, variables);
+    if (keep === false) continue;
+    if (selection.kind === Kind.INLINE_FRAGMENT) {
+      // Left in for sure only if the fragment is; its fields may still be answered otherwise.
+      const inner = new Set<string>();
+      rootKeys(selection.selectionSet, operation, variables, keep ? required : inner, allowed);
+      for (const key of inner) allowed.add(key);
+      continue;
+    }
+    const key = selection.alias?.value ?? selection.name.value;
+    allowed.add(key);
+    if (keep) required.add(key);
+  }
+}
+
+/**
+ * The root keys of an operation none of whose root selections has a condition (every document
+ * the planned path sends, most of delegation's), found once per document; null for the others.
+ */
+const unconditionalKeys = new WeakMap<OperationDefinitionNode, ReadonlySet<string> | null>();
+function keysWithoutConditions(operation: OperationDefinitionNode): ReadonlySet<string> | null {
+  const keys = new Set<string>();
+  const collect = (set: SelectionSetNode): boolean =>
+    set.selections.every((selection) => {
+      if (selection.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include')) return false;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return collect(selection.selectionSet);
+      if (selection.kind === Kind.FIELD) keys.add(selection.alias?.value ?? selection.name.value);
+      return true;
+    });
+  return collect(operation.selectionSet) ? keys : null;
+}
+
+/**
+ * `data` of an answer to `operation`, read against what was asked. GraphQL's response contract
+ * gives `data` an entry for every root field executed (null at least), and none other. An entry
+ * left out (`{"data":{}}`, or an `_entities` batch with some aliases missing, whether Healthie or
+ * a proxy dropped them) would otherwise reach graphql-tools' batching as no result (a DataLoader
+ * TypeError, every reference of the batch an internal error) and the planned path as an
+ * error-free null, which reads as "no such patient": each is answered null here and reported by
+ * the caller as Healthie's bad answer. An entry nobody asked for names no field of the request;
+ * it is dropped (graphql-tools' batching cannot split it: "not correctly prefixed") rather than
+ * failing the fields that were answered. The first check is the common case, and allocates nothing.
+ */
+export function answeredFields(data: Record<string, unknown>, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | undefined): AnsweredFields {
+  let fixed = unconditionalKeys.get(operation);
+  if (fixed === undefined) unconditionalKeys.set(operation, (fixed = keysWithoutConditions(operation)));
+  let required: ReadonlySet<string>;
+  let allowed: ReadonlySet<string>;
+  if (fixed) required = allowed = fixed;
+  else {
+    const found = { required: new Set<string>(), allowed: new Set<string>() };
+    rootKeys(operation.selectionSet, operation, variables ?? {}, found.required, found.allowed);
+    ({ required, allowed } = found);
+  }
+  let present = 0;
+  for (const key of required) if (Object.hasOwn(data, key)) present += 1;
+  const keys = Object.keys(data);
+  if (present === required.size && keys.length === present) return { data, missing: [], unasked: 0 };
+  const answered: Record<string, unknown> = {};
+  let unasked = 0;
+  for (const key of keys) {
+    if (allowed.has(key)) answered[key] = data[key];
+    else unasked += 1;
+  }
+  const missing = [...required].filter((key) => !Object.hasOwn(data, key));
+  for (const key of missing) answered[key] = null;
+  return { data: answered, missing, unasked };
 }

@@ -8,6 +8,7 @@
  */
 import { Kind, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MISSING_ANSWER_MESSAGE } from '../../src/errors.js';
 import type { StartedSandbox } from '../../src/sandbox/index.js';
 import type { FaultyUpstream, Replacement } from '../helpers/faulty-upstream.js';
 import type { Stack } from '../helpers/stack.js';
@@ -50,6 +51,7 @@ const EMPTY_ANSWERS: Array<[name: string, answer: (query: string) => Replacement
   ['an empty object', () => ({ body: {} }), NOT_GRAPHQL],
   ['data: null and no errors', () => ({ body: { data: null } }), NOT_GRAPHQL],
   ['data: null and an empty errors list', () => ({ body: { data: null, errors: [] } }), NOT_GRAPHQL],
+  ['data without createAppointment', () => ({ body: { data: {} } }), MISSING_ANSWER_MESSAGE],
   ['a null createAppointment', (query) => ({ body: { data: { [bookingFields(query).root]: null } } }), EMPTY_ANSWER],
   ['createAppointment as text', (query) => ({ body: { data: { [bookingFields(query).root]: 'booked' } } }), UNREADABLE],
   ['a payload with every field null', (query) => payload(query, () => null), EMPTY_ANSWER],
@@ -160,7 +162,7 @@ for (const planEnabled of ['true', 'false']) {
       });
     }
 
-    for (const [name, answer, says] of EMPTY_ANSWERS.filter(([name]) => /data: null and no|as text|every field|without text/.test(name))) {
+    for (const [name, answer, says] of EMPTY_ANSWERS.filter(([name]) => /data: null and no|without createAppointment|as text|every field|without text/.test(name))) {
       it(`with an Idempotency-Key, looks a booking answered with ${name} up on retry instead of booking again`, async () => {
         const input = fixture.input(nextSlot());
         const key = `empty-${planEnabled}-${name}`;
