@@ -1,6 +1,6 @@
 /**
  * Failures before GraphQL begins (a request that is not HTTP, headers too large, a body that is
- * not JSON, too large, compressed wrongly, an unknown route, a check's refusal) answered as
+ * not JSON, too large, in an encoding not accepted or not decompressing, an unknown route, a check's refusal) answered as
  * GraphQL-shaped JSON with a stable code, never as an HTML page with a stack or an empty body:
  * clients and routers read `errors[0].extensions.code` whatever went wrong. Each is logged and
  * counted once (refusals.ts).
@@ -11,6 +11,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { REQUEST_ID_HEADER } from '../context.js';
 import { ErrorCode } from '../errors.js';
 import { describeForLog } from '../plugins/logging.js';
+import { BODY_ENCODINGS } from './json-body.js';
 import { refusalRequestId, refuse, type ErrorBody, type RequestLog } from './refusals.js';
 
 /**
@@ -27,15 +28,44 @@ export class Refusal {
 /** Largest accepted request body. Operations are small; large bodies are abuse or mistakes. */
 export const MAX_REQUEST_BYTES = 256 * 1024;
 
+/** How a body may be sent, as its refusals state it. */
+const ENCODINGS_ACCEPTED = `uncompressed (no Content-Encoding, or identity) or compressed once with one of ${BODY_ENCODINGS.join(', ')}`;
+
 /** What the client did wrong, by body-parser error type or by status. */
 const HTTP_MESSAGES: Record<string | number, string> = {
   'entity.parse.failed': 'Request body must be a JSON object: {"query": "...", "variables": {...}} with Content-Type: application/json.',
-  'entity.too.large': `Request body exceeds ${MAX_REQUEST_BYTES} bytes; send a smaller operation.`,
+  'entity.too.large': `Request body exceeds ${MAX_REQUEST_BYTES} bytes (counted once decompressed); send a smaller operation.`,
   'charset.unsupported': 'Request body must be UTF-8 JSON (Content-Type: application/json; charset=utf-8).',
-  'encoding.unsupported': 'Request body must not be compressed.',
-  400: 'Request body could not be read: send uncompressed UTF-8 JSON with Content-Type: application/json.',
+  'encoding.unsupported': `Request body's Content-Encoding is not accepted: send it ${ENCODINGS_ACCEPTED}.`,
+  400: 'Request body could not be read: send UTF-8 JSON with Content-Type: application/json.',
   404: 'Not found: GraphQL is served at /graphql, health at /healthz and /readyz.',
 };
+
+/** The client's header value, lower-cased and cut short: echoed only to that client, never logged. */
+function quoted(value: string): string {
+  const lower = value.toLowerCase();
+  return `"${lower.length > 40 ? `${lower.slice(0, 40)}…` : lower}"`;
+}
+
+/**
+ * The refusal of a Content-Encoding body-parser does not decode (415), naming it: one it does not
+ * know, or several stacked in one header (`gzip, identity`), which it does not take apart.
+ */
+function encodingMessage(encoding: unknown): string | undefined {
+  if (typeof encoding !== 'string' || encoding === '') return undefined;
+  const stacked = encoding.includes(',') ? ' (several encodings in one header are not accepted)' : '';
+  return `Request body's Content-Encoding ${quoted(encoding)} is not accepted${stacked}: send it ${ENCODINGS_ACCEPTED}.`;
+}
+
+/**
+ * The refusal of a body that does not decompress as its Content-Encoding says (400): body-parser
+ * passes the decompressor's error on untyped, where every failure of its own reading is typed.
+ */
+function decompressionMessage(error: { status?: unknown; type?: unknown }, res: ServerResponse): string | undefined {
+  const encoding = res.req?.headers['content-encoding'];
+  if (error.status !== 400 || error.type !== undefined || typeof encoding !== 'string' || !BODY_ENCODINGS.includes(encoding.toLowerCase())) return undefined;
+  return `Request body did not decompress as its Content-Encoding ${quoted(encoding)} says: send it compressed with that encoding, or uncompressed without Content-Encoding.`;
+}
 
 /**
  * The refusal of a body's charset, naming the charset sent (body-parser's `charset`, lower-cased,
@@ -68,7 +98,7 @@ export function answerHttpError(thrown: unknown, res: ServerResponse, log: Reque
     refuse(res, thrown.status, thrown.body, log, started);
     return;
   }
-  const error = thrown as { status?: unknown; type?: unknown; charset?: unknown } | undefined;
+  const error = thrown as { status?: unknown; type?: unknown; charset?: unknown; encoding?: unknown } | undefined;
   const status = typeof error?.status === 'number' ? error.status : 500;
   // Once an answer is under way, its id is the one the request line was logged under.
   const requestId = (res.getHeader(REQUEST_ID_HEADER) as string | undefined) ?? refusalRequestId(res.req);
@@ -78,7 +108,11 @@ export function answerHttpError(thrown: unknown, res: ServerResponse, log: Reque
     res.destroy();
     return;
   }
-  const message = (error?.type === 'charset.unsupported' ? charsetMessage(error.charset) : undefined) ?? HTTP_MESSAGES[error?.type as string];
+  const message =
+    (error?.type === 'charset.unsupported' ? charsetMessage(error.charset) : undefined) ??
+    (error?.type === 'encoding.unsupported' ? encodingMessage(error.encoding) : undefined) ??
+    (error ? decompressionMessage(error, res) : undefined) ??
+    HTTP_MESSAGES[error?.type as string];
   refuse(res, status, httpError(status, message), log, started, requestId);
 }
 

@@ -1,6 +1,6 @@
 /**
- * The `/graphql` body reader: body-parser's JSON parser (size limit, compressed bodies, strict
- * JSON) held to UTF-8, the only charset JSON may be exchanged in (RFC 8259, section 8.1).
+ * The `/graphql` body reader: body-parser's JSON parser (size limit, bodies compressed with one of
+ * BODY_ENCODINGS, strict JSON) held to UTF-8, the only charset JSON may be exchanged in (RFC 8259, section 8.1).
  *
  * Why: body-parser refuses charsets that do not start with `utf-` (415), but decodes `utf-16`,
  * `utf-32` and `utf-7` bodies as they claim. A client sending one of those got either an answer
@@ -14,7 +14,15 @@
  */
 import bodyParser from 'body-parser';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import zlib from 'node:zlib';
 import type { Middleware } from './graphql-endpoint.js';
+
+/**
+ * The Content-Encodings a body may be sent in, as body-parser decodes them: one of these, once
+ * (it refuses a list such as `gzip, identity`), or none (`identity`). zstd only where Node's zlib
+ * has it (Node 22.15 and later), as body-parser checks. Named in the refusals (http-errors.ts).
+ */
+export const BODY_ENCODINGS: readonly string[] = ['gzip', 'deflate', 'br', ...('createZstdDecompress' in zlib ? ['zstd'] : [])];
 
 /** The one charset a JSON body is read in: the default when none is sent. */
 export const JSON_CHARSET = 'utf-8';
