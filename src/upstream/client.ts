@@ -24,10 +24,10 @@
  * allows.
  */
 import { performance } from 'node:perf_hooks';
-import { GraphQLError, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
+import type { DocumentNode, ExecutionResult, OperationDefinitionNode } from 'graphql';
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
 import { healthieHeaders, type CredentialResolution, type Credentials } from '../credentials.js';
-import { ErrorCode, MISSING_ANSWER_MESSAGE } from '../errors.js';
+import { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { ExpansionLimitError } from '../operation/expand.js';
@@ -218,12 +218,9 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
       const { fatal, fieldErrors, dropped } = translateErrors(received, operation);
       if (fatal?.extensions.code === ErrorCode.UPSTREAM_RATE_LIMITED) metrics?.rateLimited.inc({ source: 'healthie' });
       const code = fatal?.extensions.code as string | undefined;
-      // Every root field asked has its entry, and no other (response-body.ts); a field left out
-      // without an error of Healthie's own there is Healthie's bad answer, at that field.
-      const answered = !fatal && payload.data ? answeredFields(payload.data, operation, request.variables) : undefined;
-      for (const key of answered?.missing ?? []) {
-        if (!fieldErrors.some((error) => error.path?.[0] === key)) fieldErrors.push(new GraphQLError(MISSING_ANSWER_MESSAGE, { path: [key], extensions: { code: ErrorCode.UPSTREAM_BAD_RESPONSE } }));
-      }
+      // Every root field asked has its entry, and no other (response-body.ts).
+      const answered = !fatal && payload.data ? answeredFields(payload.data, operation, request.variables, fieldErrors) : undefined;
+      if (answered?.badAnswers.length) fieldErrors.push(...answered.badAnswers);
       const shape = answered && (answered.missing.length > 0 || answered.unasked > 0) ? { missingFields: answered.missing.length, unaskedFields: answered.unasked } : {};
       finish(code ?? 'ok', { upstreamStatus: status, code, fieldErrors: fieldErrors.length, droppedErrors: dropped, ...shape });
       if (fatal) throw answeredFailure(fatal, status, payload);

@@ -9,7 +9,8 @@
  * UPSTREAM_BAD_RESPONSE, and nothing of the body is quoted. A response inside the contract whose
  * `data` leaves out a field it was asked, or adds one, is read by answeredFields.
  */
-import { Kind, type DirectiveNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, type DirectiveNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { ErrorCode, MISSING_ANSWER_MESSAGE } from '../errors.js';
 import { excludes } from '../operation/conditions.js';
 
 export interface GraphQLResponseBody {
@@ -39,6 +40,8 @@ export interface AnsweredFields {
   readonly data: Record<string, unknown>;
   /** Response keys asked that Healthie left out. */
   readonly missing: readonly string[];
+  /** UPSTREAM_BAD_RESPONSE at each key left out without an error of Healthie's own at or below it. */
+  readonly badAnswers: readonly GraphQLError[];
   /** Entries Healthie added that were not asked, dropped. */
   readonly unasked: number;
 }
@@ -72,7 +75,7 @@ function included(directives: readonly DirectiveNode[] | undefined, operation: O
  */
 function rootKeys(set: SelectionSetNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>, required: Set<string>, allowed: Set<string>): void {
   for (const selection of set.selections) {
-    if (selection.kind === Kind.FRAGMENT_SPREAD) continue;
+    if (selection.kind === Kind.FRAGMENT_SPREAD) continue; // never: see keysWithoutConditions
     const keep = included(selection.directives, operation, variables);
     if (keep === false) continue;
     if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -90,19 +93,24 @@ function rootKeys(set: SelectionSetNode, operation: OperationDefinitionNode, var
 
 /**
  * The root keys of an operation none of whose root selections has a condition (every document
- * the planned path sends, most of delegation's), found once per document; null for the others.
+ * the planned path sends, most of delegation's), found once per document; `conditional` for the
+ * others; `open` when a named fragment is spread at the root (documents are sent with fragments
+ * inlined, so never; but its keys are not known here, and nothing is then checked).
  */
-const unconditionalKeys = new WeakMap<OperationDefinitionNode, ReadonlySet<string> | null>();
-function keysWithoutConditions(operation: OperationDefinitionNode): ReadonlySet<string> | null {
+const rootKeysOf = new WeakMap<OperationDefinitionNode, ReadonlySet<string> | 'conditional' | 'open'>();
+function keysWithoutConditions(operation: OperationDefinitionNode): ReadonlySet<string> | 'conditional' | 'open' {
   const keys = new Set<string>();
-  const collect = (set: SelectionSetNode): boolean =>
-    set.selections.every((selection) => {
-      if (selection.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include')) return false;
-      if (selection.kind === Kind.INLINE_FRAGMENT) return collect(selection.selectionSet);
-      if (selection.kind === Kind.FIELD) keys.add(selection.alias?.value ?? selection.name.value);
-      return true;
-    });
-  return collect(operation.selectionSet) ? keys : null;
+  let found: 'conditional' | 'open' | undefined;
+  const collect = (set: SelectionSetNode): void => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FRAGMENT_SPREAD) found = 'open';
+      else if (selection.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include')) found ??= 'conditional';
+      if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet);
+      else if (selection.kind === Kind.FIELD) keys.add(selection.alias?.value ?? selection.name.value);
+    }
+  };
+  collect(operation.selectionSet);
+  return found ?? keys;
 }
 
 /**
@@ -114,14 +122,21 @@ function keysWithoutConditions(operation: OperationDefinitionNode): ReadonlySet<
  * error-free null, which reads as "no such patient": each is answered null here and reported by
  * the caller as Healthie's bad answer. An entry nobody asked for names no field of the request;
  * it is dropped (graphql-tools' batching cannot split it: "not correctly prefixed") rather than
- * failing the fields that were answered. The first check is the common case, and allocates nothing.
+ * failing the fields that were answered. `errors` are Healthie's field errors, as translated. The
+ * first check is the common case: nothing is copied.
  */
-export function answeredFields(data: Record<string, unknown>, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | undefined): AnsweredFields {
-  let fixed = unconditionalKeys.get(operation);
-  if (fixed === undefined) unconditionalKeys.set(operation, (fixed = keysWithoutConditions(operation)));
+export function answeredFields(
+  data: Record<string, unknown>,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>> | undefined,
+  errors: readonly GraphQLError[],
+): AnsweredFields {
+  let fixed = rootKeysOf.get(operation);
+  if (fixed === undefined) rootKeysOf.set(operation, (fixed = keysWithoutConditions(operation)));
+  if (fixed === 'open') return { data, missing: [], badAnswers: [], unasked: 0 };
   let required: ReadonlySet<string>;
   let allowed: ReadonlySet<string>;
-  if (fixed) required = allowed = fixed;
+  if (fixed !== 'conditional') required = allowed = fixed;
   else {
     const found = { required: new Set<string>(), allowed: new Set<string>() };
     rootKeys(operation.selectionSet, operation, variables ?? {}, found.required, found.allowed);
@@ -130,7 +145,7 @@ export function answeredFields(data: Record<string, unknown>, operation: Operati
   let present = 0;
   for (const key of required) if (Object.hasOwn(data, key)) present += 1;
   const keys = Object.keys(data);
-  if (present === required.size && keys.length === present) return { data, missing: [], unasked: 0 };
+  if (present === required.size && keys.length === present) return { data, missing: [], badAnswers: [], unasked: 0 };
   const answered: Record<string, unknown> = {};
   let unasked = 0;
   for (const key of keys) {
@@ -139,5 +154,9 @@ export function answeredFields(data: Record<string, unknown>, operation: Operati
   }
   const missing = [...required].filter((key) => !Object.hasOwn(data, key));
   for (const key of missing) answered[key] = null;
-  return { data: answered, missing, unasked };
+  // A key left out with an error of Healthie's own there: Healthie said why; that error stands.
+  const badAnswers = missing
+    .filter((key) => !errors.some((error) => error.path?.[0] === key))
+    .map((key) => new GraphQLError(MISSING_ANSWER_MESSAGE, { path: [key], extensions: { code: ErrorCode.UPSTREAM_BAD_RESPONSE } }));
+  return { data: answered, missing, badAnswers, unasked };
 }

@@ -114,6 +114,22 @@ describe('answers without an entry for a field Healthie was asked, on both paths
     expect(body.errors).toEqual(badAt(['_entities', 1], ['_entities', 3]));
   });
 
+  it('answers only the left-out references of a batch split over several Healthie requests with UPSTREAM_BAD_RESPONSE, each at its index', async () => {
+    const ids = Array.from({ length: 60 }, (_, i) => String(2000 + i));
+    answering((data, request) => {
+      for (const [key, id] of idsOf(request)) if (id.endsWith('7')) delete data[key];
+      data.extra = PATIENT;
+    });
+    upstream.received.length = 0;
+    const body = await ask(ENTITIES, { r: ids.map(ref) });
+    // Two requests per path (50 references each at most), three paths.
+    expect(upstream.received).toHaveLength(6);
+    const left = ids.flatMap((id, i) => (id.endsWith('7') ? [i] : []));
+    // In the compared order (the paths' JSON, as text).
+    expect(body.errors).toEqual(badAt(...left.map((i) => ['_entities', i]).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))));
+    expect((body.data!._entities as unknown[]).filter((entity) => entity === null)).toHaveLength(left.length);
+  });
+
   it('ignores a key in an _entities answer that Healthie was not asked for, serving every reference', async () => {
     answering((data) => {
       data.extra = PATIENT;
