@@ -1,9 +1,9 @@
 /**
  * Failures before GraphQL begins (a request that is not HTTP, headers too large, a body that is
- * not JSON, too large, in an encoding not accepted or not decompressing, an unknown route, a check's refusal) answered as
- * GraphQL-shaped JSON with a stable code, never as an HTML page with a stack or an empty body:
- * clients and routers read `errors[0].extensions.code` whatever went wrong. Each is logged and
- * counted once (refusals.ts).
+ * not JSON, too large, in an encoding not accepted or not decompressing, an unknown route, a
+ * check's refusal) answered as GraphQL-shaped JSON with a stable code, never as an HTML page with
+ * a stack or an empty body: clients and routers read `errors[0].extensions.code` whatever went
+ * wrong. Each is logged and counted once (refusals.ts).
  */
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';

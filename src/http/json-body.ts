@@ -1,6 +1,7 @@
 /**
- * The `/graphql` body reader: body-parser's JSON parser (size limit, bodies compressed with one of
- * BODY_ENCODINGS, strict JSON) held to UTF-8, the only charset JSON may be exchanged in (RFC 8259, section 8.1).
+ * The `/graphql` body reader: body-parser's JSON parser (size limit, bodies compressed with one
+ * of BODY_ENCODINGS, strict JSON) held to UTF-8, the only charset JSON may be exchanged in
+ * (RFC 8259, section 8.1).
  *
  * Why: body-parser refuses charsets that do not start with `utf-` (415), but decodes `utf-16`,
  * `utf-32` and `utf-7` bodies as they claim. A client sending one of those got either an answer
