@@ -16,6 +16,8 @@ export interface SubgraphContext extends Record<string, unknown> {
   readonly credentials: CredentialResolution;
   readonly logger: Logger;
   readonly loaders: EntityLoaders;
+  /** Shared by every copy of this request's context (see RequestScope). */
+  readonly scope: RequestScope;
 }
 
 export interface ContextFactoryOptions {
@@ -36,24 +38,40 @@ export function requestIdFrom(headers: Readonly<Record<string, readonly string[]
   return incoming?.length === 1 && REQUEST_ID.test(incoming[0]!) ? incoming[0]! : randomUUID();
 }
 
+/**
+ * What every copy of one request's context shares: Apollo Server executes on a shallow copy of
+ * the context it was given (`Object.assign` onto the same prototype), so per-request state that
+ * must be one for the whole request lives in this object, which both copies point to.
+ */
+export interface RequestScope {
+  loaders?: EntityLoaders;
+}
+
+/**
+ * One request's context. `loaders` is a getter of the class, not an own property: a copy does
+ * not call it (so a request that never resolves `_entities` by delegation never builds them),
+ * and every copy reads the one scope's loaders. They delegate with the context that first asks
+ * for them, the one execution runs with, and so carry its credentials. (Their requests are one
+ * per batch of references; the operation's root fields, resolved in an earlier tick, are sent
+ * on their own.)
+ */
+class RequestContext {
+  constructor(
+    readonly requestId: string,
+    readonly credentials: CredentialResolution,
+    readonly logger: Logger,
+    readonly scope: RequestScope,
+    private readonly createLoaders: (context: SubgraphContext) => EntityLoaders,
+  ) {}
+
+  get loaders(): EntityLoaders {
+    return (this.scope.loaders ??= this.createLoaders(this as unknown as SubgraphContext));
+  }
+}
+
 export function createContextFactory(options: ContextFactoryOptions) {
+  const createLoaders = (context: SubgraphContext) => createEntityLoaders(options.subschema, options.entityType, context);
   /** `headers` as all values per name (Node's `headersDistinct`), so repeated headers are visible. */
-  return (headers: Readonly<Record<string, readonly string[] | undefined>>): SubgraphContext => {
-    const requestId = requestIdFrom(headers);
-    let loaders: EntityLoaders | undefined;
-    const context = {
-      requestId,
-      credentials: resolveCredentials(headers, options.serverCredentials),
-      logger: options.logger,
-      // Created on first use: only `_entities` on the delegation path reads them (the planned
-      // path fetches references itself), and building them for every request was garbage on
-      // every request. They delegate with this very context, so that their Healthie requests
-      // batch with the operation's own and carry its credentials. A copy of the context (Apollo
-      // copies it for executeOperation) reads the getter and carries the same loaders.
-      get loaders(): EntityLoaders {
-        return (loaders ??= createEntityLoaders(options.subschema, options.entityType, context));
-      },
-    } as SubgraphContext;
-    return context;
-  };
+  return (headers: Readonly<Record<string, readonly string[] | undefined>>): SubgraphContext =>
+    new RequestContext(requestIdFrom(headers), resolveCredentials(headers, options.serverCredentials), options.logger, {}, createLoaders) as unknown as SubgraphContext;
 }

@@ -19,12 +19,11 @@ import { GraphQLError, responsePathAsArray, type ExecutionResult } from 'graphql
 import { clientPath } from './colliding-aliases.js';
 
 /**
- * Errors taken out per request, until the response is sent. Keyed by the request's entity
- * loaders: Apollo executes on a shallow copy of the context while the loaders delegate with the
- * original, and the loaders object is the per-request object both share (src/context.ts).
+ * Errors taken out per request, until the response is sent. Keyed by the request's scope, the
+ * object every copy of its context shares (src/context.ts).
  */
 const unplacedByRequest = new WeakMap<object, GraphQLError[]>();
-const requestOf = (context: object): object => (context as { loaders?: object }).loaders ?? context;
+const requestOf = (context: object): object => (context as { scope?: object }).scope ?? context;
 /** The errors taken out of each answer (for an answer replayed at another position: loaders/entities.ts). */
 const unplacedByAnswer = new WeakMap<object, readonly GraphQLError[]>();
 
