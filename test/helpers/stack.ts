@@ -9,6 +9,7 @@ import type { HttpTimeouts } from '../../src/http/http-server.js';
 import { createLogger } from '../../src/logger.js';
 import { createServer, type HealthieSubgraphServer } from '../../src/server.js';
 import { startSandbox, type SandboxOptions, type StartedSandbox } from '../../src/sandbox/index.js';
+import { startUpstream, type Upstream } from './upstream.js';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
@@ -89,6 +90,27 @@ export function bothPaths(): { readonly planned: Stack; readonly delegated: Stac
   afterAll(async () => {
     await paths.planned?.close();
     await paths.delegated?.close();
+  });
+  return paths;
+}
+
+/**
+ * A planned and a delegating subgraph in front of one fake Healthie (helpers/upstream.ts) whose
+ * answers a test sets, for the describe block this is called in; reads are not retried, so each
+ * request meets the answer set for it.
+ */
+export function bothPathsBehindFake(): { readonly upstream: Upstream; readonly planned: Stack; readonly delegated: Stack } {
+  const paths = {} as { upstream: Upstream; planned: Stack; delegated: Stack };
+  beforeAll(async () => {
+    paths.upstream = await startUpstream();
+    const env = { HEALTHIE_RETRIES: '0' };
+    paths.planned = await startStack({ upstreamUrl: paths.upstream.url, env: { ...env, PLAN_ENABLED: 'true' } });
+    paths.delegated = await startStack({ upstreamUrl: paths.upstream.url, env: { ...env, PLAN_ENABLED: 'false' } });
+  });
+  afterAll(async () => {
+    await paths.planned?.close();
+    await paths.delegated?.close();
+    await paths.upstream?.close();
   });
   return paths;
 }

@@ -7,13 +7,13 @@
  * aliases, cut at the first field the request did not select, as a single error is.
  */
 import { Kind, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { reservedKey } from '../../src/subgraph/colliding-aliases.js';
 import { MAX_UPSTREAM_ERRORS } from '../../src/upstream/healthie-errors.js';
 import { expectSameAnswers } from '../helpers/compare.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { executeApproved, startUpstream, type ReceivedRequest, type Upstream } from '../helpers/upstream.js';
+import { bothPathsBehindFake } from '../helpers/stack.js';
+import { executeApproved, type ReceivedRequest } from '../helpers/upstream.js';
 
 const auth = { 'x-healthie-api-key': DEMO_API_KEY };
 const PATIENT = 'Rosalind Pemberton-Okafor, born 1984-03-07';
@@ -163,28 +163,15 @@ async function answer(request: ReceivedRequest, c: Case): Promise<{ body: unknow
 }
 
 describe('planned path against the delegation path, when Healthie answers several errors for one root field', () => {
-  let upstream: Upstream;
-  let planned: Stack;
-  let delegated: Stack;
-  beforeAll(async () => {
-    upstream = await startUpstream();
-    const env = { HEALTHIE_RETRIES: '0' };
-    planned = await startStack({ upstreamUrl: upstream.url, env: { ...env, PLAN_ENABLED: 'true' } });
-    delegated = await startStack({ upstreamUrl: upstream.url, env: { ...env, PLAN_ENABLED: 'false' } });
-  });
-  afterAll(async () => {
-    await planned?.close();
-    await delegated?.close();
-    await upstream?.close();
-  });
+  const paths = bothPathsBehindFake();
 
   for (const [name, c] of CASES) {
     it(`answers alike, each error at its own client path: ${name}`, async () => {
-      upstream.setReply((request) => answer(request, c));
-      const before = planned.server.planStats().planned;
-      const body = await expectSameAnswers({ planned: planned.url, delegated: delegated.url }, c.query, {}, auth);
+      paths.upstream.setReply((request) => answer(request, c));
+      const before = paths.planned.server.planStats().planned;
+      const body = await expectSameAnswers({ planned: paths.planned.url, delegated: paths.delegated.url }, c.query, {}, auth);
       // The comparison means something only if the planned path answered and the errors arrived.
-      expect(planned.server.planStats().planned).toBe(before + 1);
+      expect(paths.planned.server.planStats().planned).toBe(before + 1);
       expect(body.errors?.length).toBeGreaterThan(1);
       expect(body.errors!.length).toBeLessThanOrEqual(MAX_UPSTREAM_ERRORS);
       expect(body.errors!.every((e) => e.extensions?.code === 'UPSTREAM_ERROR')).toBe(true);
@@ -233,24 +220,11 @@ const ENTITY_CASES: ReadonlyArray<readonly [string, EntityCase]> = [
 ];
 
 describe('planned path against the delegation path, when Healthie answers errors about entity references', () => {
-  let upstream: Upstream;
-  let planned: Stack;
-  let delegated: Stack;
-  beforeAll(async () => {
-    upstream = await startUpstream();
-    const env = { HEALTHIE_RETRIES: '0' };
-    planned = await startStack({ upstreamUrl: upstream.url, env: { ...env, PLAN_ENABLED: 'true' } });
-    delegated = await startStack({ upstreamUrl: upstream.url, env: { ...env, PLAN_ENABLED: 'false' } });
-  });
-  afterAll(async () => {
-    await planned?.close();
-    await delegated?.close();
-    await upstream?.close();
-  });
+  const paths = bothPathsBehindFake();
 
   for (const [name, c] of ENTITY_CASES) {
     it(`reports each error at the index of every reference it is about, repeated references included: ${name}`, async () => {
-      upstream.setReply(async (request) => {
+      paths.upstream.setReply(async (request) => {
         const result = await executeApproved(request, { user: ({ id }: { id: string }) => user(id) });
         const data = result.data as Record<string, Record<string, unknown> | null>;
         const reserved = request.query.includes(reservedKey('__typename'));
@@ -266,13 +240,13 @@ describe('planned path against the delegation path, when Healthie answers errors
         return { body: { data, errors } };
       });
       const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { ${c.selection} } } }`;
-      upstream.received.length = 0;
-      const before = planned.server.planStats().planned;
-      const body = await expectSameAnswers({ planned: planned.url, delegated: delegated.url }, query, { r: REFERENCES }, auth);
-      expect(planned.server.planStats().planned).toBe(before + 1);
+      paths.upstream.received.length = 0;
+      const before = paths.planned.server.planStats().planned;
+      const body = await expectSameAnswers({ planned: paths.planned.url, delegated: paths.delegated.url }, query, { r: REFERENCES }, auth);
+      expect(paths.planned.server.planStats().planned).toBe(before + 1);
       // Each path asks Healthie once, for each distinct reference once.
-      expect(upstream.received).toHaveLength(2);
-      for (const request of upstream.received) expect([...idsOf(request).values()].sort()).toEqual(['1000', '1001', FAILING]);
+      expect(paths.upstream.received).toHaveLength(2);
+      for (const request of paths.upstream.received) expect([...idsOf(request).values()].sort()).toEqual(['1000', '1001', FAILING]);
       const sorted = (paths: readonly unknown[]) => paths.map((p) => JSON.stringify(p)).sort();
       expect(sorted(body.errors!.map((e) => e.path))).toEqual(sorted(FAILING_POSITIONS.flatMap((position) => c.below.map((below) => ['_entities', position, ...below]))));
       expect(body.errors!.every((e) => e.extensions?.code === 'UPSTREAM_ERROR' && !('locations' in e))).toBe(true);

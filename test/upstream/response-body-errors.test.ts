@@ -9,10 +9,10 @@
  * logged at error level.
  */
 import { Kind, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectSameAnswers } from '../helpers/compare.js';
-import { post, startStack, type GraphQLResponse, type Stack } from '../helpers/stack.js';
-import { executeApproved, startUpstream, type ReceivedRequest, type Upstream } from '../helpers/upstream.js';
+import { bothPathsBehindFake, post, type GraphQLResponse } from '../helpers/stack.js';
+import { executeApproved, type ReceivedRequest } from '../helpers/upstream.js';
 
 const auth = { 'x-healthie-api-key': 'some-key' };
 const TRACE = { ...auth, 'apollo-federation-include-trace': 'ftv1' };
@@ -55,23 +55,10 @@ const REFERENCES = ['1000', '1001', UNKNOWN, '1001'].map(ref);
 const ROOTS = '{ me: healthieCurrentUser { id firstName } u: healthieUser(id: "1000") { id } }';
 
 describe('answers without an entry for a field Healthie was asked, on both paths', () => {
-  let upstream: Upstream;
-  let planned: Stack;
-  let delegated: Stack;
-  beforeAll(async () => {
-    upstream = await startUpstream();
-    const env = { HEALTHIE_RETRIES: '0' };
-    planned = await startStack({ upstreamUrl: upstream.url, env: { ...env, PLAN_ENABLED: 'true' } });
-    delegated = await startStack({ upstreamUrl: upstream.url, env: { ...env, PLAN_ENABLED: 'false' } });
-  });
-  afterAll(async () => {
-    await planned?.close();
-    await delegated?.close();
-    await upstream?.close();
-  });
+  const paths = bothPathsBehindFake();
 
   const answering = (spoil: Spoil) =>
-    upstream.setReply(async (request) => {
+    paths.upstream.setReply(async (request) => {
       const result = await executeApproved(request, DATA);
       const data = { ...(result.data as Record<string, unknown>) };
       spoil(data, request);
@@ -80,15 +67,15 @@ describe('answers without an entry for a field Healthie was asked, on both paths
 
   /** Both paths' answers (compared alike), the one of delegation forced by a trace header, and the log checked. */
   async function ask(query: string, variables: Record<string, unknown>): Promise<GraphQLResponse['body']> {
-    const logs = [planned.logs.length, delegated.logs.length] as const;
-    const before = planned.server.planStats().planned;
-    const body = await expectSameAnswers({ planned: planned.url, delegated: delegated.url }, query, variables, auth);
-    expect(planned.server.planStats().planned).toBe(before + 1);
+    const logs = [paths.planned.logs.length, paths.delegated.logs.length] as const;
+    const before = paths.planned.server.planStats().planned;
+    const body = await expectSameAnswers({ planned: paths.planned.url, delegated: paths.delegated.url }, query, variables, auth);
+    expect(paths.planned.server.planStats().planned).toBe(before + 1);
     // Delegation within a planned server (a federated trace keeps the delegation path).
-    const traced = await post(planned.url, query, variables, TRACE);
+    const traced = await post(paths.planned.url, query, variables, TRACE);
     expect(traced.body.data).toEqual(body.data);
     expect(traced.body.errors?.map((e) => [e.path, e.extensions?.code]).sort()).toEqual(body.errors?.map((e) => [e.path, e.extensions?.code]).sort());
-    const written = [...planned.logs.slice(logs[0]), ...delegated.logs.slice(logs[1])];
+    const written = [...paths.planned.logs.slice(logs[0]), ...paths.delegated.logs.slice(logs[1])];
     expect(written.map((line) => JSON.parse(line) as { level: number; msg?: string }).filter((l) => l.level >= 50)).toEqual([]);
     expect([JSON.stringify(body), JSON.stringify(traced.body), ...written].join('\n')).not.toMatch(/Ava|Alder|1980-02-03|extra/);
     return body;
@@ -120,10 +107,10 @@ describe('answers without an entry for a field Healthie was asked, on both paths
       for (const [key, id] of idsOf(request)) if (id.endsWith('7')) delete data[key];
       data.extra = PATIENT;
     });
-    upstream.received.length = 0;
+    paths.upstream.received.length = 0;
     const body = await ask(ENTITIES, { r: ids.map(ref) });
     // Two requests per path (50 references each at most), three paths.
-    expect(upstream.received).toHaveLength(6);
+    expect(paths.upstream.received).toHaveLength(6);
     const left = ids.flatMap((id, i) => (id.endsWith('7') ? [i] : []));
     // In the compared order (the paths' JSON, as text).
     expect(body.errors).toEqual(badAt(...left.map((i) => ['_entities', i]).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))));
@@ -141,7 +128,7 @@ describe('answers without an entry for a field Healthie was asked, on both paths
   });
 
   it('reports Healthie\'s own error, not a bad answer, for a reference left out with an error at its alias, beside one left out without', async () => {
-    upstream.setReply(async (request) => {
+    paths.upstream.setReply(async (request) => {
       const data = (await executeApproved(request, DATA)).data as Record<string, unknown>;
       const errors = [];
       for (const [key, id] of idsOf(request)) {
