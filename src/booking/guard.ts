@@ -12,10 +12,10 @@
  * Reads are never affected. It also sets `Idempotent-Replayed: true` on replayed answers.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type DirectiveNode, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import { Kind, type DirectiveNode, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { SubgraphContext } from '../context.js';
 import { ErrorCode, subgraphError } from '../errors.js';
-import { excludes } from '../operation/conditions.js';
+import { excludes, knownCondition } from '../operation/conditions.js';
 import { expandOperation, ExpansionLimitError } from '../operation/expand.js';
 import { bookingRequestOf, SCOPES_HEADER } from './request.js';
 
@@ -28,23 +28,10 @@ export interface GuardOptions {
 
 type Variables = Readonly<Record<string, unknown>> | undefined;
 
-/** The boolean a directive argument certainly has, or undefined when it cannot be known here. */
-function knownBoolean(value: ValueNode | undefined, variables: Variables, operation: OperationDefinitionNode): boolean | undefined {
-  if (value?.kind === Kind.BOOLEAN) return value.value;
-  if (value?.kind !== Kind.VARIABLE) return undefined;
-  const name = value.name.value;
-  const sent = variables?.[name];
-  if (typeof sent === 'boolean') return sent;
-  if (variables && name in variables) return undefined;
-  const declared = operation.variableDefinitions?.find((d) => d.variable.name.value === name)?.defaultValue;
-  return declared?.kind === Kind.BOOLEAN ? declared.value : undefined;
-}
-
 /** True only when @skip/@include certainly exclude the selection. */
 function provablySkipped(directives: readonly DirectiveNode[] | undefined, variables: Variables, operation: OperationDefinitionNode): boolean {
   for (const directive of directives ?? []) {
-    const condition = knownBoolean(directive.arguments?.find((a) => a.name.value === 'if')?.value, variables, operation);
-    if (excludes(directive.name.value, condition)) return true;
+    if (excludes(directive.name.value, knownCondition(directive, variables, operation))) return true;
   }
   return false;
 }

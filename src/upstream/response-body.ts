@@ -11,7 +11,7 @@
  */
 import { GraphQLError, Kind, type DirectiveNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { ErrorCode, MISSING_ANSWER_MESSAGE } from '../errors.js';
-import { excludes } from '../operation/conditions.js';
+import { excludes, knownCondition } from '../operation/conditions.js';
 
 export interface GraphQLResponseBody {
   readonly data?: Record<string, unknown> | null;
@@ -54,15 +54,8 @@ function included(directives: readonly DirectiveNode[] | undefined, operation: O
   let known = true;
   for (const directive of directives ?? []) {
     if (directive.name.value !== 'skip' && directive.name.value !== 'include') continue;
-    const arg = directive.arguments?.find((a) => a.name.value === 'if')?.value;
-    let value: unknown;
-    if (arg?.kind === Kind.BOOLEAN) value = arg.value;
-    else if (arg?.kind === Kind.VARIABLE) {
-      const name = arg.name.value;
-      const fallback = operation.variableDefinitions?.find((d) => d.variable.name.value === name)?.defaultValue;
-      value = Object.hasOwn(variables, name) ? variables[name] : fallback?.kind === Kind.BOOLEAN ? fallback.value : undefined;
-    }
-    if (typeof value !== 'boolean') known = false;
+    const value = knownCondition(directive, variables, operation);
+    if (value === undefined) known = false;
     else if (excludes(directive.name.value, value)) return false;
   }
   return known ? true : undefined;
