@@ -37,7 +37,7 @@ import { UpstreamFailure } from './failure.js';
 import { RefusedKeys, TenantBusyError, TenantLimiter, tenantId } from './fairness.js';
 import { REJECTED_KEY_MESSAGE, translateErrors, type HealthieErrorPayload } from './healthie-errors.js';
 import { statusError, transportError } from './http-failures.js';
-import { answeredFields, graphQLResponse } from './response-body.js';
+import { answeredFields, graphQLResponse, isGraphQLAnswer } from './response-body.js';
 import type { RateLimiter } from './rate-limit.js';
 import { createResilience, type Resilience } from './resilience.js';
 import { createTransport } from './transport.js';
@@ -245,7 +245,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
       try {
         const { status, text } = await post({}, JSON.stringify({ query: '{ __typename }' }), options.timeoutMs);
         options.version?.inspectText(text, status);
-        return true;
+        return isGraphQLAnswer(status, text);
       } catch {
         return false;
       }
