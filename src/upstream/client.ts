@@ -34,7 +34,7 @@ import { ExpansionLimitError } from '../operation/expand.js';
 import { normalizedOnce, type PreparedOperation } from '../operation/normalize.js';
 import { answeredFailure } from './execution.js';
 import { UpstreamFailure } from './failure.js';
-import { RefusedKeys, TenantBusyError, TenantLimiter, tenantId } from './fairness.js';
+import { credentialsId, keyId, RefusedKeys, TenantBusyError, TenantLimiter } from './fairness.js';
 import { REJECTED_KEY_MESSAGE, translateErrors, type HealthieErrorPayload } from './healthie-errors.js';
 import { statusError, transportError } from './http-failures.js';
 import { answeredFields, graphQLResponse, isGraphQLAnswer } from './response-body.js';
@@ -148,8 +148,9 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
       log({ code: ErrorCode.UPSTREAM_UNAVAILABLE, breaker: 'open' });
       throw resilience.openFailure();
     }
-    const tenant = tenantId(resolution.credentials);
-    if (refusedKeys.has(tenant)) {
+    const key = keyId(resolution.credentials);
+    const credentials = credentialsId(resolution.credentials, key);
+    if (refusedKeys.has(credentials)) {
       log({ code: ErrorCode.UNAUTHENTICATED, reason: 'refused_key_remembered' });
       throw refuse(ErrorCode.UNAUTHENTICATED, `${REJECTED_KEY_MESSAGE} Healthie refused this key less than ${refusedKeys.ttlMs / 1000} s ago; nothing was sent.`, 'refused_key');
     }
@@ -163,7 +164,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
 
     let slot;
     try {
-      slot = await fairness.acquire(tenant);
+      slot = await fairness.acquire(key);
     } catch (error) {
       if (!(error instanceof TenantBusyError)) throw error;
       log({ code: ErrorCode.UPSTREAM_BUSY, reason: error.reason });
@@ -230,7 +231,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
       return await resilience.run(kind, deadline, attempt);
     } catch (error) {
       // A refused key is remembered, so its next requests do not hold connections.
-      if (error instanceof UpstreamFailure && error.sent && error.extensions.code === ErrorCode.UNAUTHENTICATED) refusedKeys.remember(tenant);
+      if (error instanceof UpstreamFailure && error.sent && error.extensions.code === ErrorCode.UNAUTHENTICATED) refusedKeys.remember(credentials);
       throw error;
     } finally {
       slot.release();
