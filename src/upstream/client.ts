@@ -83,11 +83,13 @@ export interface HealthieClientOptions {
   /** Per-key request rate, when HEALTHIE_RATE_LIMIT_RPS is set, and the name of a key's bucket. */
   readonly rateLimiter?: { readonly limiter: RateLimiter; readonly tenant: (credentials: Credentials) => string };
   readonly metrics?: Metrics;
+  /** Where the breaker's changes of state are logged (at warn); request lines use the request's logger. */
+  readonly logger?: Logger;
 }
 
 export interface HealthieClient {
   readonly executor: Executor<UpstreamRequestContext>;
-  /** True when Healthie answers HTTP at all (any status): used by /readyz. */
+  /** True when Healthie gives a GraphQL answer (isGraphQLAnswer): used by /readyz. */
   probe(): Promise<boolean>;
   /** True while the breaker refuses calls: /readyz answers 503 without probing. */
   breakerOpen(): boolean;
@@ -115,7 +117,8 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
   });
   metrics?.watchUpstreamSlots(fairness);
   const refusedKeys = new RefusedKeys();
-  const resilience = createResilience({ retries: options.retries ?? 2, cooldownMs: options.breakerCooldownMs ?? 10_000, ...(metrics ? { metrics } : {}) });
+  const policy = { retries: options.retries ?? 2, cooldownMs: options.breakerCooldownMs ?? 10_000 };
+  const resilience = createResilience({ ...policy, ...(metrics ? { metrics } : {}), ...(options.logger ? { logger: options.logger } : {}) });
 
   const refuse = (code: ErrorCode, message: string, limit: string) => {
     metrics?.rejections.inc({ limit });
