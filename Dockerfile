@@ -3,7 +3,9 @@
 # production dependencies only, a non-root user, and a health check on /healthz.
 # Run it with at least HEALTHIE_API_URL and ROUTER_SECRET (see "Production checklist" in README.md).
 
-ARG NODE_IMAGE=node:20.18-bookworm-slim
+# Node 24, a long-term support line until 2028-04-30 (Node 20 reached its end of life on
+# 2026-04-30). CI runs the test suite on exactly this version too (.ci/image-node).
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # Build: every dependency, then `npm run build` (tsc -> dist/).
 FROM ${NODE_IMAGE} AS build

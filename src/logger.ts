@@ -18,9 +18,26 @@ const REDACTED_KEYS: ReadonlySet<string> = new Set(['authorization', 'headers', 
 /** A copy of `value` (same prototype, every own property, Error message and stack included) with `keys` censored. */
 function censored(value: object, keys: readonly string[]): object {
   const copy = Object.create(Object.getPrototypeOf(value) as object | null) as Record<string, unknown>;
-  for (const name of Reflect.ownKeys(value)) Object.defineProperty(copy, name, Reflect.getOwnPropertyDescriptor(value, name)!);
+  for (const name of Reflect.ownKeys(value)) Object.defineProperty(copy, name, ownValue(value, name));
   for (const key of keys) Object.defineProperty(copy, key, { value: CENSOR, enumerable: true, writable: true, configurable: true });
   return copy;
+}
+
+/**
+ * An own property of `value` as a data property. Accessors are read on the original: from Node 22
+ * on, V8 makes an error's `stack` an own accessor that answers only for the error it belongs to,
+ * so a copied accessor would log an empty stack. A getter that throws logs as undefined.
+ */
+function ownValue(value: object, name: string | symbol): PropertyDescriptor {
+  const descriptor = Reflect.getOwnPropertyDescriptor(value, name)!;
+  if (!('get' in descriptor) && !('set' in descriptor)) return descriptor;
+  let read: unknown;
+  try {
+    read = Reflect.get(value, name);
+  } catch {
+    read = undefined;
+  }
+  return { value: read, enumerable: descriptor.enumerable ?? false, writable: true, configurable: true };
 }
 
 function sensitiveKeys(value: object): string[] | undefined {

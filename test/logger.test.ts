@@ -58,6 +58,16 @@ describe('logger redaction', () => {
     expect(line.call).toEqual({ headers: '[redacted]', attempt: 2 });
   });
 
+  it('logs the value of an own getter of a censored object, and nothing for a getter that throws', () => {
+    const { logger, lines } = capture();
+    const call = { body: 'secret-body-7', status: 503 };
+    Object.defineProperty(call, 'attempt', { get: () => 3, enumerable: true });
+    Object.defineProperty(call, 'broken', { get: () => { throw new Error('unreadable'); }, enumerable: true });
+    logger.error({ call }, 'failed');
+    expect(lines[0]).not.toContain('secret-body-7');
+    expect(JSON.parse(lines[0]!).call).toEqual({ body: '[redacted]', status: 503, attempt: 3 });
+  });
+
   it("censors a child logger's bindings", () => {
     const { logger, lines } = capture();
     logger.child({ apiKey: 'secret-key-6', upstream: { shard: 'secret-shard-2' }, requestId: 'r-2' }).child({ body: 'secret-body' }).info('bound');
