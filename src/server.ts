@@ -77,7 +77,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   const rateLimitSecret = config.booking.hashSecret ?? randomBytes(32).toString('hex');
   const rateLimiter: RateLimiter | undefined = rps
     ? redis
-      ? new RedisRateLimiter(redis, rps, () => metrics.rateLimiterFallbacks.inc())
+      ? new RedisRateLimiter(redis, rps, { onFallback: () => metrics.rateLimiterFallbacks.inc(), logger })
       : new MemoryRateLimiter(rps)
     : undefined;
   const client = createHealthieClient({

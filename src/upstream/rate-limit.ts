@@ -12,11 +12,27 @@
  *   rather than refusing reads or letting them through unlimited: a limiter outage must not
  *   become a read outage, and each replica still holds a key to the rate on its own. The
  *   fallback is counted (`healthie_rate_limiter_fallbacks_total`), never logged per request.
+ * - A Redis that hangs (the process stopped, a network black hole) fails a command only after
+ *   the command timeout (2 s), not at once. So after a failure the limiter remembers it and
+ *   decides in-process for REDIS_RETRY_AFTER_MS without asking Redis; then one request at a time
+ *   probes Redis, the others still deciding in-process, until one is answered. Otherwise every
+ *   read would wait the timeout. Each change is logged once at warn (never a key). While the
+ *   connection is down ioredis refuses commands at once, so those fall back without waiting.
  */
 import { createHmac } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Credentials } from '../credentials.js';
+import type { Logger } from '../logger.js';
 import type { Redis } from '../redis.js';
+
+/**
+ * How long the limiter decides in-process after Redis failed, before one request probes Redis
+ * again. 5 s: while Redis hangs, one read per period and replica waits the command timeout
+ * (2 s) instead of every read, and ioredis has retried its connection a few times (its backoff
+ * reaches 2 s); once Redis is back, replicas share buckets again within 5 s, during which each
+ * still holds every key to the rate on its own.
+ */
+export const REDIS_RETRY_AFTER_MS = 5_000;
 
 /**
  * The name of a key's bucket: an HMAC-SHA-256 keyed by TENANT_HASH_SECRET (as booking
@@ -85,25 +101,68 @@ redis.call('PEXPIRE', KEYS[1], 2000)
 return allowed
 `;
 
+export interface RedisRateLimiterOptions {
+  /** Called for each decision taken in-process (the fallback metric). */
+  readonly onFallback?: () => void;
+  /** Warned once when Redis stops answering and once when it answers again. */
+  readonly logger?: Pick<Logger, 'warn'>;
+  readonly retryAfterMs?: number;
+  readonly now?: () => number;
+  readonly prefix?: string;
+}
+
 export class RedisRateLimiter implements RateLimiter {
   private readonly fallback: MemoryRateLimiter;
+  private readonly prefix: string;
+  private readonly retryAfterMs: number;
+  private readonly now: () => number;
+  /** While Redis is failing: when the next probe may be sent (undefined while it answers). */
+  private failingUntil: number | undefined;
+  /** Whether a probe is in flight while Redis is failing (only one at a time). */
+  private probing = false;
 
   constructor(
     private readonly redis: Redis,
     private readonly rps: number,
-    private readonly onFallback: () => void = () => {},
-    private readonly prefix = 'healthie-subgraph:rate:',
+    private readonly options: RedisRateLimiterOptions = {},
   ) {
-    this.fallback = new MemoryRateLimiter(rps);
+    this.now = options.now ?? Date.now;
+    this.fallback = new MemoryRateLimiter(rps, this.now);
+    this.prefix = options.prefix ?? 'healthie-subgraph:rate:';
+    this.retryAfterMs = options.retryAfterMs ?? REDIS_RETRY_AFTER_MS;
   }
 
   async take(tenant: string): Promise<boolean> {
+    const failing = this.failingUntil !== undefined;
+    if (failing && (this.probing || this.now() < this.failingUntil!)) return this.inProcess(tenant);
+    if (failing) this.probing = true;
+    // ioredis refuses a command at once while it is not connected (no offline queue): such a
+    // failure costs no wait, so only a command sent on a live connection can make Redis failing.
+    const sent = this.redis.status === 'ready';
     try {
       const allowed = await this.redis.eval(TAKE_SCRIPT, 1, this.prefix + tenant, String(this.rps));
+      if (this.failingUntil !== undefined) {
+        this.failingUntil = undefined;
+        this.options.logger?.warn('redis answers again: per-key rates are shared between replicas again');
+      }
       return allowed === 1;
     } catch {
-      this.onFallback();
-      return this.fallback.takeNow(tenant);
+      if (!sent && !failing) return this.inProcess(tenant);
+      if (this.failingUntil === undefined) {
+        this.options.logger?.warn(
+          { retryAfterMs: this.retryAfterMs },
+          'redis did not answer: per-key rates are decided in each replica until it does',
+        );
+      }
+      this.failingUntil = this.now() + this.retryAfterMs;
+      return this.inProcess(tenant);
+    } finally {
+      if (failing) this.probing = false;
     }
+  }
+
+  private inProcess(tenant: string): boolean {
+    this.options.onFallback?.();
+    return this.fallback.takeNow(tenant);
   }
 }

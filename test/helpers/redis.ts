@@ -9,6 +9,8 @@ import { once } from 'node:events';
 export interface RedisServer {
   readonly url: string;
   readonly port: number;
+  /** The process id of the running server, e.g. to stop it with SIGSTOP (a Redis that hangs). */
+  readonly pid: number;
   /** Stops the server (SIGTERM, then SIGKILL); resolves once the process has exited. */
   stop(): Promise<void>;
   /** Starts it again on the same port (after `stop`), e.g. to test recovery. */
@@ -63,6 +65,9 @@ export async function startRedis(): Promise<RedisServer> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    get pid() {
+      return child.pid!;
+    },
     stop: () => terminate(child),
     async restart() {
       await terminate(child);

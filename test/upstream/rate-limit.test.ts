@@ -56,7 +56,7 @@ describe('RedisRateLimiter', () => {
   it("falls back to the replica's own bucket while Redis is down, and uses Redis again once it is back", async () => {
     const client = createRedis({ url: redis.url, commandTimeoutMs: 500 });
     let fallbacks = 0;
-    const limiter = new RedisRateLimiter(client, 1, () => (fallbacks += 1));
+    const limiter = new RedisRateLimiter(client, 1, { onFallback: () => (fallbacks += 1), retryAfterMs: 0 });
     try {
       await new Promise((resolve) => client.once('ready', resolve));
       expect(await limiter.take('before')).toBe(true);
