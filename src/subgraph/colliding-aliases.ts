@@ -139,6 +139,13 @@ const reservedKeyResolver: GraphQLFieldResolver<unknown, unknown> = (parent, arg
   return mergedResolver(parent, args, context, info);
 };
 
+/** The key of `parent` (a delegated answer) holding the value of the field `info` resolves. */
+export function answeredKey(parent: object, info: GraphQLResolveInfo): string {
+  const alias = info.fieldNodes[0]!.alias?.value;
+  if (alias !== undefined && Object.hasOwn(parent, reservedKey(alias))) return reservedKey(alias);
+  return alias ?? info.fieldName;
+}
+
 /** `resolvers` (from getResolversFromSchema) with every field of a non-root object type reading reserved keys. */
 export function resolvingReservedKeys(resolvers: IResolvers, schema: GraphQLSchema): void {
   const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].map((type) => type?.name));

@@ -23,6 +23,7 @@ import { guardEntities, representationId, representationPosition } from './repre
 import { DATE_LITERALS } from './date-literals.js';
 import { resolvingReservedKeys, withSeparateAliases } from './colliding-aliases.js';
 import { takingUnplacedErrors } from './unplaced-errors.js';
+import { checkingAnswerShapes } from './answer-shapes.js';
 import { bookOnce } from '../booking/book.js';
 import { delegatedBooking } from '../booking/delegation.js';
 
@@ -132,6 +133,8 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifac
   const resolvers = getResolversFromSchema(wrapped, true) as IResolvers<unknown, SubgraphContext>;
   // ...and a field sent under a reserved key is read from there (colliding-aliases.ts).
   resolvingReservedKeys(resolvers, wrapped);
+  // ...and a value of the wrong shape is Healthie's bad answer, as on the planned path (answer-shapes.ts).
+  checkingAnswerShapes(resolvers, wrapped);
   for (const typeName of Object.keys(ENTITIES) as EntityTypeName[]) {
     resolvers[typeName] = {
       ...(resolvers[typeName] as object),
