@@ -5,18 +5,21 @@
  *
  * - Scheduling is granted, never assumed: HEALTHIE_ALLOW_SCHEDULING, narrowed per request by the
  *   router's `x-healthie-scopes` header.
- * - At most one booking per operation. Mutation root fields are counted with fragments expanded:
- *   aliases, named and inline fragments all count, and so does a field under @include/@skip
- *   unless the directive provably skips it (a literal, or a variable sent as a boolean).
+ * - At most one booking per operation. Mutation root fields are counted with fragments expanded,
+ *   by response key (fields of one key are one execution): aliases, named and inline fragments
+ *   all count, and so does a field under @include/@skip unless the directive provably skips it
+ *   (a literal, or a variable sent as a boolean). Variables that do not fit their types are left
+ *   to execution, which refuses them before any field runs.
  * - The Idempotency-Key header is well formed, and present when HEALTHIE_REQUIRE_IDEMPOTENCY_KEY.
  * Reads are never affected. It also sets `Idempotent-Replayed: true` on replayed answers.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type DirectiveNode, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import type { ApolloServerPlugin, GraphQLRequest } from '@apollo/server';
+import { Kind, type DirectiveNode, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { SubgraphContext } from '../context.js';
 import { ErrorCode, subgraphError } from '../errors.js';
 import { excludes, knownCondition } from '../operation/conditions.js';
 import { expandOperation, ExpansionLimitError } from '../operation/expand.js';
+import { coerceVariables, coercedVariablesOf, VariableCoercionError } from '../operation/variables.js';
 import { bookingRequestOf, SCOPES_HEADER } from './request.js';
 
 export const REPLAYED_HEADER = 'idempotent-replayed';
@@ -36,28 +39,51 @@ function provablySkipped(directives: readonly DirectiveNode[] | undefined, varia
   return false;
 }
 
-function countRootFields(selectionSet: SelectionSetNode, variables: Variables, operation: OperationDefinitionNode): number {
-  let count = 0;
+/** Adds to `keys` the response key of every root field the selection may execute. */
+function collectRootKeys(selectionSet: SelectionSetNode, variables: Variables, operation: OperationDefinitionNode, keys: Set<string>): void {
   for (const selection of selectionSet.selections) {
     if (provablySkipped(selection.directives, variables, operation)) continue;
-    if (selection.kind === Kind.FIELD) count += selection.name.value === '__typename' ? 0 : 1;
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value !== '__typename') keys.add(selection.alias?.value ?? selection.name.value);
+    }
     // expandOperation leaves only fields and inline fragments.
-    else if (selection.kind === Kind.INLINE_FRAGMENT) count += countRootFields(selection.selectionSet, variables, operation);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) collectRootKeys(selection.selectionSet, variables, operation, keys);
   }
-  return count;
 }
 
 /**
- * Mutation root fields an operation may execute (`__typename` aside). An operation too large to
- * expand counts as many: it is refused, never waved through.
+ * Mutation root fields an operation may execute (`__typename` aside), counted by response key:
+ * GraphQL merges the fields of one response key into one field, executed once (a fragment spread
+ * twice books once), and validation refuses fields of one key with different names or
+ * arguments, so the keys are the executions. An operation too large to expand counts as many:
+ * it is refused, never waved through.
  */
 export function countMutationFields(document: DocumentNode, operation: OperationDefinitionNode, variables: Variables): number {
   if (operation.operation !== 'mutation') return 0;
   try {
     const expanded = expandOperation(document, operation).definitions[0] as OperationDefinitionNode;
-    return countRootFields(expanded.selectionSet, variables, operation);
+    const keys = new Set<string>();
+    collectRootKeys(expanded.selectionSet, variables, operation, keys);
+    return keys.size;
   } catch (error) {
     if (error instanceof ExpansionLimitError) return Number.POSITIVE_INFINITY;
+    throw error;
+  }
+}
+
+/**
+ * Whether the request's variables fit their types. When they do not, execution refuses the
+ * operation with BAD_USER_INPUT naming each variable before any field runs, so nothing is
+ * booked; counting bookings first would answer a count (`@skip(if: $s)` with `$s: Boolean!`
+ * sent as null is neither skipped nor kept) instead of the client's actual mistake.
+ */
+function variablesFit(requestContext: { readonly request: GraphQLRequest; readonly schema: GraphQLSchema }, operation: OperationDefinitionNode): boolean {
+  if (coercedVariablesOf(requestContext)) return true;
+  try {
+    coerceVariables(requestContext.schema, operation, requestContext.request.variables ?? {});
+    return true;
+  } catch (error) {
+    if (error instanceof VariableCoercionError) return false;
     throw error;
   }
 }
@@ -67,7 +93,8 @@ export function bookingGuardPlugin(options: GuardOptions): ApolloServerPlugin<Su
     async requestDidStart({ contextValue }) {
       const booking = bookingRequestOf(contextValue);
       return {
-        async didResolveOperation({ document, operation, request }) {
+        async didResolveOperation(requestContext) {
+          const { document, operation, request } = requestContext;
           if (!operation) return;
           const fields = countMutationFields(document, operation, request.variables);
           if (fields === 0) return;
@@ -94,6 +121,8 @@ export function bookingGuardPlugin(options: GuardOptions): ApolloServerPlugin<Su
               `Booking refused: ${SCOPES_HEADER} does not include "schedule" for this request. Grant the schedule scope to the tenant in the router's settings.`,
             );
           }
+          // Execution refuses these variables (BAD_USER_INPUT) before anything runs.
+          if (!variablesFit(requestContext, operation)) return;
           if (fields > 1) {
             throw refuse(
               ErrorCode.QUERY_TOO_COMPLEX,

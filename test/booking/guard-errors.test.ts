@@ -87,8 +87,11 @@ describe('with HEALTHIE_ALLOW_SCHEDULING=true', () => {
     ['thirty aliases', `mutation($i: HealthieCreateAppointmentInput!) { ${Array.from({ length: 30 }, (_, n) => `a${n}: healthieCreateAppointment(input: $i) { messages { field } }`).join(' ')} }`],
     ['a field and a fragment', 'mutation($i: HealthieCreateAppointmentInput!) { healthieCreateAppointment(input: $i) { messages { field } } ...F } fragment F on Mutation { again: healthieCreateAppointment(input: $i) { messages { field } } }'],
     ['nested inline fragments', 'mutation($i: HealthieCreateAppointmentInput!) { ... on Mutation { a: healthieCreateAppointment(input: $i) { messages { field } } ... { b: healthieCreateAppointment(input: $i) { messages { field } } } } }'],
-    ['one fragment spread twice', 'mutation($i: HealthieCreateAppointmentInput!) { ...F ...G } fragment F on Mutation { a: healthieCreateAppointment(input: $i) { messages { field } } } fragment G on Mutation { ...F b: healthieCreateAppointment(input: $i) { messages { field } } }'],
+    ['a fragment spread again inside another beside a second alias', 'mutation($i: HealthieCreateAppointmentInput!) { ...F ...G } fragment F on Mutation { a: healthieCreateAppointment(input: $i) { messages { field } } } fragment G on Mutation { ...F b: healthieCreateAppointment(input: $i) { messages { field } } }'],
     ['@include with a variable that is not sent', 'mutation($i: HealthieCreateAppointmentInput!, $twice: Boolean!) { a: healthieCreateAppointment(input: $i) { messages { field } } b: healthieCreateAppointment(input: $i) @include(if: $twice) { messages { field } } }'],
+    ['one fragment spread twice beside another alias', 'mutation($i: HealthieCreateAppointmentInput!) { ...F ...F b: healthieCreateAppointment(input: $i) { messages { field } } } fragment F on Mutation { healthieCreateAppointment(input: $i) { messages { field } } }'],
+    ['two fragments spreading different aliases', 'mutation($i: HealthieCreateAppointmentInput!) { ...F ...G } fragment F on Mutation { a: healthieCreateAppointment(input: $i) { messages { field } } } fragment G on Mutation { b: healthieCreateAppointment(input: $i) { messages { field } } }'],
+    ['an alias named like the field beside the field', 'mutation($i: HealthieCreateAppointmentInput!) { healthieCreateAppointment(input: $i) { messages { field } } healthieCreateAppointment2: healthieCreateAppointment(input: $i) { messages { field } } }'],
     ['@skip(if: false)', 'mutation($i: HealthieCreateAppointmentInput!) { a: healthieCreateAppointment(input: $i) { messages { field } } b: healthieCreateAppointment(input: $i) @skip(if: false) { messages { field } } }'],
   ];
   for (const [name, document] of twoBookings) {
@@ -134,6 +137,50 @@ describe('with HEALTHIE_ALLOW_SCHEDULING=true', () => {
     expect(result.body.errors).toBeUndefined();
     expect(result.body.data!.a.appointment.id).toEqual(expect.any(String));
     expect(creates(stack.sandbox)).toBe(1);
+  });
+
+  const CREATE = 'healthieCreateAppointment(input: $i) { appointment { id } }';
+
+  it('refuses null for a non-null Boolean variable with a default as BAD_USER_INPUT naming it, before counting the bookings it would condition, and sends nothing', async () => {
+    const document = `mutation($i: HealthieCreateAppointmentInput!, $s: Boolean! = false) { a: ${CREATE.replace(' {', ' @skip(if: $s) {')} b: ${CREATE.replace(' {', ' @include(if: $s) {')} }`;
+    const result = await send(stack.url, document, { i: fixture.input(fixture.slots[3]!), s: null });
+    // As for any variable that does not fit its type: graphql-js's refusal, HTTP 400.
+    expect(result.status).toBe(400);
+    expect(result.body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(result.body.errors![0]!.message).toContain('$s');
+    expect(result.body.data ?? null).toBeNull();
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it('refuses null for the non-null input variable of two bookings as BAD_USER_INPUT naming it, and sends nothing', async () => {
+    const document = `mutation($i: HealthieCreateAppointmentInput!) { a: ${CREATE} b: ${CREATE} }`;
+    const result = await send(stack.url, document, { i: null });
+    expect(result.body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(result.body.errors![0]!.message).toContain('$i');
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  // GraphQL merges fields of one response key into one field, executed once: one booking.
+  const oneResponseKey: Array<[string, string]> = [
+    ['one fragment spread twice', `mutation($i: HealthieCreateAppointmentInput!) { ...F ...F } fragment F on Mutation { ${CREATE} }`],
+    ['the same field written twice', `mutation($i: HealthieCreateAppointmentInput!) { ${CREATE} ${CREATE} }`],
+    ['one alias written twice, in a fragment and an inline fragment', `mutation($i: HealthieCreateAppointmentInput!) { x: ${CREATE} ... on Mutation { x: ${CREATE} } ...F } fragment F on Mutation { x: ${CREATE} }`],
+    ['one alias skipped in one place and included in the other', `mutation($i: HealthieCreateAppointmentInput!, $s: Boolean = false) { x: ${CREATE.replace(' {', ' @skip(if: $s) {')} x: ${CREATE.replace(' {', ' @include(if: $s) {')} }`],
+  ];
+  oneResponseKey.forEach(([name, document], n) => {
+    it(`counts fields of one response key as one booking (${name}), and books once`, async () => {
+      const result = await send(stack.url, document, { i: fixture.input(fixture.slots[4 + n]!) });
+      expect(result.body.errors).toBeUndefined();
+      expect(Object.values(result.body.data!)).toEqual([{ appointment: { id: expect.any(String) } }]);
+      expect(creates(stack.sandbox)).toBe(1);
+    });
+  });
+
+  it('refuses one response key for two bookings with different inputs as a validation error, and sends nothing', async () => {
+    const document = 'mutation($i: HealthieCreateAppointmentInput!, $j: HealthieCreateAppointmentInput!) { ...F x: healthieCreateAppointment(input: $j) { appointment { id } } } fragment F on Mutation { x: healthieCreateAppointment(input: $i) { appointment { id } } }';
+    const result = await send(stack.url, document, { i: fixture.input(fixture.slots[1]!), j: fixture.input(fixture.slots[2]!) });
+    expect(result.body.errors?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(stack.sandbox.requests).toHaveLength(0);
   });
 
   const badKeys: Array<[string, string]> = [
