@@ -18,11 +18,11 @@
  * already fails in graphql-tools, and a value where a list belongs in graphql-js; both are
  * reported the same way by plugins/upstream-errors.ts.
  *
- * Known remainder: a root field's value is read by graphql-tools before any resolver here sees
- * it, so at a root field that is a list of leaves an item of the wrong type still answers null,
- * and text in a root list of objects fails the whole list.
+ * A root field's value is read by graphql-tools before any resolver sees it, so the items of a
+ * root list are checked in the answer itself (checkingRootLists, a subschema transform): an item
+ * of the wrong type becomes the error there, which graphql-tools hands to execution as is.
  */
-import { getSubschema, getUnpathedErrors, isExternalObject, resolveExternalValue } from '@graphql-tools/delegate';
+import { getSubschema, getUnpathedErrors, isExternalObject, resolveExternalValue, type DelegationContext, type Transform } from '@graphql-tools/delegate';
 import type { IResolvers } from '@graphql-tools/utils';
 import {
   getNullableType,
@@ -32,6 +32,8 @@ import {
   type GraphQLFieldResolver,
   type GraphQLOutputType,
   type GraphQLResolveInfo,
+  type ExecutionResult,
+  type GraphQLLeafType,
   type GraphQLSchema,
 } from 'graphql';
 import { BAD_ANSWER_MESSAGE, ErrorCode, subgraphError } from '../errors.js';
@@ -115,3 +117,34 @@ export function checkingAnswerShapes(resolvers: IResolvers, schema: GraphQLSchem
     }
   }
 }
+
+/** A leaf item as the planned path completes it: serialized, or the error when it cannot be. */
+function leafItem(type: GraphQLLeafType, item: unknown): unknown {
+  try {
+    const serialized = type.serialize(item);
+    return serialized === undefined ? badAnswer() : serialized;
+  } catch {
+    return badAnswer();
+  }
+}
+
+/** The subschema transform checking each item of a root field that is a list (see above). */
+export const checkingRootLists: Transform = {
+  transformResult(result: ExecutionResult, delegationContext: DelegationContext) {
+    const { info, fieldName } = delegationContext;
+    const data = result.data as Record<string, unknown> | null | undefined;
+    if (!info || !data) return result;
+    const value = data[fieldName];
+    const type = getNullableType(info.returnType);
+    if (!Array.isArray(value) || !isListType(type)) return result;
+    const itemType = getNullableType(type.ofType);
+    if (isListType(itemType)) return result;
+    let copy: unknown[] | undefined;
+    value.forEach((item: unknown, i) => {
+      if (item === null || item === undefined) return;
+      const read = isLeafType(itemType) ? leafItem(itemType, item) : typeof item !== 'object' || Array.isArray(item) ? badAnswer() : item;
+      if (read !== item) (copy ??= value.slice())[i] = read;
+    });
+    return copy ? { ...result, data: { ...data, [fieldName]: copy } } : result;
+  },
+};

@@ -23,7 +23,7 @@ import { guardEntities, representationId, representationPosition } from './repre
 import { DATE_LITERALS } from './date-literals.js';
 import { resolvingReservedKeys, withSeparateAliases } from './colliding-aliases.js';
 import { takingUnplacedErrors } from './unplaced-errors.js';
-import { checkingAnswerShapes } from './answer-shapes.js';
+import { checkingAnswerShapes, checkingRootLists } from './answer-shapes.js';
 import { bookOnce } from '../booking/book.js';
 import { delegatedBooking } from '../booking/delegation.js';
 
@@ -117,8 +117,9 @@ export function createRuntimeSchema(executor: Executor<SubgraphContext>, artifac
     // (colliding-aliases.ts); an answer with `data: null` still answers each root field (null-data.ts).
     executor: withRootNulls(withInputDefaults(withSeparateAliases(executor), approved, () => defaults), approved),
     // Errors graphql-tools could not place in the answer are reported beside it (unplaced-errors.ts;
-    // last in the list, it reads each answer after the naming transforms).
-    transforms: [...createNamingTransforms(), takingUnplacedErrors],
+    // last in the list, it reads each answer after the naming transforms); items of root lists of
+    // the wrong type become errors there (answer-shapes.ts).
+    transforms: [...createNamingTransforms(), checkingRootLists, takingUnplacedErrors],
     // Merges the root fields delegated while resolving one operation into one upstream request.
     // The batcher is memoized on the context object, which is created per request, so two
     // requests (or tenants) never share a batch.

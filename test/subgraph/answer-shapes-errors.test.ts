@@ -14,7 +14,7 @@ const auth = { 'x-healthie-api-key': 'shape-key' };
 const PATIENT = 'Ava Alder';
 
 /** Spoils Healthie's answer: `root` is the one root field's value; `data` sets the root field itself. */
-type Spoil = (root: Record<string, any>, data: { me?: unknown }) => void;
+type Spoil = (root: any, data: { me?: unknown }) => void;
 
 /**
  * Sets Healthie's field `name` of `object` to `value`, under the key each path sends it as (the
@@ -28,6 +28,8 @@ function put(object: Record<string, any>, name: string, value: unknown): void {
 /** What the stand-in Healthie answers from (Healthie's names). */
 const ROOT = {
   currentUser: () => ({ id: '1', first_name: 'Casey', is_patient: true, organization: { id: '9', name: 'Clinic' } }),
+  daysAvailableForRange: () => ['2026-12-01', '2026-12-02', '2026-12-03'],
+  availableSlotsForRange: () => Array.from({ length: 3 }, (_, i) => ({ date: `2026-12-0${i + 1} 10:00:00 -0500`, length: 30 })),
   users: () => ({ nodes: Array.from({ length: 3 }, (_, i) => ({ id: String(1000 + i), first_name: `P${i}` })) }),
 };
 interface Case {
@@ -39,6 +41,8 @@ interface Case {
 
 const ME = '{ me: healthieCurrentUser { id firstName isPatient organization { id name } } }';
 const USERS = '{ u: healthieUsers(first: 3) { nodes { id firstName } } }';
+const DAYS = '{ d: healthieDaysAvailableForRange(providerId: "1") }';
+const SLOTS = '{ s: healthieAvailableSlotsForRange(providerId: "1") { date length } }';
 
 const CASES: ReadonlyArray<readonly [string, Case]> = [
   ['a list where a name belongs', { query: ME, spoil: (me) => (put(me, 'first_name', [PATIENT])), bad: [['me', 'firstName']] }],
@@ -57,6 +61,13 @@ const CASES: ReadonlyArray<readonly [string, Case]> = [
   ['a list inside a list of objects', { query: USERS, spoil: (u) => (u.nodes[1] = [{ id: '7', first_name: PATIENT }]), bad: [['u', 'nodes', 1]] }],
   ['text inside a list of objects', { query: USERS, spoil: (u) => (u.nodes[2] = PATIENT), bad: [['u', 'nodes', 2]] }],
   ['a list where a name belongs, inside a list', { query: USERS, spoil: (u) => (put(u.nodes[0], 'first_name', [PATIENT])), bad: [['u', 'nodes', 0, 'firstName']] }],
+  // Root fields that are lists: graphql-tools reads them before any resolver, so they are checked in the answer.
+  ['a list inside a root list of names', { query: DAYS, spoil: (d) => (d[1] = [PATIENT]), bad: [['d', 1]] }],
+  ['an object inside a root list of names', { query: DAYS, spoil: (d) => (d[0] = { name: PATIENT }), bad: [['d', 0]] }],
+  ['a number inside a root list of names (serialized as text)', { query: DAYS, spoil: (d) => (d[2] = 20261203), bad: [] }],
+  ['text inside a root list of objects', { query: SLOTS, spoil: (s) => (s[1] = PATIENT), bad: [['s', 1]] }],
+  ['a list inside a root list of objects', { query: SLOTS, spoil: (s) => (s[2] = [{ length: 30 }]), bad: [['s', 2]] }],
+  ['a list where a number belongs, in a root list of objects', { query: SLOTS, spoil: (s) => put(s[0], 'length', [30]), bad: [['s', 0, 'length']] }],
 ];
 
 describe('values of the wrong shape in Healthie\'s answer', () => {
