@@ -152,10 +152,14 @@ export interface FaultyBookingStack {
   readonly fixture: BookingFixture;
 }
 
+/**
+ * Without a settle window unless `env` sets one (HEALTHIE_BOOKING_SETTLE_MS): these tests retry at
+ * once after a lost answer whose booking has certainly landed; settle-errors.test.ts tests the window.
+ */
 export async function startFaultyBookingStack(env: Record<string, string>): Promise<FaultyBookingStack> {
   const sandbox = await startSandbox();
   const upstream = await startFaultyUpstream(sandbox.url);
-  const stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_ALLOW_SCHEDULING: 'true', ...env } });
+  const stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_ALLOW_SCHEDULING: 'true', HEALTHIE_BOOKING_SETTLE_MS: '0', ...env } });
   return { sandbox, upstream, stack, fixture: await bookingFixture(stack.url) };
 }
 
