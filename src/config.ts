@@ -25,7 +25,7 @@ export interface Config {
     readonly rateLimitRps: number | undefined;
     /** Retries of a read after a rate-limit answer, a 5xx or a failed connection. */
     readonly retries: number;
-    /** How long the breaker stays open after consecutive failures. */
+    /** How long the breaker stays open once most calls of its window failed. */
     readonly breakerCooldownMs: number;
   };
   /** Redis shared by replicas (per-key rates, booking idempotency); undefined: in-process state. */

@@ -91,6 +91,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     retries: config.healthie.retries,
     breakerCooldownMs: config.healthie.breakerCooldownMs,
     metrics,
+    logger,
     // Buckets are named by a hash keyed like booking's (TENANT_HASH_SECRET, required with Redis).
     ...(rateLimiter ? { rateLimiter: { limiter: rateLimiter, tenant: (c: Credentials) => rateLimitTenant(c, rateLimitSecret) } } : {}),
   });

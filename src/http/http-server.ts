@@ -30,6 +30,11 @@ export function createHttpServer(handler: RequestListener, log: RequestLog, time
     { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
     handler,
   );
+  // Every header is read. Node otherwise keeps the first 2,000 header lines and drops the rest
+  // without a word: a Content-Length, an API key or a repeated x-healthie-scopes placed after them
+  // went unseen, and the scope check read the one copy it was shown. The 16 KiB bound on all
+  // headers together (Node's maxHeaderSize, answered 431) still bounds the work.
+  server.maxHeadersCount = 0;
   server.on('clientError', (error: Error & { code?: string }, socket) => answerClientError(error, socket, log));
   return server;
 }

@@ -15,7 +15,8 @@
  *    variable sent as null where its argument requires a value is refused as BAD_USER_INPUT (the
  *    estimate fails on exactly that argument, as execution would). A negative `first`/`last`
  *    (scoring.ts) is refused as BAD_USER_INPUT too. A date variable Healthie would refuse is
- *    refused as BAD_USER_INPUT once the variables are coerced (src/operation/date-variables.ts).
+ *    refused as BAD_USER_INPUT once the variables are coerced (src/operation/date-variables.ts), and so
+ *    is an ID variable sent as a number JSON cannot read exactly (src/operation/id-variables.ts).
  *
  * The scoring rules are in src/operation/scoring.ts. `estimateCost` scores the whole document
  * (graphql-query-complexity) and is the definition; requests are scored by the cost plan compiled
@@ -34,6 +35,7 @@ import { HEALTHIE_MAX_COMPLEXITY, HEALTHIE_MAX_PAGE_SIZE } from '../healthie.js'
 import { compileCostPlan, type CostPlan } from '../operation/cost-plan.js';
 import { expandOperation, ExpansionLimitError, MAX_EXPANDED_FIELDS, selectOperation, unresolvedOperationMessage } from '../operation/expand.js';
 import { refusedDateVariable } from '../operation/date-variables.js';
+import { refusedIdVariable } from '../operation/id-variables.js';
 import { compileReferenceCount } from '../operation/references.js';
 import { DEFAULT_LIST_SIZE, fieldScore, PageSizeError } from '../operation/scoring.js';
 import { coerceVariables, rememberCoercedVariables, VariableCoercionError, variablesSentAsNull } from '../operation/variables.js';
@@ -182,6 +184,9 @@ export function costLimitPlugin(limits: CostLimits = {}): ApolloServerPlugin<Sub
       // A date Healthie would refuse (and refuse the whole request with) is the client's input.
       const refusedDate = refusedDateVariable(schema, operation, coerced);
       if (refusedDate) throw refusedDate;
+      // An ID sent as a number JSON could not read exactly would fetch another id.
+      const refusedId = refusedIdVariable(schema, operation, variables);
+      if (refusedId) throw refusedId;
       const references = checked.references(coerced);
       if (references > maxReferences) {
         throw tooComplex(

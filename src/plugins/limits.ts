@@ -9,7 +9,7 @@
  * Healthie would refuse.
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, OperationTypeNode, type ASTVisitor, type ValidationContext } from 'graphql';
+import { GraphQLError, Kind, OperationTypeNode, type ASTVisitor, type ValidationContext } from 'graphql';
 import { ErrorCode } from '../errors.js';
 
 export const LIMITS = {
@@ -61,17 +61,31 @@ export function isTokenLimitError(message: string): boolean {
 
 /**
  * Refuses an operation whose root type the schema does not define (this subgraph serves no
- * subscriptions). graphql-js 16 validates such an operation and fails only when executing it,
- * with an unclassified error: an error-level log line any client could write at will.
+ * subscriptions): the GraphQL specification's "Operation Type Existence" validation rule (since
+ * its September 2025 edition; graphql-js 17's KnownOperationTypesRule), which graphql-js 16 does
+ * not have. Without it, graphql-js 16 validates such an operation and fails only when executing
+ * it, with an unclassified error: an error-level log line any client could write at will.
+ *
+ * Like every validation rule, it applies to each operation of the document, and a document that
+ * fails one rule is not executed at all (the specification validates documents, not operations):
+ * a query sent beside a subscription is refused too, even when operationName selects the query.
+ * The message says so and names the operation, so the client knows what to remove.
  */
 export function servedOperationTypes(context: ValidationContext): ASTVisitor {
   const schema = context.getSchema();
   const served = Object.values(OperationTypeNode).filter((type) => schema.getRootType(type));
+  const operations = context.getDocument().definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length;
   return {
     OperationDefinition(node) {
       if (schema.getRootType(node.operation)) return;
-      const message = `This subgraph serves no ${node.operation} operations: its schema has no ${node.operation} type. Send the operation as a ${served.join(' or a ')}.`;
-      context.reportError(new GraphQLError(message, { nodes: node }));
+      // The client's own text, echoed only in part: a name may be as long as the body allows.
+      const name = node.name ? `"${node.name.value.length > 100 ? `${node.name.value.slice(0, 100)}…` : node.name.value}"` : 'without a name';
+      const rule = `This subgraph serves no ${node.operation} operations: its schema has no ${node.operation} type, and the document holds a ${node.operation} ${name}.`;
+      const fix =
+        operations > 1
+          ? ` A document is validated as a whole, so it is refused even when operationName selects another of its operations. Remove the ${node.operation} from the document, or send it as a ${served.join(' or a ')}.`
+          : ` Send the operation as a ${served.join(' or a ')}.`;
+      context.reportError(new GraphQLError(rule + fix, { nodes: node }));
     },
   };
 }

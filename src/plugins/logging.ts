@@ -18,6 +18,17 @@ export function describeForLog(error: unknown): { type: string; stack: string[] 
   return { type: error.name, stack: frames.slice(0, 20).map((line) => line.trim()) };
 }
 
+/**
+ * The longest operation name logged whole. A client chooses the name, and a 240,000-character one
+ * made a 240 KB line per request, which log shippers split or drop; names operators read are short.
+ */
+export const MAX_LOGGED_NAME = 100;
+
+function loggedName(name: string | null | undefined): string | null {
+  if (name === null || name === undefined) return null;
+  return name.length > MAX_LOGGED_NAME ? `${name.slice(0, MAX_LOGGED_NAME)}… (${name.length} characters)` : name;
+}
+
 export function loggingPlugin(): ApolloServerPlugin<SubgraphContext> {
   return {
     async requestDidStart({ contextValue }) {
@@ -36,7 +47,7 @@ export function loggingPlugin(): ApolloServerPlugin<SubgraphContext> {
           contextValue.logger.info(
             {
               requestId: contextValue.requestId,
-              operationName: operationName ?? null,
+              operationName: loggedName(operationName),
               operationType: operation?.operation ?? null,
               durationMs: Math.round(performance.now() - started),
               errorCodes: codes,

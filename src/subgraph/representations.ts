@@ -29,9 +29,31 @@ export function representationProblem(representation: unknown): Error | undefine
   if (typeof typename !== 'string' || !Object.hasOwn(ENTITIES, typename)) {
     return bad(`"__typename" must be ${ENTITY_NAMES}; got ${JSON.stringify(typename)?.slice(0, 60) ?? 'nothing'}.`);
   }
-  const usable = (typeof id === 'string' && id.trim() !== '') || (typeof id === 'number' && Number.isFinite(id));
+  if (typeof id === 'number') return numericIdProblem(typename, id);
+  const usable = typeof id === 'string' && id.trim() !== '';
   if (!usable) return bad(`A ${typename} representation needs "id" as a non-empty string or number.`);
   return undefined;
+}
+
+/**
+ * An id sent as a JSON number is read by JSON.parse as a double: above 2^53 − 1 its last digits
+ * are lost (12345678901234567890 is read as 12345678901234567000), and the reference would fetch
+ * another record. Such a number, or one with a fraction (no id has one), is refused; only whole
+ * numbers JSON reads exactly are taken, as graphql-js's ID takes them (so `1e3` is the id 1000, and
+ * a negative number is an id no record has). The message says what kind of number was sent,
+ * never the number: it is patient-identifying input, and it was already not the number sent.
+ */
+function numericIdProblem(typename: string, id: number): Error | undefined {
+  if (Number.isSafeInteger(id)) return undefined;
+  const kind = !Number.isFinite(id)
+    ? 'too large to be read at all'
+    : Number.isInteger(id)
+      ? 'larger than 2^53 − 1 in size, which JSON reads with digits lost, so another id would be fetched'
+      : 'with a fraction, which no id has';
+  return subgraphError(
+    ErrorCode.BAD_USER_INPUT,
+    `A ${typename} representation's "id" must be a string, or a whole number of at most 2^53 − 1 (${Number.MAX_SAFE_INTEGER}) in size, so that it is read as sent; this one is a number ${kind}. Send the id as a string, such as { "__typename": "${typename}", "id": "123" }.`,
+  );
 }
 
 /**

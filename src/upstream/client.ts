@@ -34,10 +34,10 @@ import { ExpansionLimitError } from '../operation/expand.js';
 import { normalizedOnce, type PreparedOperation } from '../operation/normalize.js';
 import { answeredFailure } from './execution.js';
 import { UpstreamFailure } from './failure.js';
-import { RefusedKeys, TenantBusyError, TenantLimiter, tenantId } from './fairness.js';
+import { credentialsId, keyId, RefusedKeys, TenantBusyError, TenantLimiter } from './fairness.js';
 import { REJECTED_KEY_MESSAGE, translateErrors, type HealthieErrorPayload } from './healthie-errors.js';
 import { statusError, transportError } from './http-failures.js';
-import { answeredFields, graphQLResponse } from './response-body.js';
+import { answeredFields, graphQLResponse, isGraphQLAnswer } from './response-body.js';
 import type { RateLimiter } from './rate-limit.js';
 import { createResilience, type Resilience } from './resilience.js';
 import { createTransport } from './transport.js';
@@ -83,11 +83,13 @@ export interface HealthieClientOptions {
   /** Per-key request rate, when HEALTHIE_RATE_LIMIT_RPS is set, and the name of a key's bucket. */
   readonly rateLimiter?: { readonly limiter: RateLimiter; readonly tenant: (credentials: Credentials) => string };
   readonly metrics?: Metrics;
+  /** Where the breaker's changes of state are logged (at warn); request lines use the request's logger. */
+  readonly logger?: Logger;
 }
 
 export interface HealthieClient {
   readonly executor: Executor<UpstreamRequestContext>;
-  /** True when Healthie answers HTTP at all (any status): used by /readyz. */
+  /** True when Healthie gives a GraphQL answer (isGraphQLAnswer): used by /readyz. */
   probe(): Promise<boolean>;
   /** True while the breaker refuses calls: /readyz answers 503 without probing. */
   breakerOpen(): boolean;
@@ -115,7 +117,8 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
   });
   metrics?.watchUpstreamSlots(fairness);
   const refusedKeys = new RefusedKeys();
-  const resilience = createResilience({ retries: options.retries ?? 2, cooldownMs: options.breakerCooldownMs ?? 10_000, ...(metrics ? { metrics } : {}) });
+  const policy = { retries: options.retries ?? 2, cooldownMs: options.breakerCooldownMs ?? 10_000 };
+  const resilience = createResilience({ ...policy, ...(metrics ? { metrics } : {}), ...(options.logger ? { logger: options.logger } : {}) });
 
   const refuse = (code: ErrorCode, message: string, limit: string) => {
     metrics?.rejections.inc({ limit });
@@ -148,8 +151,9 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
       log({ code: ErrorCode.UPSTREAM_UNAVAILABLE, breaker: 'open' });
       throw resilience.openFailure();
     }
-    const tenant = tenantId(resolution.credentials);
-    if (refusedKeys.has(tenant)) {
+    const key = keyId(resolution.credentials);
+    const credentials = credentialsId(resolution.credentials, key);
+    if (refusedKeys.has(credentials)) {
       log({ code: ErrorCode.UNAUTHENTICATED, reason: 'refused_key_remembered' });
       throw refuse(ErrorCode.UNAUTHENTICATED, `${REJECTED_KEY_MESSAGE} Healthie refused this key less than ${refusedKeys.ttlMs / 1000} s ago; nothing was sent.`, 'refused_key');
     }
@@ -163,7 +167,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
 
     let slot;
     try {
-      slot = await fairness.acquire(tenant);
+      slot = await fairness.acquire(key);
     } catch (error) {
       if (!(error instanceof TenantBusyError)) throw error;
       log({ code: ErrorCode.UPSTREAM_BUSY, reason: error.reason });
@@ -230,7 +234,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
       return await resilience.run(kind, deadline, attempt);
     } catch (error) {
       // A refused key is remembered, so its next requests do not hold connections.
-      if (error instanceof UpstreamFailure && error.sent && error.extensions.code === ErrorCode.UNAUTHENTICATED) refusedKeys.remember(tenant);
+      if (error instanceof UpstreamFailure && error.sent && error.extensions.code === ErrorCode.UNAUTHENTICATED) refusedKeys.remember(credentials);
       throw error;
     } finally {
       slot.release();
@@ -245,7 +249,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
       try {
         const { status, text } = await post({}, JSON.stringify({ query: '{ __typename }' }), options.timeoutMs);
         options.version?.inspectText(text, status);
-        return true;
+        return isGraphQLAnswer(status, text);
       } catch {
         return false;
       }

@@ -24,14 +24,28 @@ import { LRUCache } from 'lru-cache';
 import type { Credentials } from '../credentials.js';
 
 /**
- * Per-process secret of `tenantId`: in-process state needs no agreement between replicas, and a
- * keyed hash cannot be reversed by trying candidate keys against a dump of this process's state.
+ * Per-process secret of `keyId` and `credentialsId`: in-process state needs no agreement between
+ * replicas, and a keyed hash cannot be reversed by trying candidate keys against a dump of this
+ * process's state.
  */
 const TENANT_SECRET = randomBytes(32);
 
-/** An opaque, fixed-size identifier of a tenant's credentials (keyed hash); the raw key is never stored. */
-export function tenantId(credentials: Credentials): string {
-  return createHmac('sha256', TENANT_SECRET).update(credentials.apiKey).update('\0').update(credentials.shard ?? '').digest('base64url');
+/**
+ * An opaque, fixed-size identifier of an API key alone (keyed hash); the raw key is never stored.
+ * The per-key share is counted by it: a key's account lives in one shard, so the shard header
+ * names no other tenant, and varying it must not multiply the key's share.
+ */
+export function keyId(credentials: Credentials): string {
+  return createHmac('sha256', TENANT_SECRET).update(credentials.apiKey).digest('base64url');
+}
+
+/**
+ * An opaque identifier of a key and its shard together, as Healthie accepts or refuses them: a
+ * wrong shard sent with a good key is refused without the key being refused alone.
+ */
+export function credentialsId(credentials: Credentials, key: string = keyId(credentials)): string {
+  if (credentials.shard === undefined) return key;
+  return createHmac('sha256', TENANT_SECRET).update(credentials.apiKey).update('\0').update(credentials.shard).digest('base64url');
 }
 
 export type BusyReason = 'queue_timeout' | 'queue_full' | 'too_many_keys';

@@ -19,12 +19,14 @@ import type { Credentials } from '../credentials.js';
 import type { Redis } from '../redis.js';
 
 /**
- * The name of a tenant's bucket: an HMAC-SHA-256 keyed by TENANT_HASH_SECRET (as booking
+ * The name of a key's bucket: an HMAC-SHA-256 keyed by TENANT_HASH_SECRET (as booking
  * idempotency names tenants, with its own purpose label), so Redis never holds anything from
- * which a key could be recovered by trying candidates, and every replica names a key alike.
+ * which a key could be recovered by trying candidates, and every replica names a key alike. The
+ * key alone names it, as Healthie's own rate is per key: a shard header chosen per request must
+ * not give a key a fresh bucket each time.
  */
 export function rateLimitTenant(credentials: Credentials, secret: string): string {
-  return createHmac('sha256', secret).update('rate-limit').update('\0').update(credentials.apiKey).update('\0').update(credentials.shard ?? '').digest('hex');
+  return createHmac('sha256', secret).update('rate-limit-key').update('\0').update(credentials.apiKey).digest('hex');
 }
 
 export interface RateLimiter {

@@ -9,27 +9,39 @@
  * (Healthie may still be working on the first request). Writes (mutations, i.e. bookings) are
  * never retried: `run('write', ...)` calls the attempt exactly once.
  *
- * Breaker (one per endpoint, i.e. per client): opens after BREAKER_CONSECUTIVE_FAILURES
- * consecutive endpoint failures (5xx, timeouts, connection errors; not rate limits, refused keys
- * or field errors). While open, calls fail at once with UPSTREAM_UNAVAILABLE and send nothing.
- * After `cooldownMs` one call is let through (half-open) while the others keep failing at once;
- * its success closes the breaker, its failure opens it for another cooldown.
+ * Breaker (one per endpoint, i.e. per client): opens when more than half of the calls of the
+ * last BREAKER_WINDOW_MS were endpoint failures (5xx, timeouts, connection errors; not rate
+ * limits, refused keys or field errors), once there were at least BREAKER_MIN_CALLS of them. While
+ * open, calls fail at once with UPSTREAM_UNAVAILABLE and send nothing. After `cooldownMs` one call
+ * is let through (half-open) while the others keep failing at once; its success closes the
+ * breaker, its failure opens it for another cooldown.
+ *
+ * Why a failure rate and not a run of failures: the breaker is shared by every tenant. With five
+ * consecutive failures, two reads of one tenant that Healthie answered with a 5xx (three attempts
+ * each), or five slow searches timing out, paused every tenant and took the replica out of
+ * rotation. A rate over a window needs the failures to be most of the traffic: a Healthie outage
+ * is, one tenant's failing queries (held to its per-key share) are not while others are served.
  */
 import {
   BrokenCircuitError,
   CircuitState,
-  ConsecutiveBreaker,
   DelegateBackoff,
   circuitBreaker,
   handleWhen,
   retry,
+  SamplingBreaker,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
 import { ErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { UpstreamFailure } from './failure.js';
 
-export const BREAKER_CONSECUTIVE_FAILURES = 5;
+/** The breaker's window, and the least number of calls in it before a failure rate counts (Hystrix's defaults). */
+export const BREAKER_WINDOW_MS = 10_000;
+export const BREAKER_MIN_CALLS = 20;
+/** Share of the window's calls that must have failed to open the breaker (more than this). */
+export const BREAKER_FAILURE_RATIO = 0.5;
 /** Least time worth giving an attempt; a retry that would get less is not made. */
 export const MIN_ATTEMPT_MS = 100;
 
@@ -39,6 +51,8 @@ export interface ResilienceOptions {
   readonly baseDelayMs?: number;
   readonly maxDelayMs?: number;
   readonly metrics?: Metrics;
+  /** Logs each change of the breaker's state at warn: an open breaker fails every tenant's calls. */
+  readonly logger?: Logger;
   readonly random?: () => number;
 }
 
@@ -57,7 +71,7 @@ export interface Resilience {
 const breakerOpen = (cooldownMs: number) =>
   new UpstreamFailure(
     ErrorCode.UPSTREAM_UNAVAILABLE,
-    `Healthie failed ${BREAKER_CONSECUTIVE_FAILURES} times in a row; calls are paused for up to ${cooldownMs} ms (HEALTHIE_BREAKER_COOLDOWN_MS) and nothing was sent. Retry later.`,
+    `Most Healthie calls of the last ${BREAKER_WINDOW_MS / 1000} s failed (at least ${BREAKER_MIN_CALLS} calls, more than ${BREAKER_FAILURE_RATIO * 100} % of them); calls are paused for up to ${cooldownMs} ms (HEALTHIE_BREAKER_COOLDOWN_MS) and nothing was sent. Retry later.`,
     { sent: false, extensions: { breaker: 'open' } },
   );
 
@@ -67,10 +81,12 @@ export function createResilience(options: ResilienceOptions): Resilience {
   const random = options.random ?? Math.random;
   const breaker = circuitBreaker(
     handleWhen((error) => error instanceof UpstreamFailure && error.endpointFailure),
-    { halfOpenAfter: options.cooldownMs, breaker: new ConsecutiveBreaker(BREAKER_CONSECUTIVE_FAILURES) },
+    { halfOpenAfter: options.cooldownMs, breaker: new SamplingBreaker({ threshold: BREAKER_FAILURE_RATIO, duration: BREAKER_WINDOW_MS, minimumRps: (BREAKER_MIN_CALLS * 1000) / BREAKER_WINDOW_MS }) },
   );
   breaker.onStateChange((state) => {
     options.metrics?.breakerState.set(state === CircuitState.Open ? 1 : state === CircuitState.HalfOpen ? 2 : 0);
+    const name = state === CircuitState.Open ? 'open' : state === CircuitState.HalfOpen ? 'half-open' : state === CircuitState.Closed ? 'closed' : 'isolated';
+    options.logger?.warn({ breaker: name, cooldownMs: options.cooldownMs }, 'healthie breaker state');
   });
   let openedAt = 0;
   breaker.onBreak(() => (openedAt = Date.now()));

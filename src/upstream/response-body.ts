@@ -153,3 +153,18 @@ export function answeredFields(
     .map((key) => new GraphQLError(MISSING_ANSWER_MESSAGE, { path: [key], extensions: { code: ErrorCode.UPSTREAM_BAD_RESPONSE } }));
   return { data: answered, missing, badAnswers, unasked };
 }
+
+/**
+ * Whether an answer to the readiness probe comes from a GraphQL server that is up: not a 5xx or a
+ * 404, and a JSON object with `data` or `errors`. The probe sends no key, so a refusal of it
+ * (Healthie's 401 with its errors) counts; an HTML error page, a proxy's 503 or a wrong path does not.
+ */
+export function isGraphQLAnswer(status: number, text: string): boolean {
+  if (status >= 500 || status === 404) return false;
+  try {
+    const body: unknown = JSON.parse(text);
+    return typeof body === 'object' && body !== null && ('data' in body || Array.isArray((body as { errors?: unknown }).errors));
+  } catch {
+    return false;
+  }
+}

@@ -6,7 +6,7 @@
  */
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BREAKER_CONSECUTIVE_FAILURES } from '../../src/upstream/resilience.js';
+import { BREAKER_MIN_CALLS } from '../../src/upstream/resilience.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 import { BOOK, send, type HeadedResponse } from './helpers.js';
@@ -65,7 +65,7 @@ for (const planEnabled of ['true', 'false']) {
       upstream = await startUpstream();
       await start({ HEALTHIE_RETRIES: '0' });
       upstream.setReply(() => ({ status: 500, body: '' }));
-      for (let i = 0; i < BREAKER_CONSECUTIVE_FAILURES; i += 1) await send(stack!.url, READ);
+      for (let i = 0; i < BREAKER_MIN_CALLS; i += 1) await send(stack!.url, READ);
       stack!.logs.length = 0;
       const refused = await send(stack!.url, BOOK, { input: INPUT });
       expectNotSent(refused, 'UPSTREAM_UNAVAILABLE', /nothing was sent\. Retry later\.$/);

@@ -1,10 +1,11 @@
 /**
  * Booking test fixtures: a patient, a provider, an appointment type and open slots from the
- * sandbox, the booking mutation, a client that returns response headers too, and a count of the
- * createAppointment requests Healthie (the sandbox) received.
+ * sandbox, the booking mutation, a client that returns response headers too, a count of the
+ * createAppointment requests Healthie (the sandbox) received, and a subgraph behind a
+ * fault-injecting Healthie, started for a describe block.
  */
 import { readFileSync } from 'node:fs';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { artifactApiVersion } from '../../src/schema/build.js';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
@@ -153,21 +154,33 @@ export interface FaultyBookingStack {
 }
 
 /**
- * Without a settle window unless `env` sets one (HEALTHIE_BOOKING_SETTLE_MS): these tests retry at
- * once after a lost answer whose booking has certainly landed; settle-errors.test.ts tests the window.
+ * A FaultyBookingStack for the describe block this is called in, its parts there once its tests
+ * run: started before them with `env` (a function is read then, e.g. for a Redis an earlier hook
+ * started), closed after them, whatever of it did start. Each test starts with no requests
+ * recorded by the sandbox and no log lines; with `readFirst`, after a read that succeeds, so that
+ * the failures of the tests before it do not add up to an open breaker. Without a settle window
+ * unless `env` sets one (HEALTHIE_BOOKING_SETTLE_MS): these tests retry at once after a lost answer
+ * whose booking has certainly landed; settle-errors.test.ts tests the window.
  */
-export async function startFaultyBookingStack(env: Record<string, string>): Promise<FaultyBookingStack> {
-  const sandbox = await startSandbox();
-  const upstream = await startFaultyUpstream(sandbox.url);
-  const stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_ALLOW_SCHEDULING: 'true', HEALTHIE_BOOKING_SETTLE_MS: '0', ...env } });
-  return { sandbox, upstream, stack, fixture: await bookingFixture(stack.url) };
-}
-
-/** Closes what `startFaultyBookingStack` started, whatever of it did start. */
-export async function closeFaultyBookingStack(started: Partial<FaultyBookingStack>): Promise<void> {
-  await started.stack?.close();
-  await started.upstream?.close();
-  await started.sandbox?.close();
+export function faultyBookingStack(env: Record<string, string> | (() => Record<string, string>), options: { readFirst?: boolean } = {}): FaultyBookingStack {
+  const started: Partial<{ -readonly [K in keyof FaultyBookingStack]: FaultyBookingStack[K] }> = {};
+  beforeAll(async () => {
+    started.sandbox = await startSandbox();
+    started.upstream = await startFaultyUpstream(started.sandbox.url);
+    started.stack = await startStack({ upstreamUrl: started.upstream.url, env: { HEALTHIE_ALLOW_SCHEDULING: 'true', HEALTHIE_BOOKING_SETTLE_MS: '0', ...(typeof env === 'function' ? env() : env) } });
+    started.fixture = await bookingFixture(started.stack.url);
+  });
+  afterAll(async () => {
+    await started.stack?.close();
+    await started.upstream?.close();
+    await started.sandbox?.close();
+  });
+  beforeEach(async () => {
+    if (options.readFirst) expect((await send(started.stack!.url, '{ healthieCurrentUser { id } }')).body.errors).toBeUndefined();
+    started.sandbox!.clearRequests();
+    started.stack!.logs.length = 0;
+  });
+  return started as FaultyBookingStack;
 }
 
 /**

@@ -9,16 +9,14 @@
  * sees it), with the sandbox's own bodies, and from the sandbox itself refusing a key.
  */
 import { Kind, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis, type Redis } from '../../src/redis.js';
-import type { StartedSandbox } from '../../src/sandbox/index.js';
 import { UNAUTHENTICATED_MESSAGE } from '../../src/sandbox/auth.js';
 import { RATE_LIMITED_MESSAGE } from '../../src/sandbox/server.js';
 import { unsupportedVersion } from '../../src/sandbox/versions.js';
-import type { FaultyUpstream, Replacement } from '../helpers/faulty-upstream.js';
+import type { Replacement } from '../helpers/faulty-upstream.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
-import type { Stack } from '../helpers/stack.js';
-import { appointmentsAt, BOOK, closeFaultyBookingStack, creates, loggedText, send, startFaultyBookingStack, type BookingFixture, type HeadedResponse } from './helpers.js';
+import { appointmentsAt, BOOK, creates, faultyBookingStack, loggedText, send, type HeadedResponse } from './helpers.js';
 
 const NOT_RUN = 'Healthie refused the booking without running it, so this attempt booked nothing.';
 const KEYED_ADVICE =
@@ -105,39 +103,27 @@ for (const { store, planEnabled } of STORES) {
   describe(`a booking Healthie refused without running it (store: ${store}, PLAN_ENABLED=${planEnabled})`, () => {
     let redis: RedisServer | undefined;
     let records: Redis | undefined;
-    let sandbox: StartedSandbox;
-    let upstream: FaultyUpstream;
-    let stack: Stack;
-    let fixture: BookingFixture;
-    let booked = 0;
-    /** A start time of its own for each booking (3 hours apart, far from the sandbox's seeded calendar). */
-    const nextTime = () => new Date(Date.UTC(2031, 0, 6, 8) + booked++ * 3 * 3_600_000).toISOString().replace('.000Z', 'Z');
-    const made = (datetime: string) => appointmentsAt(sandbox.url, fixture.patientId, datetime);
-    const lookups = () => sandbox.requests.filter((request) => /BookingOutcomeLookup/.test(request.query)).length;
-    /** Idempotency records in Redis (none in memory mode). */
-    const recordCount = async () => (records ? (await records.keys('healthie-subgraph:idempotency:*')).length : 0);
-
+    // Registered before the stack's hooks: Redis starts before the stack and stops after it.
     beforeAll(async () => {
-      const env: Record<string, string> = { HEALTHIE_TIMEOUT_MS: '4000', HEALTHIE_RETRIES: '0', PLAN_ENABLED: planEnabled };
-      if (store === 'redis') {
-        redis = await startRedis();
-        records = createRedis({ url: redis.url });
-        Object.assign(env, { REDIS_URL: redis.url, TENANT_HASH_SECRET: SECRET });
-      }
-      ({ sandbox, upstream, stack, fixture } = await startFaultyBookingStack(env));
+      if (store !== 'redis') return;
+      redis = await startRedis();
+      records = createRedis({ url: redis.url });
     });
     afterAll(async () => {
-      await closeFaultyBookingStack({ sandbox, upstream, stack });
       records?.disconnect();
       await redis?.stop();
     });
-    beforeEach(async () => {
-      // A read that succeeds: failures below must not add up to an open breaker.
-      expect((await send(stack.url, '{ healthieCurrentUser { id } }')).body.errors).toBeUndefined();
-      sandbox.clearRequests();
-      stack.logs.length = 0;
-    });
-
+    const faulty = faultyBookingStack(
+      () => ({ HEALTHIE_TIMEOUT_MS: '4000', HEALTHIE_RETRIES: '0', PLAN_ENABLED: planEnabled, ...(redis ? { REDIS_URL: redis.url, TENANT_HASH_SECRET: SECRET } : {}) }),
+      { readFirst: true },
+    );
+    let booked = 0;
+    /** A start time of its own for each booking (3 hours apart, far from the sandbox's seeded calendar). */
+    const nextTime = () => new Date(Date.UTC(2031, 0, 6, 8) + booked++ * 3 * 3_600_000).toISOString().replace('.000Z', 'Z');
+    const made = (datetime: string) => appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, datetime);
+    const lookups = () => faulty.sandbox.requests.filter((request) => /BookingOutcomeLookup/.test(request.query)).length;
+    /** Idempotency records in Redis (none in memory mode). */
+    const recordCount = async () => (records ? (await records.keys('healthie-subgraph:idempotency:*')).length : 0);
     /** The one error of a booking Healthie ran nothing of, wherever the client and the logs see it. */
     function expectNotRun(result: HeadedResponse, code: string) {
       expect(result.status).toBe(200);
@@ -148,83 +134,83 @@ for (const { store, planEnabled } of STORES) {
       expect(error!.extensions).not.toHaveProperty('bookingMayExist');
       expect(error!.message).not.toMatch(/may have been made|may have made/);
       expect(error!.message.endsWith(` ${NOT_RUN}`), error!.message).toBe(true);
-      const audits = stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === 'booking');
+      const audits = faulty.stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === 'booking');
       expect(audits.map(({ outcome, code: audited }) => ({ outcome, code: audited }))).toEqual([{ outcome: 'error', code }]);
       expect(audits[0]).not.toHaveProperty('bookingMayExist');
-      const everything = `${JSON.stringify(result.body)}\n${loggedText(stack.logs)}`;
-      for (const secret of [HEALTHIE_TEXT, fixture.patientId, fixture.providerId]) expect(everything).not.toContain(secret);
+      const everything = `${JSON.stringify(result.body)}\n${loggedText(faulty.stack.logs)}`;
+      for (const secret of [HEALTHIE_TEXT, faulty.fixture.patientId, faulty.fixture.providerId]) expect(everything).not.toContain(secret);
     }
 
     for (const [name, reply, code] of REFUSALS) {
       for (const keyed of [false, true]) {
         it(`answers a booking refused with ${name} as ${code} that booked nothing, and ${keyed ? 'with its Idempotency-Key, ' : ''}a retry books once without looking first`, async () => {
-          const input = fixture.input(nextTime());
+          const input = faulty.fixture.input(nextTime());
           const headers: Record<string, string> = keyed ? { 'idempotency-key': `${store}-${name}` } : {};
           const before = await recordCount();
-          upstream.inject(reply, /createAppointment/);
-          const refused = await send(stack.url, BOOK, { input }, headers);
+          faulty.upstream.inject(reply, /createAppointment/);
+          const refused = await send(faulty.stack.url, BOOK, { input }, headers);
           expectNotRun(refused, code);
-          expect(creates(sandbox)).toBe(0);
+          expect(creates(faulty.sandbox)).toBe(0);
           // The key is free again: no record is left behind (Redis), and the retry does not look first.
           expect(await recordCount()).toBe(before);
 
-          const retry = await send(stack.url, BOOK, { input }, headers);
+          const retry = await send(faulty.stack.url, BOOK, { input }, headers);
           expect(retry.body.errors, JSON.stringify(retry.body.errors)).toBeUndefined();
           expect(retry.headers.get('idempotent-replayed')).toBeNull();
           const id = retry.body.data!.healthieCreateAppointment.appointment.id as string;
           expect(await made(input.datetime as string)).toEqual([id]);
           expect(lookups()).toBe(0);
-          expect(creates(sandbox)).toBe(1);
+          expect(creates(faulty.sandbox)).toBe(1);
           if (!keyed) return;
-          const replay = await send(stack.url, BOOK, { input }, headers);
+          const replay = await send(faulty.stack.url, BOOK, { input }, headers);
           expect(replay.headers.get('idempotent-replayed')).toBe('true');
           expect(replay.body.data!.healthieCreateAppointment.appointment.id).toBe(id);
-          expect(creates(sandbox)).toBe(1);
+          expect(creates(faulty.sandbox)).toBe(1);
         });
       }
     }
 
     it('keeps looking first when a retry after an unknown outcome is refused without running: an earlier attempt may still have booked', async () => {
-      const input = fixture.input(nextTime());
+      const input = faulty.fixture.input(nextTime());
       const headers = { 'idempotency-key': `${store}-unknown-then-refused` };
       // The first attempt's outcome is unknown (a 502; here Healthie did not make it).
-      upstream.inject({ status: 502, body: '', forward: false }, /createAppointment/);
-      const unknown = await send(stack.url, BOOK, { input }, headers);
+      faulty.upstream.inject({ status: 502, body: '', forward: false }, /createAppointment/);
+      const unknown = await send(faulty.stack.url, BOOK, { input }, headers);
       expect(unknown.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', bookingMayExist: true });
 
       // The retry looks, finds nothing, books, and is refused for the rate without running.
-      upstream.inject(REFUSALS[1]![1], /createAppointment/);
-      stack.logs.length = 0;
-      const refused = await send(stack.url, BOOK, { input }, headers);
+      faulty.upstream.inject(REFUSALS[1]![1], /createAppointment/);
+      faulty.stack.logs.length = 0;
+      const refused = await send(faulty.stack.url, BOOK, { input }, headers);
       expectNotRun(refused, 'UPSTREAM_RATE_LIMITED');
       expect(lookups()).toBe(1);
 
       // The key is "unknown" again, so the next retry looks again before it books.
-      const retry = await send(stack.url, BOOK, { input }, headers);
+      const retry = await send(faulty.stack.url, BOOK, { input }, headers);
       expect(retry.body.errors, JSON.stringify(retry.body.errors)).toBeUndefined();
       expect(lookups()).toBe(2);
-      expect(creates(sandbox)).toBe(1);
+      expect(creates(faulty.sandbox)).toBe(1);
       expect(await made(input.datetime as string)).toEqual([retry.body.data!.healthieCreateAppointment.appointment.id]);
     });
 
     it('books once for duplicates that waited on a booking refused without running: the refused one says so, the others get one appointment', async () => {
-      const input = fixture.input(nextTime());
+      const input = faulty.fixture.input(nextTime());
       const headers = { 'idempotency-key': `${store}-duplicates-after-refusal` };
-      upstream.inject({ ...REFUSALS[1]![1], delayMs: 1_000 }, /createAppointment/);
-      const first = send(stack.url, BOOK, { input }, headers);
+      faulty.upstream.inject({ ...REFUSALS[1]![1], delayMs: 1_000 }, /createAppointment/);
+      const first = send(faulty.stack.url, BOOK, { input }, headers);
       // The duplicates arrive while the first is in flight (or after it, which must come to the same).
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const duplicates = await Promise.all([1, 2, 3].map(() => send(stack.url, BOOK, { input }, headers)));
+      const duplicates = await Promise.all([1, 2, 3].map(() => send(faulty.stack.url, BOOK, { input }, headers)));
       const refused = (await first).body.errors!;
       expect(refused.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_RATE_LIMITED']);
       expect(refused[0]!.extensions).not.toHaveProperty('bookingMayExist');
       expect(refused[0]!.message.endsWith(` ${NOT_RUN}`)).toBe(true);
-      const audited = stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === 'booking');
+      const audited = faulty.stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === 'booking');
       expect(audited.map((line) => line.outcome).sort()).toEqual(['booked', 'error', 'replayed', 'replayed']);
       const ids = duplicates.map((duplicate) => duplicate.body.data?.healthieCreateAppointment?.appointment?.id);
       expect(new Set(ids).size, JSON.stringify(duplicates.map((d) => d.body))).toBe(1);
       expect(await made(input.datetime as string)).toEqual([ids[0]]);
-      expect(creates(sandbox)).toBe(1);
+      expect(creates(faulty.sandbox)).toBe(1);
       expect(lookups()).toBe(0);
     });
 
@@ -234,27 +220,27 @@ for (const { store, planEnabled } of STORES) {
           // A key of its own: Healthie's refusal is remembered for that key, and must not lock out the others.
           const apiKey = `refused-${store}-${name.replace(/\W+/g, '-')}-${keyed}`;
           const headers: Record<string, string> = { 'x-healthie-api-key': apiKey, ...(keyed ? { 'idempotency-key': 'refused-key' } : {}) };
-          const input = fixture.input(nextTime());
+          const input = faulty.fixture.input(nextTime());
           const before = await recordCount();
-          if (reply) upstream.inject(reply, /createAppointment/);
-          const refused = await send(stack.url, BOOK, { input }, headers);
+          if (reply) faulty.upstream.inject(reply, /createAppointment/);
+          const refused = await send(faulty.stack.url, BOOK, { input }, headers);
           expectNotRun(refused, 'UNAUTHENTICATED');
           expect(refused.body.errors![0]!.message).toMatch(/^Healthie rejected the API key\./);
           // The sandbox received the booking only when it refused the key itself, and made nothing.
-          expect(creates(sandbox)).toBe(reply ? 0 : 1);
+          expect(creates(faulty.sandbox)).toBe(reply ? 0 : 1);
           expect(await made(input.datetime as string)).toEqual([]);
           expect(await recordCount()).toBe(before);
 
           // The key is remembered as refused, so the retry is not sent; it does not look for a booking first either.
-          sandbox.clearRequests();
-          stack.logs.length = 0;
-          const retry = await send(stack.url, BOOK, { input }, headers);
+          faulty.sandbox.clearRequests();
+          faulty.stack.logs.length = 0;
+          const retry = await send(faulty.stack.url, BOOK, { input }, headers);
           expect(retry.body.errors?.map((e) => e.extensions)).toEqual([expect.objectContaining({ code: 'UNAUTHENTICATED', limit: 'refused_key' })]);
           expect(retry.body.errors![0]!.message).toMatch(/nothing was sent\.$/);
           expect(retry.body.errors![0]!.extensions).not.toHaveProperty('bookingMayExist');
-          expect(sandbox.requests).toHaveLength(0);
+          expect(faulty.sandbox.requests).toHaveLength(0);
           // Other keys are unaffected.
-          expect((await send(stack.url, '{ healthieCurrentUser { id } }')).body.errors).toBeUndefined();
+          expect((await send(faulty.stack.url, '{ healthieCurrentUser { id } }')).body.errors).toBeUndefined();
         });
       }
     }
@@ -262,24 +248,24 @@ for (const { store, planEnabled } of STORES) {
     for (const [name, reply, code] of MAY_HAVE_RUN) {
       for (const keyed of [false, true]) {
         it(`still says a booking answered with ${name} may have been made${keyed ? ', and the retry with its key finds it: one create' : ''}`, async () => {
-          const input = fixture.input(nextTime());
+          const input = faulty.fixture.input(nextTime());
           const headers: Record<string, string> = keyed ? { 'idempotency-key': `${store}-may-${name}` } : {};
-          upstream.inject(reply, /createAppointment/);
-          const failed = await send(stack.url, BOOK, { input }, headers);
+          faulty.upstream.inject(reply, /createAppointment/);
+          const failed = await send(faulty.stack.url, BOOK, { input }, headers);
           expect(failed.body.errors, JSON.stringify(failed.body)).toHaveLength(1);
           const [error] = failed.body.errors!;
           expect(error).toMatchObject({ path: ['healthieCreateAppointment'], extensions: { code, bookingMayExist: true } });
           expect(error!.message.endsWith(keyed ? KEYED_ADVICE : UNKEYED_ADVICE), error!.message).toBe(true);
           expect(error!.message).not.toContain(NOT_RUN);
-          expect(`${JSON.stringify(failed.body)}\n${stack.logs.join('\n')}`).not.toContain(HEALTHIE_TEXT);
+          expect(`${JSON.stringify(failed.body)}\n${faulty.stack.logs.join('\n')}`).not.toContain(HEALTHIE_TEXT);
           const [appointment] = await made(input.datetime as string);
           expect(appointment).toEqual(expect.any(String));
-          expect(creates(sandbox)).toBe(1);
+          expect(creates(faulty.sandbox)).toBe(1);
           if (!keyed) return;
-          const retry = await send(stack.url, BOOK, { input }, headers);
+          const retry = await send(faulty.stack.url, BOOK, { input }, headers);
           expect(retry.headers.get('idempotent-replayed')).toBe('true');
           expect(retry.body.data!.healthieCreateAppointment.appointment.id).toBe(appointment);
-          expect(creates(sandbox)).toBe(1);
+          expect(creates(faulty.sandbox)).toBe(1);
         });
       }
     }

@@ -11,11 +11,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Executor } from '@graphql-tools/utils';
 import { findBookedAppointment, UnmatchableBooking } from '../../src/booking/outcome-lookup.js';
 import { createLogger } from '../../src/logger.js';
-import { DEMO_API_KEY, type StartedSandbox } from '../../src/sandbox/index.js';
+import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { createHealthieClient, type HealthieClient } from '../../src/upstream/client.js';
-import type { FaultyUpstream } from '../helpers/faulty-upstream.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { appointmentsAt, BOOK, bookingFixture, closeFaultyBookingStack, creates, HEALTHIE_API_VERSION, send, startFaultyBookingStack, type BookingFixture, type HeadedResponse } from './helpers.js';
+import { appointmentsAt, BOOK, bookingFixture, creates, faultyBookingStack, HEALTHIE_API_VERSION, send, type BookingFixture, type HeadedResponse } from './helpers.js';
 
 const CANNOT_LOOK =
   /^An earlier attempt with this Idempotency-Key may have made the booking, and this subgraph cannot look for it: .+\. This request sent nothing, and retries with this key are refused the same way\. Check the patient's appointments in Healthie; book with a new Idempotency-Key only if the booking is not there\.$/;
@@ -88,23 +87,12 @@ describe('findBookedAppointment when it cannot tell', () => {
 
 for (const planEnabled of ['true', 'false']) {
   describe(`a retry whose lookup cannot tell (PLAN_ENABLED=${planEnabled})`, () => {
-    let sandbox: StartedSandbox;
-    let upstream: FaultyUpstream;
-    let stack: Stack;
-    let fixture: BookingFixture;
+    const faulty = faultyBookingStack({ HEALTHIE_TIMEOUT_MS: '4000', HEALTHIE_RETRIES: '0', PLAN_ENABLED: planEnabled });
     let slot = 0;
-    const nextSlot = () => fixture.slots[slot++]!;
-    const lookups = () => sandbox.requests.filter((request) => /BookingOutcomeLookup/.test(request.query)).length;
-
-    beforeAll(async () => {
-      ({ sandbox, upstream, stack, fixture } = await startFaultyBookingStack({ HEALTHIE_TIMEOUT_MS: '4000', HEALTHIE_RETRIES: '0', PLAN_ENABLED: planEnabled }));
-    });
-    afterAll(() => closeFaultyBookingStack({ sandbox, upstream, stack }));
-    beforeEach(() => {
-      upstream.rewrite(undefined);
-      sandbox.clearRequests();
-      stack.logs.length = 0;
-    });
+    const nextSlot = () => faulty.fixture.slots[slot++]!;
+    const lookups = () => faulty.sandbox.requests.filter((request) => /BookingOutcomeLookup/.test(request.query)).length;
+    // The rewrite of a test that failed half-way must not reach the next one.
+    beforeEach(() => faulty.upstream.rewrite(undefined));
 
     function expectCannotLook(result: HeadedResponse) {
       expect(result.body.data?.healthieCreateAppointment ?? null).toBeNull();
@@ -116,39 +104,39 @@ for (const planEnabled of ['true', 'false']) {
     it("refuses the retry, books nothing more and keeps the key unknown, when Healthie's answer has no timezone for the wall time booked; finds it once it has", async () => {
       const datetime = nextSlot();
       // Wall time in the provider's timezone; enforceAvailability false: Healthie would take a second booking.
-      const input = fixture.input(datetime.slice(0, 19), { enforceAvailability: false });
+      const input = faulty.fixture.input(datetime.slice(0, 19), { enforceAvailability: false });
       const key = { 'idempotency-key': `no-zone-${planEnabled}` };
-      upstream.inject('drop', /createAppointment/);
-      const lost = await send(stack.url, BOOK, { input }, key);
+      faulty.upstream.inject('drop', /createAppointment/);
+      const lost = await send(faulty.stack.url, BOOK, { input }, key);
       expect(lost.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', bookingMayExist: true });
-      const [made] = await appointmentsAt(sandbox.url, fixture.patientId, datetime);
+      const [made] = await appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, datetime);
 
-      upstream.rewrite((text) => text.replace(/"timezone":"[^"]*"/g, '"timezone":null'));
+      faulty.upstream.rewrite((text) => text.replace(/"timezone":"[^"]*"/g, '"timezone":null'));
       for (const attempt of [1, 2]) {
-        const refused = await send(stack.url, BOOK, { input }, key);
+        const refused = await send(faulty.stack.url, BOOK, { input }, key);
         expectCannotLook(refused);
         expect(lookups()).toBe(attempt);
       }
-      expect(creates(sandbox)).toBe(1);
-      expect(await appointmentsAt(sandbox.url, fixture.patientId, datetime)).toEqual([made]);
-      const audits = stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === 'booking');
+      expect(creates(faulty.sandbox)).toBe(1);
+      expect(await appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, datetime)).toEqual([made]);
+      const audits = faulty.stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === 'booking');
       expect(audits.slice(-1)).toEqual([expect.objectContaining({ outcome: 'refused', code: 'BAD_USER_INPUT', bookingMayExist: true })]);
 
-      upstream.rewrite(undefined);
-      const found = await send(stack.url, BOOK, { input }, key);
+      faulty.upstream.rewrite(undefined);
+      const found = await send(faulty.stack.url, BOOK, { input }, key);
       expect(found.headers.get('idempotent-replayed')).toBe('true');
       expect(found.body.data!.healthieCreateAppointment.appointment.id).toBe(made);
-      expect(creates(sandbox)).toBe(1);
+      expect(creates(faulty.sandbox)).toBe(1);
     });
 
     it('refuses the retry of a booking whose datetime the lookup does not read, sending neither a lookup nor a create', async () => {
-      const input = fixture.input('2031-01-06 8:00 AM', { enforceAvailability: false });
+      const input = faulty.fixture.input('2031-01-06 8:00 AM', { enforceAvailability: false });
       const key = { 'idempotency-key': `unread-time-${planEnabled}` };
-      upstream.inject('drop', /createAppointment/);
-      await send(stack.url, BOOK, { input }, key);
-      sandbox.clearRequests();
-      for (const _ of [1, 2]) expectCannotLook(await send(stack.url, BOOK, { input }, key));
-      expect(sandbox.requests).toHaveLength(0);
+      faulty.upstream.inject('drop', /createAppointment/);
+      await send(faulty.stack.url, BOOK, { input }, key);
+      faulty.sandbox.clearRequests();
+      for (const _ of [1, 2]) expectCannotLook(await send(faulty.stack.url, BOOK, { input }, key));
+      expect(faulty.sandbox.requests).toHaveLength(0);
     });
   });
 }

@@ -8,12 +8,11 @@
  * Healthie forwards the create only after the timeout. Both paths with the in-memory store, and
  * two replicas sharing a real redis-server.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedSandbox } from '../../src/sandbox/index.js';
-import type { FaultyUpstream } from '../helpers/faulty-upstream.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { appointmentsAt, BOOK, closeFaultyBookingStack, creates, loggedText, send, startFaultyBookingStack, type BookingFixture, type HeadedResponse } from './helpers.js';
+import { appointmentsAt, BOOK, creates, faultyBookingStack, loggedText, send, type HeadedResponse } from './helpers.js';
 
 const TIMEOUT_MS = 3_000;
 /** Past the timeout: the first create reaches Healthie after the client was told UPSTREAM_TIMEOUT. */
@@ -62,82 +61,70 @@ async function landed(made: () => Promise<string[]>): Promise<string[]> {
 
 for (const planEnabled of ['true', 'false']) {
   describe(`a retry while a booking that may have been made settles (PLAN_ENABLED=${planEnabled})`, () => {
-    let sandbox: StartedSandbox;
-    let upstream: FaultyUpstream;
-    let stack: Stack;
-    let fixture: BookingFixture;
+    const faulty = faultyBookingStack({ ...ENV, PLAN_ENABLED: planEnabled });
     let slot = 0;
-    const nextSlot = () => fixture.slots[slot++]!;
-    const made = (datetime: string) => appointmentsAt(sandbox.url, fixture.patientId, datetime);
-
-    beforeAll(async () => {
-      ({ sandbox, upstream, stack, fixture } = await startFaultyBookingStack({ ...ENV, PLAN_ENABLED: planEnabled }));
-    });
-    afterAll(() => closeFaultyBookingStack({ sandbox, upstream, stack }));
-    beforeEach(() => {
-      sandbox.clearRequests();
-      stack.logs.length = 0;
-    });
+    const nextSlot = () => faulty.fixture.slots[slot++]!;
+    const made = (datetime: string) => appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, datetime);
 
     it('answers a retry inside the window IDEMPOTENCY_IN_PROGRESS with the seconds to wait, and sends nothing: no lookup, no create', async () => {
-      const input = fixture.input(nextSlot());
+      const input = faulty.fixture.input(nextSlot());
       const key = { 'idempotency-key': `settling-${planEnabled}` };
-      upstream.inject('drop', /createAppointment/);
-      const lost = await send(stack.url, BOOK, { input }, key);
+      faulty.upstream.inject('drop', /createAppointment/);
+      const lost = await send(faulty.stack.url, BOOK, { input }, key);
       expect(lost.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', bookingMayExist: true });
-      sandbox.clearRequests();
-      stack.logs.length = 0;
+      faulty.sandbox.clearRequests();
+      faulty.stack.logs.length = 0;
 
-      const retries = await Promise.all([1, 2, 3].map(() => send(stack.url, BOOK, { input }, key)));
+      const retries = await Promise.all([1, 2, 3].map(() => send(faulty.stack.url, BOOK, { input }, key)));
       for (const retry of retries) {
         expectSettling(retry);
         expect(retry.headers.get('idempotent-replayed')).toBeNull();
       }
-      expect(sandbox.requests).toHaveLength(0);
-      const audits = stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === 'booking');
+      expect(faulty.sandbox.requests).toHaveLength(0);
+      const audits = faulty.stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === 'booking');
       expect(audits.map(({ outcome, code, bookingMayExist }) => ({ outcome, code, bookingMayExist }))).toEqual(
         Array(3).fill({ outcome: 'refused', code: 'IDEMPOTENCY_IN_PROGRESS', bookingMayExist: true }),
       );
-      const logged = loggedText(stack.logs);
-      for (const secret of [fixture.patientId, fixture.providerId, `settling-${planEnabled}`]) expect(logged).not.toContain(secret);
+      const logged = loggedText(faulty.stack.logs);
+      for (const secret of [faulty.fixture.patientId, faulty.fixture.providerId, `settling-${planEnabled}`]) expect(logged).not.toContain(secret);
 
       // The window does not hide a key used for another booking.
-      const reused = await send(stack.url, BOOK, { input: fixture.input(nextSlot()) }, key);
+      const reused = await send(faulty.stack.url, BOOK, { input: faulty.fixture.input(nextSlot()) }, key);
       expect(reused.body.errors?.map((e) => e.extensions?.code)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
-      expect(sandbox.requests).toHaveLength(0);
+      expect(faulty.sandbox.requests).toHaveLength(0);
       expect(await made(input.datetime as string)).toHaveLength(1);
     });
 
     it('ends with one appointment when Healthie makes the booking after the timeout: retries wait for it to settle, then find it and replay it', async () => {
       // enforceAvailability false: Healthie would not refuse a second booking of the slot.
-      const input = fixture.input(nextSlot(), { enforceAvailability: false });
+      const input = faulty.fixture.input(nextSlot(), { enforceAvailability: false });
       const key = { 'idempotency-key': `late-${planEnabled}` };
-      upstream.inject({ delayMs: LATE_MS, body: {} }, /createAppointment/);
-      const timedOut = await send(stack.url, BOOK, { input }, key);
+      faulty.upstream.inject({ delayMs: LATE_MS, body: {} }, /createAppointment/);
+      const timedOut = await send(faulty.stack.url, BOOK, { input }, key);
       expect(timedOut.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', bookingMayExist: true });
 
       await pause(500);
-      expectSettling(await send(stack.url, BOOK, { input }, key));
-      expect(creates(sandbox)).toBe(0);
-      expect(lookups(sandbox)).toBe(0);
+      expectSettling(await send(faulty.stack.url, BOOK, { input }, key));
+      expect(creates(faulty.sandbox)).toBe(0);
+      expect(lookups(faulty.sandbox)).toBe(0);
 
       const [late] = await landed(() => made(input.datetime as string));
       expect(late).toEqual(expect.any(String));
-      expect(creates(sandbox)).toBe(1);
+      expect(creates(faulty.sandbox)).toBe(1);
 
-      stack.logs.length = 0;
-      const found = await retryWhileSettling(() => send(stack.url, BOOK, { input }, key));
+      faulty.stack.logs.length = 0;
+      const found = await retryWhileSettling(() => send(faulty.stack.url, BOOK, { input }, key));
       expect(found.body.errors, JSON.stringify(found.body)).toBeUndefined();
       expect(found.headers.get('idempotent-replayed')).toBe('true');
       expect(found.body.data!.healthieCreateAppointment.appointment.id).toBe(late);
-      expect(stack.logs.join('')).toMatch(/"outcome":"replayed"[^\n]*"recovered":true/);
-      expect(lookups(sandbox)).toBe(1);
-      expect(creates(sandbox)).toBe(1);
+      expect(faulty.stack.logs.join('')).toMatch(/"outcome":"replayed"[^\n]*"recovered":true/);
+      expect(lookups(faulty.sandbox)).toBe(1);
+      expect(creates(faulty.sandbox)).toBe(1);
       expect(await made(input.datetime as string)).toEqual([late]);
 
-      const replay = await send(stack.url, BOOK, { input }, key);
+      const replay = await send(faulty.stack.url, BOOK, { input }, key);
       expect(replay.body.data!.healthieCreateAppointment.appointment.id).toBe(late);
-      expect(creates(sandbox)).toBe(1);
+      expect(creates(faulty.sandbox)).toBe(1);
     });
   });
 }
@@ -145,48 +132,42 @@ for (const planEnabled of ['true', 'false']) {
 describe('two replicas sharing Redis, while a booking that may have been made settles', () => {
   const SECRET = 'a-test-secret-for-settling-bookings-0123456789';
   let redis: RedisServer;
-  let sandbox: StartedSandbox;
-  let upstream: FaultyUpstream;
-  let a: Stack;
   let b: Stack;
-  let fixture: BookingFixture;
-
   beforeAll(async () => {
     redis = await startRedis();
-    const env = { ...ENV, REDIS_URL: redis.url, TENANT_HASH_SECRET: SECRET };
-    ({ sandbox, upstream, stack: a, fixture } = await startFaultyBookingStack(env));
-    b = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_ALLOW_SCHEDULING: 'true', ...env } });
   });
-  afterAll(async () => {
-    await b?.close();
-    await closeFaultyBookingStack({ sandbox, upstream, stack: a });
-    await redis?.stop();
+  afterAll(() => redis?.stop());
+  const env = () => ({ ...ENV, REDIS_URL: redis.url, TENANT_HASH_SECRET: SECRET });
+  // Replica a behind the fault-injecting Healthie, and replica b behind the same one.
+  const faulty = faultyBookingStack(env);
+  beforeAll(async () => {
+    b = await startStack({ upstreamUrl: faulty.upstream.url, env: { HEALTHIE_ALLOW_SCHEDULING: 'true', ...env() } });
   });
+  afterAll(() => b?.close());
 
   it('refuses retries on either replica during the window the first one started, then one of them finds the late booking: one appointment', async () => {
-    const input = fixture.input(fixture.slots[0]!, { enforceAvailability: false });
+    const input = faulty.fixture.input(faulty.fixture.slots[0]!, { enforceAvailability: false });
     const key = { 'idempotency-key': 'late-across-replicas' };
-    sandbox.clearRequests();
-    upstream.inject({ delayMs: LATE_MS, body: {} }, /createAppointment/);
-    const timedOut = await send(a.url, BOOK, { input }, key);
+    faulty.upstream.inject({ delayMs: LATE_MS, body: {} }, /createAppointment/);
+    const timedOut = await send(faulty.stack.url, BOOK, { input }, key);
     expect(timedOut.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', bookingMayExist: true });
 
     await pause(500);
     const onB = expectSettling(await send(b.url, BOOK, { input }, key));
-    const onA = expectSettling(await send(a.url, BOOK, { input }, key));
+    const onA = expectSettling(await send(faulty.stack.url, BOOK, { input }, key));
     // One window, on Redis's clock: both replicas count down to the same end.
     expect(Math.abs(onA - onB)).toBeLessThanOrEqual(1);
-    expect(creates(sandbox)).toBe(0);
+    expect(creates(faulty.sandbox)).toBe(0);
 
-    const [late] = await landed(() => appointmentsAt(sandbox.url, fixture.patientId, input.datetime as string));
+    const [late] = await landed(() => appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, input.datetime as string));
     expect(late).toEqual(expect.any(String));
     const found = await retryWhileSettling(() => send(b.url, BOOK, { input }, key));
     expect(found.body.errors, JSON.stringify(found.body)).toBeUndefined();
     expect(found.headers.get('idempotent-replayed')).toBe('true');
     expect(found.body.data!.healthieCreateAppointment.appointment.id).toBe(late);
-    const onAAfter = await send(a.url, BOOK, { input }, key);
+    const onAAfter = await send(faulty.stack.url, BOOK, { input }, key);
     expect(onAAfter.body.data!.healthieCreateAppointment.appointment.id).toBe(late);
-    expect(creates(sandbox)).toBe(1);
-    expect(await appointmentsAt(sandbox.url, fixture.patientId, input.datetime as string)).toEqual([late]);
+    expect(creates(faulty.sandbox)).toBe(1);
+    expect(await appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, input.datetime as string)).toEqual([late]);
   });
 });

@@ -7,12 +7,10 @@
  * bookings take one route in both, and both must say the same.
  */
 import { Kind, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MISSING_ANSWER_MESSAGE } from '../../src/errors.js';
-import type { StartedSandbox } from '../../src/sandbox/index.js';
-import type { FaultyUpstream, Replacement } from '../helpers/faulty-upstream.js';
-import type { Stack } from '../helpers/stack.js';
-import { appointmentsAt, BOOK, closeFaultyBookingStack, creates, loggedText, send, startFaultyBookingStack, type BookingFixture, type HeadedResponse } from './helpers.js';
+import type { Replacement } from '../helpers/faulty-upstream.js';
+import { appointmentsAt, BOOK, creates, faultyBookingStack, loggedText, send, type HeadedResponse } from './helpers.js';
 
 const UNKEYED_ADVICE =
   "The booking may have been made: check the patient's appointments before booking again, since a retry books again (an Idempotency-Key on every booking makes retries safe).";
@@ -61,24 +59,10 @@ const EMPTY_ANSWERS: Array<[name: string, answer: (query: string) => Replacement
 
 for (const planEnabled of ['true', 'false']) {
   describe(`a booking that may have been made (PLAN_ENABLED=${planEnabled})`, () => {
-    let sandbox: StartedSandbox;
-    let upstream: FaultyUpstream;
-    let stack: Stack;
-    let fixture: BookingFixture;
+    const faulty = faultyBookingStack({ HEALTHIE_TIMEOUT_MS: '3000', HEALTHIE_RETRIES: '0', PLAN_ENABLED: planEnabled }, { readFirst: true });
     let slot = 0;
-    const nextSlot = () => fixture.slots[slot++]!;
-    const made = (datetime: string) => appointmentsAt(sandbox.url, fixture.patientId, datetime);
-
-    beforeAll(async () => {
-      ({ sandbox, upstream, stack, fixture } = await startFaultyBookingStack({ HEALTHIE_TIMEOUT_MS: '3000', HEALTHIE_RETRIES: '0', PLAN_ENABLED: planEnabled }));
-    });
-    afterAll(() => closeFaultyBookingStack({ sandbox, upstream, stack }));
-    beforeEach(async () => {
-      // A read that succeeds: the failures below must not add up to an open breaker.
-      expect((await send(stack.url, '{ healthieCurrentUser { id } }')).body.errors).toBeUndefined();
-      sandbox.clearRequests();
-      stack.logs.length = 0;
-    });
+    const nextSlot = () => faulty.fixture.slots[slot++]!;
+    const made = (datetime: string) => appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, datetime);
 
     /** The one error of a booking that may have been made, checked everywhere the client and the logs see it. */
     function expectMayExist(result: HeadedResponse, code: string, message: string | RegExp) {
@@ -90,73 +74,73 @@ for (const planEnabled of ['true', 'false']) {
       if (typeof message === 'string') expect(error!.message).toBe(message);
       else expect(error!.message).toMatch(message);
       expect(error!.message).not.toMatch(NOT_MADE);
-      const lines = stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+      const lines = faulty.stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(lines.filter((line) => line.audit === 'booking').map(({ outcome, code: audited, bookingMayExist }) => ({ outcome, code: audited, bookingMayExist }))).toEqual([
         { outcome: 'error', code, bookingMayExist: true },
       ]);
       expect(lines.find((line) => line.msg === 'graphql request')).toMatchObject({ errorCodes: [code] });
-      const everything = loggedText(stack.logs);
-      for (const secret of [HEALTHIE_TEXT, fixture.patientId, fixture.providerId]) expect(everything).not.toContain(secret);
+      const everything = loggedText(faulty.stack.logs);
+      for (const secret of [HEALTHIE_TEXT, faulty.fixture.patientId, faulty.fixture.providerId]) expect(everything).not.toContain(secret);
     }
 
     it('says a booking whose connection dropped after it was sent may have been made, and that a retry without a key books again', async () => {
-      const input = fixture.input(nextSlot());
-      upstream.inject('drop', /createAppointment/);
-      const lost = await send(stack.url, BOOK, { input });
+      const input = faulty.fixture.input(nextSlot());
+      faulty.upstream.inject('drop', /createAppointment/);
+      const lost = await send(faulty.stack.url, BOOK, { input });
       expectMayExist(lost, 'UPSTREAM_UNAVAILABLE', /^The connection to Healthie failed \([A-Z_]+\) before its answer arrived\. /);
       expect(lost.body.errors![0]!.message).toMatch(new RegExp(`${literal(UNKEYED_ADVICE)}$`));
       expect(await made(input.datetime as string)).toHaveLength(1);
-      expect(creates(sandbox)).toBe(1);
+      expect(creates(faulty.sandbox)).toBe(1);
     });
 
     it('says a booking Healthie did not answer in time may have been made', async () => {
-      const input = fixture.input(nextSlot());
-      upstream.inject('hang', /createAppointment/);
-      const lost = await send(stack.url, BOOK, { input });
+      const input = faulty.fixture.input(nextSlot());
+      faulty.upstream.inject('hang', /createAppointment/);
+      const lost = await send(faulty.stack.url, BOOK, { input });
       expectMayExist(lost, 'UPSTREAM_TIMEOUT', `Healthie did not answer within 3000 ms (HEALTHIE_TIMEOUT_MS). ${UNKEYED_ADVICE}`);
       expect(await made(input.datetime as string)).toHaveLength(1);
     });
 
     it('says a booking Healthie answered with HTTP 500 may have been made', async () => {
-      const input = fixture.input(nextSlot());
-      upstream.inject({ status: 500, body: { errors: [{ message: HEALTHIE_TEXT }] } }, /createAppointment/);
-      const failed = await send(stack.url, BOOK, { input });
+      const input = faulty.fixture.input(nextSlot());
+      faulty.upstream.inject({ status: 500, body: { errors: [{ message: HEALTHIE_TEXT }] } }, /createAppointment/);
+      const failed = await send(faulty.stack.url, BOOK, { input });
       expectMayExist(failed, 'UPSTREAM_UNAVAILABLE', `Healthie answered HTTP 500. ${UNKEYED_ADVICE}`);
       expect(failed.body.errors![0]!.extensions).toMatchObject({ upstreamStatus: 500 });
       expect(await made(input.datetime as string)).toHaveLength(1);
     });
 
     it('says a booking Healthie failed with a GraphQL error may have been made, without Healthie\'s text', async () => {
-      const input = fixture.input(nextSlot());
-      upstream.inject(
+      const input = faulty.fixture.input(nextSlot());
+      faulty.upstream.inject(
         (query) => ({ body: { data: { [bookingFields(query).root]: null }, errors: [{ message: HEALTHIE_TEXT, path: [bookingFields(query).root] }] } }),
         /createAppointment/,
       );
-      const failed = await send(stack.url, BOOK, { input });
+      const failed = await send(faulty.stack.url, BOOK, { input });
       expectMayExist(failed, 'UPSTREAM_ERROR', new RegExp(`^Healthie returned an error for this field; .* ${literal(UNKEYED_ADVICE)}$`));
       expect(JSON.stringify(failed.body)).not.toContain(HEALTHIE_TEXT);
       expect(await made(input.datetime as string)).toHaveLength(1);
     });
 
     it('with an Idempotency-Key, says only a retry with that key is safe, and that retry finds the booking: one create in all', async () => {
-      const input = fixture.input(nextSlot());
-      upstream.inject('drop', /createAppointment/);
-      const lost = await send(stack.url, BOOK, { input }, { 'idempotency-key': `dropped-${planEnabled}` });
+      const input = faulty.fixture.input(nextSlot());
+      faulty.upstream.inject('drop', /createAppointment/);
+      const lost = await send(faulty.stack.url, BOOK, { input }, { 'idempotency-key': `dropped-${planEnabled}` });
       expectMayExist(lost, 'UPSTREAM_UNAVAILABLE', new RegExp(`\\. ${literal(KEYED_ADVICE)}$`));
       const [appointment] = await made(input.datetime as string);
 
-      const retry = await send(stack.url, BOOK, { input }, { 'idempotency-key': `dropped-${planEnabled}` });
+      const retry = await send(faulty.stack.url, BOOK, { input }, { 'idempotency-key': `dropped-${planEnabled}` });
       expect(retry.body.errors).toBeUndefined();
       expect(retry.headers.get('idempotent-replayed')).toBe('true');
       expect(retry.body.data!.healthieCreateAppointment.appointment.id).toBe(appointment);
-      expect(creates(sandbox)).toBe(1);
+      expect(creates(faulty.sandbox)).toBe(1);
     });
 
     for (const [name, answer, says] of EMPTY_ANSWERS) {
       it(`reports a booking answered with ${name} as UPSTREAM_BAD_RESPONSE that may have been made, never as a success`, async () => {
-        const input = fixture.input(nextSlot());
-        upstream.inject(answer, /createAppointment/);
-        const empty = await send(stack.url, BOOK, { input });
+        const input = faulty.fixture.input(nextSlot());
+        faulty.upstream.inject(answer, /createAppointment/);
+        const empty = await send(faulty.stack.url, BOOK, { input });
         expectMayExist(empty, 'UPSTREAM_BAD_RESPONSE', `${says} ${UNKEYED_ADVICE}`);
         expect(await made(input.datetime as string)).toHaveLength(1);
       });
@@ -164,41 +148,41 @@ for (const planEnabled of ['true', 'false']) {
 
     for (const [name, answer, says] of EMPTY_ANSWERS.filter(([name]) => /data: null and no|without createAppointment|as text|every field|without text/.test(name))) {
       it(`with an Idempotency-Key, looks a booking answered with ${name} up on retry instead of booking again`, async () => {
-        const input = fixture.input(nextSlot());
+        const input = faulty.fixture.input(nextSlot());
         const key = `empty-${planEnabled}-${name}`;
-        upstream.inject(answer, /createAppointment/);
-        const empty = await send(stack.url, BOOK, { input }, { 'idempotency-key': key });
+        faulty.upstream.inject(answer, /createAppointment/);
+        const empty = await send(faulty.stack.url, BOOK, { input }, { 'idempotency-key': key });
         expectMayExist(empty, 'UPSTREAM_BAD_RESPONSE', `${says} ${KEYED_ADVICE}`);
         const [appointment] = await made(input.datetime as string);
 
-        const retry = await send(stack.url, BOOK, { input }, { 'idempotency-key': key });
+        const retry = await send(faulty.stack.url, BOOK, { input }, { 'idempotency-key': key });
         expect(retry.body.errors).toBeUndefined();
         expect(retry.headers.get('idempotent-replayed')).toBe('true');
         expect(retry.body.data!.healthieCreateAppointment.appointment.id).toBe(appointment);
-        expect(creates(sandbox)).toBe(1);
-        expect(stack.logs.join('')).toMatch(/"outcome":"replayed"[^\n]*"recovered":true/);
+        expect(creates(faulty.sandbox)).toBe(1);
+        expect(faulty.stack.logs.join('')).toMatch(/"outcome":"replayed"[^\n]*"recovered":true/);
       });
     }
 
     it('says the booking may still exist when looking it up on retry fails, and a later retry finds it', async () => {
-      const input = fixture.input(nextSlot());
+      const input = faulty.fixture.input(nextSlot());
       const key = `lookup-failed-${planEnabled}`;
-      upstream.inject('drop', /createAppointment/);
-      await send(stack.url, BOOK, { input }, { 'idempotency-key': key });
+      faulty.upstream.inject('drop', /createAppointment/);
+      await send(faulty.stack.url, BOOK, { input }, { 'idempotency-key': key });
       const [appointment] = await made(input.datetime as string);
 
-      stack.logs.length = 0;
-      upstream.inject({ status: 503, body: '' }, /BookingOutcomeLookup/);
-      const failed = await send(stack.url, BOOK, { input }, { 'idempotency-key': key });
+      faulty.stack.logs.length = 0;
+      faulty.upstream.inject({ status: 503, body: '' }, /BookingOutcomeLookup/);
+      const failed = await send(faulty.stack.url, BOOK, { input }, { 'idempotency-key': key });
       expect(failed.body.errors?.[0]).toMatchObject({ extensions: { code: 'UPSTREAM_UNAVAILABLE', bookingMayExist: true } });
       expect(failed.body.errors![0]!.message).toMatch(
         /An earlier attempt with this Idempotency-Key may have made the booking, and looking for it failed: retry only with the same key, which looks for it again before booking\.$/,
       );
-      expect(creates(sandbox)).toBe(1);
+      expect(creates(faulty.sandbox)).toBe(1);
 
-      const retry = await send(stack.url, BOOK, { input }, { 'idempotency-key': key });
+      const retry = await send(faulty.stack.url, BOOK, { input }, { 'idempotency-key': key });
       expect(retry.body.data!.healthieCreateAppointment.appointment.id).toBe(appointment);
-      expect(creates(sandbox)).toBe(1);
+      expect(creates(faulty.sandbox)).toBe(1);
     });
   });
 }

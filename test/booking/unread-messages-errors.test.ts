@@ -8,11 +8,9 @@
  * answering messages built to leak.
  */
 import { Kind, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { StartedSandbox } from '../../src/sandbox/index.js';
-import type { FaultyUpstream, Replacement } from '../helpers/faulty-upstream.js';
-import type { Stack } from '../helpers/stack.js';
-import { BOOK, closeFaultyBookingStack, creates, loggedText, send, startFaultyBookingStack, type BookingFixture, type HeadedResponse } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { Replacement } from '../helpers/faulty-upstream.js';
+import { BOOK, creates, faultyBookingStack, loggedText, send, type HeadedResponse } from './helpers.js';
 
 /** Text a patient could be named by: it must reach neither the client nor a log. */
 const PATIENT_TEXT = 'Jane Doe 555-0100';
@@ -60,21 +58,9 @@ const refusedWith =
   };
 
 describe('a booking Healthie refused in messages the operation does not select', () => {
-  let sandbox: StartedSandbox;
-  let upstream: FaultyUpstream;
-  let stack: Stack;
-  let fixture: BookingFixture;
+  const faulty = faultyBookingStack({ HEALTHIE_TIMEOUT_MS: '4000' });
   let booked = 0;
   const nextTime = () => new Date(Date.UTC(2031, 5, 2, 8) + booked++ * 3 * 3_600_000).toISOString().replace('.000Z', 'Z');
-
-  beforeAll(async () => {
-    ({ sandbox, upstream, stack, fixture } = await startFaultyBookingStack({ HEALTHIE_TIMEOUT_MS: '4000' }));
-  });
-  afterAll(() => closeFaultyBookingStack({ sandbox, upstream, stack }));
-  beforeEach(() => {
-    sandbox.clearRequests();
-    stack.logs.length = 0;
-  });
 
   /** The one error of a refusal the caller cannot read, its audit line, and nothing of Healthie's text anywhere. */
   function expectUnread(result: HeadedResponse, count: number, fields: string[], elsewhere = '') {
@@ -87,30 +73,30 @@ describe('a booking Healthie refused in messages the operation does not select',
     expect(error!.message).toBe(
       `Healthie refused the booking with ${count} message${count === 1 ? '' : 's'} (${about}), and this operation does not select \`messages\`, where Healthie says why; nothing was booked. Select \`messages { field message }\` on the payload to read them.`,
     );
-    const everything = `${JSON.stringify(result.body)}\n${loggedText(stack.logs)}`;
-    for (const secret of [PATIENT_TEXT, 'Jane', 'not available', 'not a valid', fixture.patientId]) expect(everything).not.toContain(secret);
+    const everything = `${JSON.stringify(result.body)}\n${loggedText(faulty.stack.logs)}`;
+    for (const secret of [PATIENT_TEXT, 'Jane', 'not available', 'not a valid', faulty.fixture.patientId]) expect(everything).not.toContain(secret);
   }
 
   const audits = () =>
-    stack.logs
+    faulty.stack.logs
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .filter((line) => line.audit === 'booking')
       .map(({ outcome, messageCount, code }) => ({ outcome, messageCount, code }));
 
   for (const [name, query, variables] of UNSELECTED) {
     it(`answers a refused booking selecting ${name} with BAD_USER_INPUT naming the fields, and audits it as messages`, async () => {
-      const input = fixture.input('tomorrow at ten', { contactType: PATIENT_TEXT });
-      const refused = await send(stack.url, query, { input, ...variables });
+      const input = faulty.fixture.input('tomorrow at ten', { contactType: PATIENT_TEXT });
+      const refused = await send(faulty.stack.url, query, { input, ...variables });
       expectUnread(refused, 2, ['contactType', 'datetime']);
       expect(audits()).toEqual([{ outcome: 'messages', messageCount: 2, code: undefined }]);
-      expect(creates(sandbox)).toBe(1);
+      expect(creates(faulty.sandbox)).toBe(1);
     });
   }
 
   for (const [name, query, key, variables] of SELECTED) {
     it(`answers a refused booking selecting ${name} with the messages and no error, as before`, async () => {
-      const input = fixture.input('tomorrow at ten');
-      const refused = await send(stack.url, query, { input, ...variables });
+      const input = faulty.fixture.input('tomorrow at ten');
+      const refused = await send(faulty.stack.url, query, { input, ...variables });
       expect(refused.body.errors).toBeUndefined();
       expect(refused.body.data!.healthieCreateAppointment[key]).toEqual([expect.objectContaining(name.includes('inline') ? { message: expect.any(String) } : { field: 'datetime' })]);
     });
@@ -118,35 +104,35 @@ describe('a booking Healthie refused in messages the operation does not select',
 
   it('says so for a slot already taken (enforceAvailability), naming datetime', async () => {
     const datetime = nextTime();
-    const first = await send(stack.url, BOOK, { input: fixture.input(datetime) });
+    const first = await send(faulty.stack.url, BOOK, { input: faulty.fixture.input(datetime) });
     expect(first.body.data!.healthieCreateAppointment.appointment.id).toEqual(expect.any(String));
-    const taken = await send(stack.url, booking('appointment { id start }'), { input: fixture.input(datetime) });
+    const taken = await send(faulty.stack.url, booking('appointment { id start }'), { input: faulty.fixture.input(datetime) });
     expectUnread(taken, 1, ['datetime']);
   });
 
   it('gives no error when the booking was made, whatever is selected', async () => {
-    const made = await send(stack.url, booking('appointment { id }'), { input: fixture.input(nextTime()) });
+    const made = await send(faulty.stack.url, booking('appointment { id }'), { input: faulty.fixture.input(nextTime()) });
     expect(made.body.errors).toBeUndefined();
     expect(made.body.data!.healthieCreateAppointment.appointment.id).toEqual(expect.any(String));
     expect(audits()).toEqual([expect.objectContaining({ outcome: 'booked' })]);
   });
 
   it('with an Idempotency-Key, replays the refusal as the same error without messages, and as the messages with them: one create', async () => {
-    const input = fixture.input('tomorrow at ten');
+    const input = faulty.fixture.input('tomorrow at ten');
     const headers = { 'idempotency-key': 'unread-replayed' };
-    const first = await send(stack.url, booking('appointment { id }'), { input }, headers);
+    const first = await send(faulty.stack.url, booking('appointment { id }'), { input }, headers);
     expectUnread(first, 1, ['datetime']);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
 
-    const again = await send(stack.url, booking('appointment { id }'), { input }, headers);
+    const again = await send(faulty.stack.url, booking('appointment { id }'), { input }, headers);
     expectUnread(again, 1, ['datetime']);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
 
-    const read = await send(stack.url, BOOK, { input }, headers);
+    const read = await send(faulty.stack.url, BOOK, { input }, headers);
     expect(read.body.errors).toBeUndefined();
     expect(read.headers.get('idempotent-replayed')).toBe('true');
     expect(read.body.data!.healthieCreateAppointment).toEqual({ appointment: null, messages: [expect.objectContaining({ field: 'datetime' })] });
-    expect(creates(sandbox)).toBe(1);
+    expect(creates(faulty.sandbox)).toBe(1);
     expect(audits()).toEqual([
       { outcome: 'messages', messageCount: 1, code: undefined },
       { outcome: 'replayed', messageCount: 1, code: undefined },
@@ -155,7 +141,7 @@ describe('a booking Healthie refused in messages the operation does not select',
   });
 
   it('names only input fields: a field Healthie fills with patient text, or none, is counted and not named', async () => {
-    upstream.inject(
+    faulty.upstream.inject(
       refusedWith([
         { field: 'datetime', message: `${PATIENT_TEXT}: seconds are required` },
         { field: PATIENT_TEXT, message: PATIENT_TEXT },
@@ -166,20 +152,20 @@ describe('a booking Healthie refused in messages the operation does not select',
       ]),
       /createAppointment/,
     );
-    const refused = await send(stack.url, booking('appointment { id }'), { input: fixture.input(nextTime()) });
+    const refused = await send(faulty.stack.url, booking('appointment { id }'), { input: faulty.fixture.input(nextTime()) });
     expectUnread(refused, 6, ['datetime', 'contactType'], '3 about no input fields');
-    expect(creates(sandbox)).toBe(0);
+    expect(creates(faulty.sandbox)).toBe(0);
   });
 
   it('names no field when no message names an input field', async () => {
-    upstream.inject(refusedWith([{ field: null, message: PATIENT_TEXT }]), /createAppointment/);
-    const refused = await send(stack.url, booking('__typename'), { input: fixture.input(nextTime()) });
+    faulty.upstream.inject(refusedWith([{ field: null, message: PATIENT_TEXT }]), /createAppointment/);
+    const refused = await send(faulty.stack.url, booking('__typename'), { input: faulty.fixture.input(nextTime()) });
     expectUnread(refused, 1, [], '1 about no input field');
   });
 
   it('keeps an answer with neither an appointment nor readable messages a booking that may have been made', async () => {
-    upstream.inject(refusedWith([{ field: 'datetime', message: ' ' }]), /createAppointment/);
-    const empty = await send(stack.url, booking('appointment { id }'), { input: fixture.input(nextTime()) });
+    faulty.upstream.inject(refusedWith([{ field: 'datetime', message: ' ' }]), /createAppointment/);
+    const empty = await send(faulty.stack.url, booking('appointment { id }'), { input: faulty.fixture.input(nextTime()) });
     expect(empty.body.errors?.map((e) => e.extensions)).toEqual([expect.objectContaining({ code: 'UPSTREAM_BAD_RESPONSE', bookingMayExist: true })]);
   });
 });

@@ -50,6 +50,14 @@ export async function post<T = Record<string, any>>(
   return { status: response.status, body: (await response.json()) as GraphQLResponse<T>['body'] };
 }
 
+/**
+ * The log lines written at level error or fatal, parsed. The logger writes a level as its name
+ * (`"level":"error"`), so pino's numbers (`level >= 50`) match no line.
+ */
+export function errorLines(lines: readonly string[]): Array<Record<string, unknown>> {
+  return lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.level === 'error' || line.level === 'fatal');
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sandbox = await startSandbox(options.sandbox);
   const logs: string[] = [];

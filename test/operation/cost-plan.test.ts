@@ -151,6 +151,22 @@ describe('the compiled cost against the estimate', () => {
     const entities = 'query Cost($r: [_Any!]!, $u: Boolean!) { _entities(representations: $r) { __typename ... on HealthieUser @include(if: $u) { id organization { id } } ... on HealthieAppointment { id provider { id } } } }';
     const refs = (n: number) => Array.from({ length: n }, (_, i) => ({ __typename: 'HealthieUser', id: String(i) }));
     compare(served, entities, [{ r: refs(0), u: true }, { r: refs(20), u: true }, { r: refs(20), u: false }, { r: refs(300), u: true }, { r: {}, u: true }]);
+    // References under conditions: left out only when a condition certainly leaves them out.
+    const conditional =
+      'query Cost($r: [_Any!]!, $c: Boolean!, $d: Boolean = false, $e: Boolean = true) { a: _entities(representations: $r) @include(if: $c) { __typename } ' +
+      '... @skip(if: $e) { b: _entities(representations: $r) @include(if: $d) { __typename } } ... @include(if: false) { c: _entities(representations: [{ id: 1 }]) { __typename } } ' +
+      '... @include(if: true) { d: _entities(representations: [{ id: 1 }, { id: 2 }]) @skip(if: $c) { __typename } } }';
+    compare(served, conditional, [{ r: refs(300), c: false }, { r: refs(300), c: true }, { r: refs(300), c: false, e: false }, { r: refs(300), c: false, e: false, d: true }, { r: refs(300), c: false, e: null }]);
+    const document = parse(conditional);
+    const expanded = expandOperation(document, selectOperation(document)!);
+    const count = compileReferenceCount(expanded);
+    const coerced = (variables: Record<string, unknown>) => coerceVariables(served, selectOperation(document)!, variables);
+    expect(count(coerced({ r: refs(300), c: false }))).toBe(2);
+    expect(count(coerced({ r: refs(300), c: true }))).toBe(300);
+    expect(count(coerced({ r: refs(300), c: false, e: false, d: true }))).toBe(302);
+    // Sent as null, $e decides nothing: b counts unless $d leaves it out, and $d's default does.
+    expect(count(coerced({ r: refs(300), c: false, e: null }))).toBe(2);
+    expect(count(coerced({ r: refs(300), c: false, e: null, d: null }))).toBe(302);
   });
 
   it('reads only the variables the cost depends on', () => {

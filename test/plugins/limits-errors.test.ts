@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { MAX_REQUEST_BYTES } from '../../src/server.js';
 import { LIMITS } from '../../src/plugins/limits.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { bothPaths, errorLines, startStack, type Stack } from '../helpers/stack.js';
 
 const auth = { 'x-healthie-api-key': DEMO_API_KEY };
 
@@ -99,12 +99,14 @@ describe('operation limits and malformed input', () => {
       expect(result.status, query).toBe(400);
       expect(result.body.data ?? null).toBeNull();
       expect(result.body.errors?.map((e) => e.extensions?.code), query).toEqual(['GRAPHQL_VALIDATION_FAILED']);
-      expect(result.body.errors?.[0]?.message).toContain('This subgraph serves no subscription operations: its schema has no subscription type. Send the operation as a query');
+      expect(result.body.errors?.[0]?.message).toMatch(/^This subgraph serves no subscription operations: its schema has no subscription type, and the document holds a subscription (without a name|"Watch")\. /);
+      const fix = query.startsWith('query') ? 'Remove the subscription from the document, or send it as a query or a mutation.' : 'Send the operation as a query or a mutation.';
+      expect(result.body.errors?.[0]?.message.endsWith(fix), query).toBe(true);
     }
     expect(stack.sandbox.requests).toHaveLength(0);
-    const logged = stack.logs.slice(before).map((line) => JSON.parse(line) as { level: number; msg: string });
+    const logged = stack.logs.slice(before).map((line) => JSON.parse(line) as { msg: string });
     expect(logged.filter((l) => l.msg === 'graphql request')).toHaveLength(3);
-    expect(logged.filter((l) => l.level >= 50)).toEqual([]);
+    expect(errorLines(stack.logs.slice(before))).toEqual([]);
   });
 
   it('answers a wrongly typed variable with BAD_USER_INPUT', async () => {
@@ -143,5 +145,47 @@ describe('operation limits and malformed input', () => {
     expect(body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
     const after = await stack.query('{ healthieCurrentUser { id } }', {}, auth);
     expect(after.body.errors).toBeUndefined();
+  });
+});
+
+describe('a document holding a subscription beside the operation selected', () => {
+  const paths = bothPaths();
+  // Both subgraphs send to the planned one's sandbox.
+  const READ = 'query Read { healthieCurrentUser { id } }';
+
+  async function send(stack: Stack, query: string, operationName: string) {
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({ query, operationName }),
+    });
+    return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+  }
+
+  it('is refused as a whole with 400 GRAPHQL_VALIDATION_FAILED naming the subscription and saying to remove it, on both paths, sending nothing', async () => {
+    for (const [path, stack] of [['planned', paths.planned], ['delegated', paths.delegated]] as const) {
+      for (const operationName of ['Read', 'Watch']) {
+        paths.planned.sandbox.clearRequests();
+        const result = await send(stack, `${READ} subscription Watch { healthieCurrentUser { id } }`, operationName);
+        expect(result.status, `${path} ${operationName}`).toBe(400);
+        expect(result.body.data ?? null).toBeNull();
+        expect(result.body.errors?.map((e) => e.extensions?.code), path).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+        expect(result.body.errors?.[0]?.message, path).toBe(
+          'This subgraph serves no subscription operations: its schema has no subscription type, and the document holds a subscription "Watch". ' +
+            'A document is validated as a whole, so it is refused even when operationName selects another of its operations. ' +
+            'Remove the subscription from the document, or send it as a query or a mutation.',
+        );
+        expect(paths.planned.sandbox.requests, path).toHaveLength(0);
+      }
+      // The same document with a second query in place of the subscription is answered.
+      const valid = await send(stack, `${READ} query Other { healthieCurrentUser { id } }`, 'Read');
+      expect(valid.body, path).toEqual({ data: { healthieCurrentUser: { id: expect.any(String) } } });
+    }
+  });
+
+  it('names each subscription of the document, a long name cut short', async () => {
+    const long = 'W'.repeat(300);
+    const result = await send(paths.planned, `${READ} subscription Watch { healthieCurrentUser { id } } subscription ${long} { healthieCurrentUser { id } }`, 'Read');
+    expect(result.body.errors?.map((e) => e.message.match(/holds a subscription (.*?)\. /)?.[1])).toEqual(['"Watch"', `"${'W'.repeat(100)}…"`]);
   });
 });

@@ -31,3 +31,22 @@ describe('persisted-query mistakes', () => {
     });
   }
 });
+
+describe('an operation name built to fill the log', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  it('logs only the first 100 characters of a 240,000-character name, and its length', async () => {
+    const name = `Q${'a'.repeat(239_999)}`;
+    const from = stack.logs.length;
+    const response = await stack.query(`query ${name} { __typename }`);
+    expect(response.status).toBe(200);
+    const lines = stack.logs.slice(from);
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(1_000);
+    const request = lines.map((line) => JSON.parse(line) as Record<string, any>).find((line) => line.msg === 'graphql request');
+    expect(request?.operationName).toBe(`${name.slice(0, 100)}… (240000 characters)`);
+  });
+});

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { MAX_ENTITY_REFERENCES } from '../../src/subgraph/representations.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { bothPaths, startStack, type Stack } from '../helpers/stack.js';
 
 const auth = { 'x-healthie-api-key': DEMO_API_KEY };
 const ENTITIES = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on HealthieUser { id } } }';
@@ -65,5 +65,39 @@ describe('entity representations', () => {
     expect(errors.every((e) => e.extensions?.code === 'BAD_USER_INPUT')).toBe(true);
     expect(errors[2]!.message).toContain('"__typename" must be HealthieUser or HealthieAppointment');
     expect(stack.sandbox.requests).toHaveLength(1);
+  });
+});
+
+describe('representation ids as strings and as whole numbers', () => {
+  const paths = bothPaths();
+
+  /** The answer of each path to a body written as text, and what the shared sandbox received. */
+  async function eachPath(body: string) {
+    const answers: Array<{ path: string; data: unknown; errors: unknown; sent: string }> = [];
+    for (const [path, stack] of [['planned', paths.planned], ['delegated', paths.delegated]] as const) {
+      paths.planned.sandbox.clearRequests(); // both subgraphs send to it
+      const response = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body });
+      const { data, errors } = (await response.json()) as { data?: unknown; errors?: unknown };
+      answers.push({ path, data, errors, sent: paths.planned.sandbox.requests.map((r) => `${r.query} ${JSON.stringify(r.variables ?? {})}`).join('\n') });
+    }
+    return answers;
+  }
+  const body = (ids: string) => `{"query":${JSON.stringify(ENTITIES)},"variables":{"r":[${ids}]}}`;
+
+  it('sends string ids to Healthie exactly as sent, however long', async () => {
+    for (const answer of await eachPath(body('{"__typename":"HealthieUser","id":"1001"},{"__typename":"HealthieUser","id":"12345678901234567890"}'))) {
+      expect(answer.errors, answer.path).toBeUndefined();
+      expect(answer.data, answer.path).toEqual({ _entities: [{ id: '1001' }, null] });
+      expect(answer.sent, answer.path).toContain('12345678901234567890');
+    }
+  });
+
+  it('reads whole numbers JSON reads exactly as the ids they are, in any notation, negative ones included', async () => {
+    for (const answer of await eachPath(body('{"__typename":"HealthieUser","id":1001},{"__typename":"HealthieUser","id":1.002e3},{"__typename":"HealthieUser","id":-5},{"__typename":"HealthieUser","id":9007199254740991}'))) {
+      expect(answer.errors, answer.path).toBeUndefined();
+      expect(answer.data, answer.path).toEqual({ _entities: [{ id: '1001' }, { id: '1002' }, null, null] });
+      expect(answer.sent, answer.path).toMatch(/"-5"/);
+      expect(answer.sent, answer.path).toMatch(/"9007199254740991"/);
+    }
   });
 });

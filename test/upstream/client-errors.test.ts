@@ -9,7 +9,7 @@ import { buildSchema, graphql, GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { GENERIC_FIELD_MESSAGE } from '../../src/upstream/healthie-errors.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { errorLines, startStack, type Stack } from '../helpers/stack.js';
 
 type Mode = 'http500' | 'http429' | 'http401' | 'notJson' | 'rateLimited' | 'authMessage' | 'hang' | 'fieldError' | 'nullItem' | 'ok';
 
@@ -125,8 +125,8 @@ describe('upstream failures', () => {
     expect(body.errors[0]!.message).not.toMatch(/non-nullable|AppointmentType/);
     const requestId = response.headers.get('x-request-id');
     expect(requestId).toEqual(expect.any(String));
-    const logged = stack.logs.slice(before).map((line) => JSON.parse(line) as { level: number; requestId?: string; errorCodes?: string[] });
-    expect(logged.filter((l) => l.level >= 50)).toEqual([]);
+    expect(errorLines(stack.logs.slice(before))).toEqual([]);
+    const logged = stack.logs.slice(before).map((line) => JSON.parse(line) as { requestId?: string; errorCodes?: string[] });
     expect(logged.find((l) => l.requestId === requestId && l.errorCodes)?.errorCodes).toEqual(['UPSTREAM_BAD_RESPONSE']);
   });
 

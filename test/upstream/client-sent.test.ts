@@ -9,7 +9,7 @@ import { parse } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { createHealthieClient, mayHaveExecuted, mayHaveReachedHealthie, type HealthieClient } from '../../src/upstream/client.js';
-import { BREAKER_CONSECUTIVE_FAILURES } from '../../src/upstream/resilience.js';
+import { BREAKER_MIN_CALLS } from '../../src/upstream/resilience.js';
 import { VersionMonitor } from '../../src/upstream/version.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
@@ -64,11 +64,11 @@ describe('sent or not sent', () => {
     upstream = await startUpstream();
     upstream.setReply(() => ({ status: 500, body: '' }));
     client = createHealthieClient({ url: upstream.url, timeoutMs: 2000, retries: 0, apiVersion: '2026-01-01' });
-    for (let i = 0; i < BREAKER_CONSECUTIVE_FAILURES; i += 1) await book();
+    for (let i = 0; i < BREAKER_MIN_CALLS; i += 1) await book();
     const error = await book();
     expect(error).toMatchObject({ extensions: { code: 'UPSTREAM_UNAVAILABLE', breaker: 'open' } });
     expect(mayHaveReachedHealthie(error)).toBe(false);
-    expect(upstream.received).toHaveLength(BREAKER_CONSECUTIVE_FAILURES);
+    expect(upstream.received).toHaveLength(BREAKER_MIN_CALLS);
   });
 
   it('an error the client did not make counts as "may have reached" and "may have run"', () => {

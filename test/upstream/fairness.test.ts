@@ -4,7 +4,7 @@
  * latency.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { TenantBusyError, TenantLimiter, tenantId } from '../../src/upstream/fairness.js';
+import { credentialsId, keyId, TenantBusyError, TenantLimiter } from '../../src/upstream/fairness.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
@@ -133,11 +133,17 @@ describe('tenant fairness over HTTP', () => {
 });
 
 describe('TenantLimiter', () => {
-  it('identifies tenants by a fixed-size hash, never the key itself', () => {
-    const id = tenantId({ apiKey: 'secret-key-value', shard: 's1' });
-    expect(id).not.toContain('secret');
-    expect(id).toHaveLength(43);
-    expect(tenantId({ apiKey: 'secret-key-value', shard: 's2' })).not.toBe(id);
+  it('identifies keys, and keys with their shard, by fixed-size hashes, never the key itself', () => {
+    const key = keyId({ apiKey: 'secret-key-value', shard: 's1' });
+    expect(key).not.toContain('secret');
+    expect(key).toHaveLength(43);
+    expect(keyId({ apiKey: 'secret-key-value', shard: 's2' })).toBe(key);
+    expect(keyId({ apiKey: 'secret-key-value' })).toBe(key);
+    const pair = credentialsId({ apiKey: 'secret-key-value', shard: 's1' });
+    expect(pair).toHaveLength(43);
+    expect(pair).not.toBe(key);
+    expect(credentialsId({ apiKey: 'secret-key-value', shard: 's2' })).not.toBe(pair);
+    expect(credentialsId({ apiKey: 'secret-key-value' })).toBe(key);
   });
 
   it('forgets a key as soon as its last request ends, so attacker-chosen keys cannot pile up', async () => {

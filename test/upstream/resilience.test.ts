@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { mayHaveReachedHealthie, UpstreamFailure } from '../../src/upstream/failure.js';
-import { createResilience, BREAKER_CONSECUTIVE_FAILURES, MIN_ATTEMPT_MS } from '../../src/upstream/resilience.js';
+import { createResilience, BREAKER_MIN_CALLS, MIN_ATTEMPT_MS } from '../../src/upstream/resilience.js';
 import { ErrorCode } from '../../src/errors.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { startUpstream, type Reply, type Upstream } from '../helpers/upstream.js';
@@ -95,24 +95,24 @@ describe('breaker over HTTP', () => {
     await upstream.close();
   });
 
-  it('opens after consecutive 5xx: no Healthie call and /readyz 503 while open, then recovers by itself', async () => {
+  it('opens when most calls of its window are 5xx: no Healthie call and /readyz 503 while open, then recovers by itself', async () => {
     upstream = await startUpstream();
     // A cooldown long enough that the checks below finish while the breaker is still open, even
     // on a machine busy with other suites.
     stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_RETRIES: '0', HEALTHIE_BREAKER_COOLDOWN_MS: '4000', HEALTHIE_ALLOW_SCHEDULING: 'true' } });
     const readyz = stack.url.replace('/graphql', '/readyz');
     upstream.setReply(() => ({ status: 500, body: 'outage' }));
-    for (let i = 0; i < BREAKER_CONSECUTIVE_FAILURES; i += 1) {
+    for (let i = 0; i < BREAKER_MIN_CALLS; i += 1) {
       expect((await stack.query(READ, {}, auth)).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
     }
-    expect(upstream.received).toHaveLength(BREAKER_CONSECUTIVE_FAILURES);
+    expect(upstream.received).toHaveLength(BREAKER_MIN_CALLS);
 
     // Open: 20 reads and a booking fail at once, and Healthie hears nothing.
     const during = await Promise.all([...Array.from({ length: 20 }, () => stack.query(READ, {}, auth)), stack.query(BOOK, {}, auth)]);
     for (const result of during) {
       expect(result.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', breaker: 'open' });
     }
-    expect(upstream.received).toHaveLength(BREAKER_CONSECUTIVE_FAILURES);
+    expect(upstream.received).toHaveLength(BREAKER_MIN_CALLS);
     const open = await fetch(readyz);
     expect(open.status).toBe(503);
     expect(await open.json()).toMatchObject({ status: 'upstream failing (breaker open)', healthieApiVersion: '2026-01-01' });
@@ -124,8 +124,29 @@ describe('breaker over HTTP', () => {
     const after = await stack.query(READ, {}, auth);
     expect(after.body).toEqual({ data: { healthieCurrentUser: { id: '1' } } });
     expect((await stack.query(READ, {}, auth)).body.errors).toBeUndefined();
-    expect(upstream.received).toHaveLength(BREAKER_CONSECUTIVE_FAILURES + 2);
+    expect(upstream.received).toHaveLength(BREAKER_MIN_CALLS + 2);
     expect((await fetch(readyz)).status).toBe(200);
+    const changes = stack.logs.map((line) => JSON.parse(line)).filter((line) => line.msg === 'healthie breaker state');
+    expect(changes.map((line) => [line.level, line.breaker])).toEqual([['warn', 'open'], ['warn', 'half-open'], ['warn', 'closed']]);
+  }, 30_000);
+
+  it("is not opened by one tenant's reads that Healthie fails, retries included, while another tenant is served", async () => {
+    upstream = await startUpstream();
+    stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_RETRIES: '2' } });
+    const failing = { 'x-healthie-api-key': 'tenant-b' };
+    upstream.setReply((request) => (request.headers.authorization === 'Basic tenant-b' ? { status: 500, body: 'search failed' } : undefined));
+    for (let i = 0; i < 10; i += 1) expect((await stack.query(READ, {}, auth)).body.errors).toBeUndefined();
+    // Two failing reads: six attempts, which five consecutive failures used to turn into an outage for all.
+    for (let i = 0; i < 2; i += 1) expect((await stack.query(READ, {}, failing)).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(upstream.received).toHaveLength(16);
+    expect((await stack.query(READ, {}, auth)).body).toEqual({ data: { healthieCurrentUser: { id: '1' } } });
+    expect((await fetch(stack.url.replace('/graphql', '/readyz'))).status).toBe(200);
+    // Nor are eight more of them (24 failed attempts) among the 40 reads of others in a busier window.
+    for (let i = 0; i < 8; i += 1) {
+      for (let j = 0; j < 5; j += 1) expect((await stack.query(READ, {}, auth)).body.errors).toBeUndefined();
+      await stack.query(READ, {}, failing);
+    }
+    expect((await stack.query(READ, {}, auth)).body.errors).toBeUndefined();
   }, 30_000);
 
   it('is not opened by rate-limit answers or refused keys', async () => {
@@ -133,10 +154,10 @@ describe('breaker over HTTP', () => {
     stack = await startStack({ upstreamUrl: upstream.url, env: { HEALTHIE_RETRIES: '0', HEALTHIE_ALLOW_SCHEDULING: 'true' } });
     upstream.setReply((_request, index) => (index % 2 === 0 ? RATE_LIMITED : { status: 401, body: {} }));
     // One key per request: a refused key's next requests are not sent at all (see fairness-errors).
-    for (let i = 0; i < BREAKER_CONSECUTIVE_FAILURES * 2; i += 1) await stack.query(READ, {}, { 'x-healthie-api-key': `key-${i}` });
+    for (let i = 0; i < BREAKER_MIN_CALLS * 2; i += 1) await stack.query(READ, {}, { 'x-healthie-api-key': `key-${i}` });
     upstream.setReply(undefined);
     expect((await stack.query(READ, {}, auth)).body.errors).toBeUndefined();
-    expect(upstream.received).toHaveLength(BREAKER_CONSECUTIVE_FAILURES * 2 + 1);
+    expect(upstream.received).toHaveLength(BREAKER_MIN_CALLS * 2 + 1);
   });
 });
 
@@ -183,9 +204,25 @@ describe('resilience policy', () => {
     expect(attempts).toBe(1);
   });
 
+  it('opens only once the window holds BREAKER_MIN_CALLS calls, more than half of them failed', async () => {
+    const resilience = createResilience({ retries: 0, cooldownMs: 10_000 });
+    const fail = () => resilience.run('read', Date.now() + 1000, async () => Promise.reject(failure('http_5xx'))).catch(() => undefined);
+    for (let i = 0; i < BREAKER_MIN_CALLS - 1; i += 1) await fail();
+    expect(resilience.isOpen()).toBe(false);
+    await fail();
+    expect(resilience.isOpen()).toBe(true);
+
+    const balanced = createResilience({ retries: 0, cooldownMs: 10_000 });
+    for (let i = 0; i < BREAKER_MIN_CALLS; i += 1) {
+      await balanced.run('read', Date.now() + 1000, async () => 'ok');
+      await balanced.run('read', Date.now() + 1000, async () => Promise.reject(failure('http_5xx'))).catch(() => undefined);
+    }
+    expect(balanced.isOpen()).toBe(false);
+  });
+
   it('lets exactly one call through when half-open, failing the others at once without sending', async () => {
     const resilience = createResilience({ retries: 0, cooldownMs: 50 });
-    for (let i = 0; i < BREAKER_CONSECUTIVE_FAILURES; i += 1) {
+    for (let i = 0; i < BREAKER_MIN_CALLS; i += 1) {
       await resilience.run('read', Date.now() + 1000, async () => Promise.reject(failure('http_5xx'))).catch(() => undefined);
     }
     expect(resilience.isOpen()).toBe(true);
