@@ -93,7 +93,10 @@ export function bothPaths(): { readonly planned: Stack; readonly delegated: Stac
   const paths = {} as { planned: Stack; delegated: Stack };
   beforeAll(async () => {
     paths.planned = await startStack({ env: { PLAN_ENABLED: 'true' } });
-    paths.delegated = await startStack({ upstreamUrl: paths.planned.sandbox.url, env: { PLAN_ENABLED: 'false' } });
+    const delegated = await startStack({ upstreamUrl: paths.planned.sandbox.url, env: { PLAN_ENABLED: 'false' } });
+    // Its own sandbox stays idle: `sandbox` names the one both paths send to, so that a test
+    // reading `delegated.sandbox.requests` reads what delegation sent.
+    paths.delegated = { ...delegated, sandbox: paths.planned.sandbox };
   });
   afterAll(async () => {
     await paths.planned?.close();

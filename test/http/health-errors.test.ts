@@ -21,29 +21,26 @@ describe('readiness when Healthie does not answer as Healthie', () => {
   });
   afterAll(() => upstream?.close());
 
+  /** What /readyz answers from a subgraph just started in front of Healthie answering `reply`. */
+  async function readiness(reply: Reply): Promise<{ status: number; body: unknown }> {
+    upstream.setReply(() => reply);
+    const stack = await startStack({ upstreamUrl: upstream.url });
+    try {
+      const ready = await fetch(stack.url.replace('/graphql', '/readyz'));
+      return { status: ready.status, body: await ready.json() };
+    } finally {
+      await stack.close();
+    }
+  }
+
   for (const [name, reply] of NOT_HEALTHIE) {
     it(`answers 503 "upstream unreachable" to ${name}`, async () => {
-      upstream.setReply(() => reply);
-      const stack = await startStack({ upstreamUrl: upstream.url });
-      try {
-        const ready = await fetch(stack.url.replace('/graphql', '/readyz'));
-        expect(ready.status).toBe(503);
-        expect(await ready.json()).toMatchObject({ status: 'upstream unreachable' });
-      } finally {
-        await stack.close();
-      }
+      expect(await readiness(reply)).toMatchObject({ status: 503, body: { status: 'upstream unreachable' } });
     });
   }
 
   it('answers 200 "ready" when Healthie refuses the keyless probe with its GraphQL errors (401)', async () => {
-    upstream.setReply(() => ({ status: 401, body: { errors: [{ message: 'Unauthenticated', extensions: { code: 'UNAUTHENTICATED' } }] } }));
-    const stack = await startStack({ upstreamUrl: upstream.url });
-    try {
-      const ready = await fetch(stack.url.replace('/graphql', '/readyz'));
-      expect(ready.status).toBe(200);
-      expect(await ready.json()).toMatchObject({ status: 'ready' });
-    } finally {
-      await stack.close();
-    }
+    const refusal = { status: 401, body: { errors: [{ message: 'Unauthenticated', extensions: { code: 'UNAUTHENTICATED' } }] } };
+    expect(await readiness(refusal)).toMatchObject({ status: 200, body: { status: 'ready' } });
   });
 });
