@@ -53,6 +53,8 @@ export interface Config {
     readonly requireIdempotencyKey: boolean;
     /** How long an Idempotency-Key and its outcome are remembered. */
     readonly idempotencyTtlS: number;
+    /** How long a booking whose outcome is unknown is left to settle before a retry looks and books. */
+    readonly settleMs: number;
     /** Keys the hashes of API keys and booking inputs; undefined means a random per-process key. */
     readonly hashSecret: string | undefined;
   };
@@ -103,6 +105,13 @@ export const NODE_ENVS = ['development', 'test', 'production'] as const;
 const boolean = (name: string) =>
   optionalText.pipe(z.enum(['true', 'false'], { message: `${name} must be true or false` }).optional()).transform((value) => value === 'true');
 
+/**
+ * The settle window of a booking whose outcome is unknown (HEALTHIE_BOOKING_SETTLE_MS): Healthie
+ * publishes no server-side timeout, and a minute is what web servers and their load balancers
+ * commonly allow one request before they abandon it; never shorter than HEALTHIE_TIMEOUT_MS.
+ */
+const DEFAULT_SETTLE_MS = 60_000;
+
 /** Shortest accepted secret: long enough that guessing it is not an option. */
 const MIN_SECRET_LENGTH = 32;
 
@@ -148,6 +157,7 @@ const schema = z.object({
   HEALTHIE_ALLOW_SCHEDULING: boolean('HEALTHIE_ALLOW_SCHEDULING'),
   HEALTHIE_REQUIRE_IDEMPOTENCY_KEY: boolean('HEALTHIE_REQUIRE_IDEMPOTENCY_KEY'),
   IDEMPOTENCY_TTL_S: integer('IDEMPOTENCY_TTL_S', 60, 30 * 86_400, 86_400),
+  HEALTHIE_BOOKING_SETTLE_MS: optionalInteger('HEALTHIE_BOOKING_SETTLE_MS', 0, 600_000),
   TENANT_HASH_SECRET: optionalText.pipe(
     z.string().min(MIN_SECRET_LENGTH, `TENANT_HASH_SECRET must be at least ${MIN_SECRET_LENGTH} characters; generate one with: openssl rand -hex 32`).optional(),
   ),
@@ -199,6 +209,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         'TENANT_HASH_SECRET is required when REDIS_URL and HEALTHIE_RATE_LIMIT_RPS are set: replicas sharing the per-key rate name its buckets by a hash keyed with it. Set the same value (openssl rand -hex 32) on every replica',
       );
     }
+    // Shorter than our own timeout, a retry could look before Healthie has finished a booking we
+    // gave up on, and book it again: allowed only against a Healthie on this machine (tests).
+    const settle = values.HEALTHIE_BOOKING_SETTLE_MS;
+    const localHealthie = !values.HEALTHIE_API_URL || ['localhost', '127.0.0.1', '[::1]'].includes(new URL(values.HEALTHIE_API_URL).hostname);
+    if (settle !== undefined && settle < values.HEALTHIE_TIMEOUT_MS && (production || !localHealthie)) {
+      problems.push(
+        `HEALTHIE_BOOKING_SETTLE_MS (${settle}) must be at least HEALTHIE_TIMEOUT_MS (${values.HEALTHIE_TIMEOUT_MS}): Healthie may still run a booking after this server stopped waiting for it. Raise it (60000 is the default) or unset it`,
+      );
+    }
     if (values.REDIS_URL && values.HEALTHIE_ALLOW_SCHEDULING && !values.TENANT_HASH_SECRET) {
       problems.push(
         'TENANT_HASH_SECRET is required when REDIS_URL is set and HEALTHIE_ALLOW_SCHEDULING=true: replicas sharing the idempotency store must hash tenants and booking inputs with the same key. Set the same value (openssl rand -hex 32) on every replica',
@@ -239,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowScheduling: values.HEALTHIE_ALLOW_SCHEDULING,
       requireIdempotencyKey: values.HEALTHIE_REQUIRE_IDEMPOTENCY_KEY,
       idempotencyTtlS: values.IDEMPOTENCY_TTL_S,
+      settleMs: values.HEALTHIE_BOOKING_SETTLE_MS ?? Math.max(DEFAULT_SETTLE_MS, values.HEALTHIE_TIMEOUT_MS),
       hashSecret: values.TENANT_HASH_SECRET,
     },
   };

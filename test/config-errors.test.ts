@@ -125,4 +125,18 @@ describe('configuration errors', () => {
     expect(text).toContain('ALLOWED_HOSTS must be comma-separated host names');
     for (const secret of ['short-secret', 'short-hash-secret', 'redis-password']) expect(text).not.toContain(secret);
   });
+
+  it('refuses a settle window shorter than HEALTHIE_TIMEOUT_MS against a Healthie elsewhere or in production, and one out of range', () => {
+    const tooShort = 'HEALTHIE_BOOKING_SETTLE_MS (5000) must be at least HEALTHIE_TIMEOUT_MS (10000)';
+    expect(problemsOf({ HEALTHIE_API_URL: 'https://api.gethealthie.com/graphql', HEALTHIE_BOOKING_SETTLE_MS: '5000' })).toEqual([expect.stringContaining(tooShort)]);
+    expect(problemsOf({ NODE_ENV: 'production', HEALTHIE_API_URL: 'http://127.0.0.1:9000/graphql', HEALTHIE_BOOKING_SETTLE_MS: '5000' })).toEqual([
+      expect.stringContaining(tooShort),
+    ]);
+    expect(problemsOf({ HEALTHIE_API_URL: 'https://localhost.example.com/graphql', HEALTHIE_BOOKING_SETTLE_MS: '0' })).toEqual([
+      expect.stringContaining('HEALTHIE_BOOKING_SETTLE_MS (0) must be at least HEALTHIE_TIMEOUT_MS (10000)'),
+    ]);
+    expect(problemsOf({ HEALTHIE_BOOKING_SETTLE_MS: '-1' })).toEqual(['HEALTHIE_BOOKING_SETTLE_MS must be at least 0 (got "-1")']);
+    expect(problemsOf({ HEALTHIE_BOOKING_SETTLE_MS: '600001' })).toEqual(['HEALTHIE_BOOKING_SETTLE_MS must be at most 600000 (got "600001")']);
+    expect(problemsOf({ HEALTHIE_BOOKING_SETTLE_MS: '1.5' })).toEqual(['HEALTHIE_BOOKING_SETTLE_MS must be a whole number (got "1.5")']);
+  });
 });

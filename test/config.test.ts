@@ -10,7 +10,7 @@ describe('configuration', () => {
     expect(config.healthie.timeoutMs).toBe(10_000);
     expect(config.production).toBe(false);
     expect(config.access).toEqual({ allowedHosts: [] });
-    expect(config.booking).toEqual({ allowScheduling: false, requireIdempotencyKey: false, idempotencyTtlS: 86_400, hashSecret: undefined });
+    expect(config.booking).toEqual({ allowScheduling: false, requireIdempotencyKey: false, idempotencyTtlS: 86_400, settleMs: 60_000, hashSecret: undefined });
   });
 
   it('listens on loopback by default only for the built-in sandbox outside production', () => {
@@ -46,6 +46,7 @@ describe('configuration', () => {
       HEALTHIE_ALLOW_SCHEDULING: 'true',
       HEALTHIE_REQUIRE_IDEMPOTENCY_KEY: 'true',
       IDEMPOTENCY_TTL_S: '3600',
+      HEALTHIE_BOOKING_SETTLE_MS: '90000',
       REDIS_URL: 'rediss://redis.internal:6380',
       TENANT_HASH_SECRET: 't'.repeat(32),
     });
@@ -71,7 +72,16 @@ describe('configuration', () => {
       production: true,
       plan: { enabled: true, cacheSize: 1000, cacheMaxBytes: 64 * 1024 * 1024 },
       access: { allowedHosts: ['healthie.internal', '10.0.0.5'] },
-      booking: { allowScheduling: true, requireIdempotencyKey: true, idempotencyTtlS: 3600, hashSecret: 't'.repeat(32) },
+      booking: { allowScheduling: true, requireIdempotencyKey: true, idempotencyTtlS: 3600, settleMs: 90_000, hashSecret: 't'.repeat(32) },
     });
+  });
+
+  it('settles an unknown booking for a minute by default, and never for less than HEALTHIE_TIMEOUT_MS unless asked', () => {
+    expect(loadConfig({ HEALTHIE_API_URL: 'https://api.gethealthie.com/graphql' }).booking.settleMs).toBe(60_000);
+    expect(loadConfig({ HEALTHIE_API_URL: 'https://api.gethealthie.com/graphql', HEALTHIE_TIMEOUT_MS: '120000' }).booking.settleMs).toBe(120_000);
+    expect(loadConfig({ HEALTHIE_API_URL: 'https://api.gethealthie.com/graphql', HEALTHIE_TIMEOUT_MS: '3000', HEALTHIE_BOOKING_SETTLE_MS: '3000' }).booking.settleMs).toBe(3_000);
+    // A Healthie on this machine (tests, the built-in sandbox) may use a shorter window, none included.
+    expect(loadConfig({ HEALTHIE_API_URL: 'http://127.0.0.1:9000/graphql', HEALTHIE_BOOKING_SETTLE_MS: '0' }).booking.settleMs).toBe(0);
+    expect(loadConfig({ HEALTHIE_BOOKING_SETTLE_MS: '500' }).booking.settleMs).toBe(500);
   });
 });

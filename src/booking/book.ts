@@ -11,8 +11,10 @@
  * - same key, different input: IDEMPOTENCY_KEY_REUSED;
  * - the first request still in flight: wait for its outcome, up to a bound, else
  *   IDEMPOTENCY_IN_PROGRESS;
- * - outcome unknown (the first may have reached Healthie): look for the appointment, and book
- *   only if it is not there.
+ * - outcome unknown (the first may have reached Healthie): IDEMPOTENCY_IN_PROGRESS while that
+ *   attempt settles (Healthie may still be running it: a lookup now would miss it), then look for
+ *   the appointment, and book only if it is not there; when the lookup cannot tell (an input it
+ *   cannot match), refuse and keep the key unknown.
  * Bookings are never retried here: a failed send is reported, and the key remembers whether
  * Healthie may have run it (not when nothing was sent, nor when Healthie's answer proves it ran
  * nothing: src/upstream/execution.ts). A booking that may have been made (a failure after sending, or an
@@ -28,10 +30,10 @@ import type { SubgraphContext } from '../context.js';
 import { describeForLog } from '../plugins/logging.js';
 import { mayHaveExecuted, mayHaveReachedHealthie } from '../upstream/failure.js';
 import type { AuditOutcome } from './audit.js';
-import type { BookingInput } from './outcome-lookup.js';
+import { UnmatchableBooking, type BookingInput } from './outcome-lookup.js';
 import { bookingRequestOf } from './request.js';
 import type { BookingOutcome } from './store.js';
-import { bookingMayExist, BOOKING_MAY_EXIST, emptyAnswer, isUnclassified, lookupFailed, notRun } from './uncertain.js';
+import { bookingMayExist, BOOKING_MAY_EXIST, cannotLookUp, emptyAnswer, isUnclassified, lookupFailed, notRun, settling } from './uncertain.js';
 
 export interface BookingPath<T> {
   /** Sends the booking; resolves with the caller's result and what it came to. */
@@ -106,11 +108,12 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
   const credentials = 'credentials' in context.credentials ? context.credentials.credentials : undefined;
   const recordKey = service.hasher.recordKey(credentials!, key);
   const fingerprint = service.hasher.fingerprint(input ?? null);
+  const tenant = service.hasher.storeTenant(credentials!);
   const store = service.store;
 
   // Claim the key, or wait (bounded) while another request owns it.
   const deadline = Date.now() + service.waitMs;
-  let claim = await store.claim(recordKey, fingerprint).catch(fail);
+  let claim = await store.claim(recordKey, fingerprint, tenant).catch(fail);
   for (let pause = 20; claim.kind === 'in-flight'; pause = Math.min(pause * 2, 250)) {
     if (Date.now() >= deadline) {
       fail(
@@ -122,8 +125,10 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
       );
     }
     await sleep(pause);
-    claim = await store.claim(recordKey, fingerprint).catch(fail);
+    claim = await store.claim(recordKey, fingerprint, tenant).catch(fail);
   }
+  // Not waited for: the window is far longer than a request should take; the client retries.
+  if (claim.kind === 'settling') fail(settling(claim.retryAfterMs), 'refused');
   if (claim.kind === 'reused') {
     fail(
       subgraphError(
@@ -146,8 +151,9 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
     try {
       found = await service.findBooked(context, input ?? {});
     } catch (error) {
-      // Released back to "unknown": the next retry looks again.
+      // Released back to "unknown": the next retry looks again (and cannot book without finding).
       await store.release(recordKey, token).catch(() => {});
+      if (error instanceof UnmatchableBooking) fail(cannotLookUp(error.reason), 'refused');
       logUnclassified(error);
       fail(lookupFailed(error));
     }

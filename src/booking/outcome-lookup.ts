@@ -28,8 +28,43 @@ const LOOKUP = parse(`query BookingOutcomeLookup($userId: ID, $providerId: ID, $
   }
 }`);
 
-const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+/** Healthie's createAppointment `datetime`: YYYY-MM-DD HH:MM[:SS] or ISO 8601, extended or basic, offsets of hours or hours and minutes. */
+const EXTENDED = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+const BASIC = /^(\d{4})(\d{2})(\d{2})[Tt](\d{2})(\d{2})(?:(\d{2})(?:[.,]\d+)?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 const MS_PER_DAY = 86_400_000;
+
+/** The input, or Healthie's answer, does not let the lookup tell whether the booking was made. */
+export class UnmatchableBooking extends Error {
+  constructor(readonly reason: string) {
+    super(`The booking cannot be looked up: ${reason}.`);
+    this.name = 'UnmatchableBooking';
+  }
+}
+
+interface WrittenTime {
+  /** The fields as written, read as if in UTC (ms). */
+  readonly naive: number;
+  /** The written offset in minutes east of UTC; undefined for wall time. */
+  readonly offsetMinutes: number | undefined;
+}
+
+/** A time as written, or undefined when it is not one this module reads exactly (out-of-range fields included). */
+function readTime(text: string): WrittenTime | undefined {
+  const match = EXTENDED.exec(text.trim()) ?? BASIC.exec(text.trim());
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(match[i] ?? 0)) as [number, number, number, number, number, number];
+  const date = new Date(0);
+  // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999.
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  const sameDay = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  if (!sameDay || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (match[7]) return { naive: date.getTime(), offsetMinutes: 0 };
+  if (!match[8]) return { naive: date.getTime(), offsetMinutes: undefined };
+  const [hours, minutes] = [Number(match[9]), Number(match[10] ?? 0)];
+  if (hours > 23 || minutes > 59) return undefined;
+  return { naive: date.getTime(), offsetMinutes: (match[8] === '-' ? -1 : 1) * (hours * 60 + minutes) };
+}
 
 /** Offset of `timeZone` from UTC at `instant`, in ms; undefined for an unknown zone. */
 function zoneOffset(instant: number, timeZone: string): number | undefined {
@@ -56,16 +91,10 @@ function zoneOffset(instant: number, timeZone: string): number | undefined {
  * `timeZone` (as createAppointment reads it). Undefined when it cannot be known.
  */
 export function instantOf(text: string, timeZone: string | null | undefined): number | undefined {
-  const match = DATETIME.exec(text.trim());
-  if (!match) return undefined;
-  const naive = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6] ?? 0));
-  const zone = match[7];
-  if (zone) {
-    if (zone.toUpperCase() === 'Z') return naive;
-    const digits = zone.replace(':', '');
-    const minutes = Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5));
-    return naive - (digits.startsWith('-') ? -minutes : minutes) * 60_000;
-  }
+  const written = readTime(text);
+  if (!written) return undefined;
+  const { naive, offsetMinutes } = written;
+  if (offsetMinutes !== undefined) return naive - offsetMinutes * 60_000;
   if (!timeZone) return undefined;
   const first = zoneOffset(naive, timeZone);
   if (first === undefined) return undefined;
@@ -87,7 +116,8 @@ function providerOf(input: BookingInput): string | undefined {
 
 /**
  * The id of an appointment matching `input` (patient, provider, start), or undefined when there
- * is none. Throws what the executor throws: a failed lookup must not be taken for "not booked".
+ * is none. Throws UnmatchableBooking when it cannot tell, and what the executor throws: neither
+ * may be taken for "not booked".
  */
 export async function findBookedAppointment(
   executor: Executor<UpstreamRequestContext>,
@@ -95,12 +125,21 @@ export async function findBookedAppointment(
   input: BookingInput,
 ): Promise<string | undefined> {
   const userId = input.userId?.trim();
+  // Healthie may book without user_id (attendee_ids, a blocker): there is no patient to look under.
+  if (!userId) throw new UnmatchableBooking('the booking has no userId (the patient) to look under');
   const datetime = input.datetime?.trim();
-  const day = datetime ? DATETIME.exec(datetime) : null;
-  // Without a patient or a readable time Healthie refused the booking with messages: nothing to find.
-  if (!userId || !day) return undefined;
+  const written = datetime ? readTime(datetime) : undefined;
+  if (!written) {
+    throw new UnmatchableBooking(
+      'its datetime is missing or not written in a form this subgraph reads (YYYY-MM-DD HH:MM:SS, or ISO 8601 such as 2026-12-18T12:00:00-05:00 or 20261218T170000Z)',
+    );
+  }
+  const timeZone = input.timezone?.trim();
+  if (written.offsetMinutes === undefined && timeZone && zoneOffset(written.naive, timeZone) === undefined) {
+    throw new UnmatchableBooking('its timezone is not one this subgraph knows (an IANA name such as America/New_York)');
+  }
   const providerId = providerOf(input);
-  const midnight = Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]));
+  const midnight = Math.floor(written.naive / MS_PER_DAY) * MS_PER_DAY;
   const isoInstant = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const result = (await executor({
     document: LOOKUP,
@@ -109,12 +148,16 @@ export async function findBookedAppointment(
     operationType: 'query' as never,
   })) as ExecutionResult<{ appointments?: { nodes?: Array<LookedUp | null> | null } | null }>;
   if (result.errors?.length) throw result.errors[0];
+  let undecided: string | undefined;
   for (const appointment of result.data?.appointments?.nodes ?? []) {
     if (!appointment) continue;
     if (providerId && appointment.provider?.id !== providerId) continue;
     const booked = appointment.date ? instantOf(appointment.date, undefined) : undefined;
-    const wanted = instantOf(datetime!, input.timezone || appointment.provider?.timezone);
-    if (booked !== undefined && booked === wanted) return appointment.id;
+    const wanted = instantOf(datetime!, timeZone || appointment.provider?.timezone);
+    if (booked === undefined) undecided = "Healthie's answer gives one of the patient's appointments a time this subgraph cannot read";
+    else if (wanted === undefined) undecided = "its datetime has no offset, and neither its timezone nor the provider's timezone in Healthie's answer is one this subgraph knows";
+    else if (booked === wanted) return appointment.id;
   }
+  if (undecided) throw new UnmatchableBooking(undecided);
   return undefined;
 }

@@ -49,8 +49,11 @@ export async function createBookingService({ config, executor, logger, metrics }
   const { booking } = config;
   const timeoutMs = config.healthie.timeoutMs;
   // A lease outlives everything its owner does with Healthie: a lookup and a booking, each
-  // bounded by HEALTHIE_TIMEOUT_MS, plus a margin for Redis and scheduling.
-  const times = { ttlMs: booking.idempotencyTtlS * 1000, leaseMs: 2 * timeoutMs + 10_000 };
+  // waiting for a slot (HEALTHIE_QUEUE_TIMEOUT_MS) and then bounded by HEALTHIE_TIMEOUT_MS, plus
+  // a margin for Redis and scheduling. An owner whose lease ran out while it waited could still
+  // send, beside the request that took the key over.
+  const leaseMs = 2 * (timeoutMs + config.healthie.queueTimeoutMs) + 10_000;
+  const times = { ttlMs: booking.idempotencyTtlS * 1000, leaseMs, settleMs: booking.settleMs };
   let store: IdempotencyStore;
   // Redis only when booking is enabled: without bookings the store is never consulted.
   const redisUrl = booking.allowScheduling ? config.redisUrl : undefined;

@@ -18,6 +18,8 @@ import { findUpstreamFailure } from '../upstream/failure.js';
 
 /** The extension a flow reads instead of parsing the message. */
 export const BOOKING_MAY_EXIST = 'bookingMayExist';
+/** Whole seconds after which a retry with the same Idempotency-Key may look the booking up. */
+export const RETRY_AFTER_SECONDS = 'retryAfterSeconds';
 
 const KEYED =
   "The booking may have been made: retry only with the same Idempotency-Key, which looks for it in Healthie before booking again; without that key, check the patient's appointments before booking again.";
@@ -47,6 +49,33 @@ export function bookingMayExist(error: unknown, keyed: boolean): GraphQLError {
 /** A retry's lookup for a booking an earlier attempt may have made failed: the key stays "unknown". */
 export function lookupFailed(error: unknown): GraphQLError {
   return withBookingAdvice(error, LOOKUP_FAILED, "Healthie's answer to the lookup for the booking could not be read.");
+}
+
+/**
+ * A retry while an earlier attempt with its key may still be running at Healthie (the settle
+ * window, HEALTHIE_BOOKING_SETTLE_MS): looking now could miss an appointment that lands a moment
+ * later, and booking would then make a second one. Nothing is sent.
+ */
+export function settling(retryAfterMs: number): GraphQLError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return subgraphError(
+    ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+    `An earlier attempt with this Idempotency-Key may still be running at Healthie, so its outcome is not known yet, and this request sent nothing. Retry with the same key after ${seconds} seconds: it then looks for the booking in Healthie before booking again.`,
+    { [BOOKING_MAY_EXIST]: true, [RETRY_AFTER_SECONDS]: seconds },
+  );
+}
+
+/**
+ * A retry whose earlier attempt may have booked, where the lookup cannot tell whether it did
+ * (`reason`: the input or Healthie's answer it cannot match). Booking again could make a second
+ * appointment, so the key stays "unknown" and every retry with it is refused; nothing is sent.
+ */
+export function cannotLookUp(reason: string): GraphQLError {
+  return subgraphError(
+    ErrorCode.BAD_USER_INPUT,
+    `An earlier attempt with this Idempotency-Key may have made the booking, and this subgraph cannot look for it: ${reason}. This request sent nothing, and retries with this key are refused the same way. Check the patient's appointments in Healthie; book with a new Idempotency-Key only if the booking is not there.`,
+    { [BOOKING_MAY_EXIST]: true },
+  );
 }
 
 /**

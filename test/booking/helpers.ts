@@ -158,14 +158,16 @@ export interface FaultyBookingStack {
  * run: started before them with `env` (a function is read then, e.g. for a Redis an earlier hook
  * started), closed after them, whatever of it did start. Each test starts with no requests
  * recorded by the sandbox and no log lines; with `readFirst`, after a read that succeeds, so that
- * the failures of the tests before it do not add up to an open breaker.
+ * the failures of the tests before it do not add up to an open breaker. Without a settle window
+ * unless `env` sets one (HEALTHIE_BOOKING_SETTLE_MS): these tests retry at once after a lost answer
+ * whose booking has certainly landed; settle-errors.test.ts tests the window.
  */
 export function faultyBookingStack(env: Record<string, string> | (() => Record<string, string>), options: { readFirst?: boolean } = {}): FaultyBookingStack {
   const started: Partial<{ -readonly [K in keyof FaultyBookingStack]: FaultyBookingStack[K] }> = {};
   beforeAll(async () => {
     started.sandbox = await startSandbox();
     started.upstream = await startFaultyUpstream(started.sandbox.url);
-    started.stack = await startStack({ upstreamUrl: started.upstream.url, env: { HEALTHIE_ALLOW_SCHEDULING: 'true', ...(typeof env === 'function' ? env() : env) } });
+    started.stack = await startStack({ upstreamUrl: started.upstream.url, env: { HEALTHIE_ALLOW_SCHEDULING: 'true', HEALTHIE_BOOKING_SETTLE_MS: '0', ...(typeof env === 'function' ? env() : env) } });
     started.fixture = await bookingFixture(started.stack.url);
   });
   afterAll(async () => {

@@ -18,7 +18,7 @@ import { BOOK, bookingFixture, creates, send, type BookingFixture } from './help
 const SECRET = 'a-test-secret-shared-by-both-replicas-0123456789';
 
 /** Another replica's store, once its connection is up (its commands fail fast while connecting). */
-async function connectedStore(url: string, times: { ttlMs: number; leaseMs: number }) {
+async function connectedStore(url: string, times: { ttlMs: number; leaseMs: number; settleMs: number }) {
   const client = createRedis({ url });
   if (client.status !== 'ready') await new Promise((resolve, reject) => client.once('ready', resolve).once('end', reject));
   return createRedisStore(url, times, createOutcomeSeal(SECRET), client);
@@ -31,7 +31,8 @@ describe('two replicas sharing Redis', () => {
   let fixture: BookingFixture;
   let slot = 0;
   const nextSlot = () => fixture.slots[slot++]!;
-  const env = () => ({ HEALTHIE_ALLOW_SCHEDULING: 'true', REDIS_URL: redis.url, TENANT_HASH_SECRET: SECRET, HEALTHIE_TIMEOUT_MS: '4000' });
+  // No settle window: the crashed replica's key below is taken over as soon as its lease ends.
+  const env = () => ({ HEALTHIE_ALLOW_SCHEDULING: 'true', REDIS_URL: redis.url, TENANT_HASH_SECRET: SECRET, HEALTHIE_TIMEOUT_MS: '4000', HEALTHIE_BOOKING_SETTLE_MS: '0' });
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -79,9 +80,9 @@ describe('two replicas sharing Redis', () => {
   it('answers IDEMPOTENCY_IN_PROGRESS, after waiting, while another replica holds the key; nothing is sent', async () => {
     const input = fixture.input(nextSlot());
     const hasher = createBookingHasher(SECRET);
-    const elsewhere = await connectedStore(redis.url, { ttlMs: 60_000, leaseMs: 60_000 });
+    const elsewhere = await connectedStore(redis.url, { ttlMs: 60_000, leaseMs: 60_000, settleMs: 0 });
     try {
-      const claim = await elsewhere.claim(hasher.recordKey({ apiKey: DEMO_API_KEY }, 'held-elsewhere'), hasher.fingerprint({ ...input, enforceAvailability: true }));
+      const claim = await elsewhere.claim(hasher.recordKey({ apiKey: DEMO_API_KEY }, 'held-elsewhere'), hasher.fingerprint({ ...input, enforceAvailability: true }), 'tenant');
       expect(claim.kind).toBe('claimed');
       const result = await send(b.url, BOOK, { input }, { 'idempotency-key': 'held-elsewhere' });
       expect(result.body.errors?.map((e) => e.extensions?.code)).toEqual(['IDEMPOTENCY_IN_PROGRESS']);
@@ -120,9 +121,9 @@ describe('two replicas sharing Redis', () => {
   it("recovers a crashed replica's key (lease over): looks in Healthie, then books once", async () => {
     const input = fixture.input(nextSlot());
     const hasher = createBookingHasher(SECRET);
-    const crashed = await connectedStore(redis.url, { ttlMs: 60_000, leaseMs: 1 });
+    const crashed = await connectedStore(redis.url, { ttlMs: 60_000, leaseMs: 1, settleMs: 0 });
     try {
-      await crashed.claim(hasher.recordKey({ apiKey: DEMO_API_KEY }, 'crashed-owner'), hasher.fingerprint({ ...input, enforceAvailability: true }));
+      await crashed.claim(hasher.recordKey({ apiKey: DEMO_API_KEY }, 'crashed-owner'), hasher.fingerprint({ ...input, enforceAvailability: true }), 'tenant');
     } finally {
       await crashed.close();
     }

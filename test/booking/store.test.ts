@@ -10,7 +10,8 @@ import { createMemoryStore, type IdempotencyStore, type StoreTimes } from '../..
 import { createRedis, type Redis } from '../../src/redis.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 
-const TIMES: StoreTimes = { ttlMs: 60_000, leaseMs: 60_000 };
+const TIMES: StoreTimes = { ttlMs: 60_000, leaseMs: 60_000, settleMs: 0 };
+const TENANT = 'tenant';
 const BOOKED = { appointmentId: '4242', messages: null };
 const MESSAGES = { appointmentId: null, messages: [] as Array<{ field: string | null; message: string }> };
 
@@ -47,34 +48,34 @@ for (const [name, create, pass] of stores) {
     it('gives a key to one claimant; a second sees it in flight, then the outcome', async () => {
       const store = await create();
       const key = newKey();
-      const first = await store.claim(key, 'fp');
+      const first = await store.claim(key, 'fp', TENANT);
       expect(first).toMatchObject({ kind: 'claimed', recovering: false });
-      expect(await store.claim(key, 'fp')).toEqual({ kind: 'in-flight' });
+      expect(await store.claim(key, 'fp', TENANT)).toEqual({ kind: 'in-flight' });
       await store.complete(key, (first as { token: string }).token, BOOKED);
-      expect(await store.claim(key, 'fp')).toEqual({ kind: 'done', outcome: BOOKED });
+      expect(await store.claim(key, 'fp', TENANT)).toEqual({ kind: 'done', outcome: BOOKED });
     });
 
     it('keeps an empty messages list as a list', async () => {
       const store = await create();
       const key = newKey();
-      const claim = (await store.claim(key, 'fp')) as { token: string };
+      const claim = (await store.claim(key, 'fp', TENANT)) as { token: string };
       await store.complete(key, claim.token, MESSAGES);
-      expect(await store.claim(key, 'fp')).toEqual({ kind: 'done', outcome: MESSAGES });
+      expect(await store.claim(key, 'fp', TENANT)).toEqual({ kind: 'done', outcome: MESSAGES });
     });
 
     it('refuses another fingerprint under the same key, in flight or done', async () => {
       const store = await create();
       const key = newKey();
-      const claim = (await store.claim(key, 'fp')) as { token: string };
-      expect(await store.claim(key, 'other')).toEqual({ kind: 'reused' });
+      const claim = (await store.claim(key, 'fp', TENANT)) as { token: string };
+      expect(await store.claim(key, 'other', TENANT)).toEqual({ kind: 'reused' });
       await store.complete(key, claim.token, BOOKED);
-      expect(await store.claim(key, 'other')).toEqual({ kind: 'reused' });
+      expect(await store.claim(key, 'other', TENANT)).toEqual({ kind: 'reused' });
     });
 
     it('lets 20 concurrent claims produce exactly one owner', async () => {
       const store = await create();
       const key = newKey();
-      const claims = await Promise.all(Array.from({ length: 20 }, () => store.claim(key, 'fp')));
+      const claims = await Promise.all(Array.from({ length: 20 }, () => store.claim(key, 'fp', TENANT)));
       expect(claims.filter((c) => c.kind === 'claimed')).toHaveLength(1);
       expect(claims.filter((c) => c.kind === 'in-flight')).toHaveLength(19);
     });
@@ -82,50 +83,85 @@ for (const [name, create, pass] of stores) {
     it('forgets a released attempt, so the next claim books afresh', async () => {
       const store = await create();
       const key = newKey();
-      const claim = (await store.claim(key, 'fp')) as { token: string };
+      const claim = (await store.claim(key, 'fp', TENANT)) as { token: string };
       await store.release(key, claim.token);
-      expect(await store.claim(key, 'fp')).toMatchObject({ kind: 'claimed', recovering: false });
+      expect(await store.claim(key, 'fp', TENANT)).toMatchObject({ kind: 'claimed', recovering: false });
     });
 
     it('remembers "may have booked": the next owner recovers, and releasing that keeps it unknown', async () => {
       const store = await create();
       const key = newKey();
-      const first = (await store.claim(key, 'fp')) as { token: string };
+      const first = (await store.claim(key, 'fp', TENANT)) as { token: string };
       await store.markUnknown(key, first.token);
-      const second = await store.claim(key, 'fp');
+      const second = await store.claim(key, 'fp', TENANT);
       expect(second).toMatchObject({ kind: 'claimed', recovering: true });
       await store.release(key, (second as { token: string }).token);
-      expect(await store.claim(key, 'fp')).toMatchObject({ kind: 'claimed', recovering: true });
+      expect(await store.claim(key, 'fp', TENANT)).toMatchObject({ kind: 'claimed', recovering: true });
     });
 
     it('ignores a settlement by a token that no longer owns the key', async () => {
       const store = await create();
       const key = newKey();
-      const first = (await store.claim(key, 'fp')) as { token: string };
+      const first = (await store.claim(key, 'fp', TENANT)) as { token: string };
       await store.markUnknown(key, first.token);
-      const second = (await store.claim(key, 'fp')) as { token: string };
+      const second = (await store.claim(key, 'fp', TENANT)) as { token: string };
       await store.complete(key, first.token, BOOKED);
       await store.release(key, first.token);
-      expect(await store.claim(key, 'fp')).toEqual({ kind: 'in-flight' });
+      expect(await store.claim(key, 'fp', TENANT)).toEqual({ kind: 'in-flight' });
       await store.complete(key, second.token, BOOKED);
-      expect(await store.claim(key, 'fp')).toEqual({ kind: 'done', outcome: BOOKED });
+      expect(await store.claim(key, 'fp', TENANT)).toEqual({ kind: 'done', outcome: BOOKED });
     });
 
     it("treats an expired lease (a crashed owner) as may-have-booked, not as free", async () => {
-      const store = await create({ ttlMs: 60_000, leaseMs: 5 });
+      const store = await create({ ttlMs: 60_000, leaseMs: 5, settleMs: 0 });
       const key = newKey();
-      await store.claim(key, 'fp');
+      await store.claim(key, 'fp', TENANT);
       await pass(50);
-      expect(await store.claim(key, 'fp')).toMatchObject({ kind: 'claimed', recovering: true });
+      expect(await store.claim(key, 'fp', TENANT)).toMatchObject({ kind: 'claimed', recovering: true });
+    });
+
+    it('lets an unknown outcome settle first: claims get "settling" with the time left, then the next owner recovers', async () => {
+      const store = await create({ ...TIMES, settleMs: 400 });
+      const key = newKey();
+      const first = (await store.claim(key, 'fp', TENANT)) as { token: string };
+      await store.markUnknown(key, first.token);
+      const early = await store.claim(key, 'fp', TENANT);
+      expect(early).toMatchObject({ kind: 'settling' });
+      expect((early as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
+      expect((early as { retryAfterMs: number }).retryAfterMs).toBeLessThanOrEqual(400);
+      expect(await store.claim(key, 'other', TENANT)).toEqual({ kind: 'reused' });
+      await pass(500);
+      expect(await store.claim(key, 'fp', TENANT)).toMatchObject({ kind: 'claimed', recovering: true });
+    });
+
+    it("lets a crashed owner's attempt settle after its lease ends, before anyone recovers the key", async () => {
+      const store = await create({ ttlMs: 60_000, leaseMs: 5, settleMs: 400 });
+      const key = newKey();
+      await store.claim(key, 'fp', TENANT);
+      await pass(50);
+      expect(await store.claim(key, 'fp', TENANT)).toMatchObject({ kind: 'settling' });
+      await pass(500);
+      expect(await store.claim(key, 'fp', TENANT)).toMatchObject({ kind: 'claimed', recovering: true });
+    });
+
+    it('keeps a key that may have booked past a shorter TTL, until it has settled', async () => {
+      const store = await create({ ttlMs: 300, leaseMs: 10, settleMs: 800 });
+      const key = newKey();
+      const first = (await store.claim(key, 'fp', TENANT)) as { token: string };
+      await store.markUnknown(key, first.token);
+      await pass(400);
+      expect(await store.claim(key, 'fp', TENANT)).toMatchObject({ kind: 'settling' });
+      await pass(600);
+      expect(await store.claim(key, 'fp', TENANT)).toMatchObject({ kind: 'claimed', recovering: true });
     });
 
     it('forgets a key after its TTL', async () => {
-      const store = await create({ ttlMs: 20, leaseMs: 10 });
+      const store = await create({ ttlMs: 20, leaseMs: 10, settleMs: 0 });
       const key = newKey();
-      const claim = (await store.claim(key, 'fp')) as { token: string };
+      const claim = (await store.claim(key, 'fp', TENANT)) as { token: string };
       await store.complete(key, claim.token, BOOKED);
       await pass(100);
-      expect(await store.claim(key, 'other')).toMatchObject({ kind: 'claimed', recovering: false });
+      expect(await store.claim(key, 'other', TENANT)).toMatchObject({ kind: 'claimed', recovering: false });
     });
   });
 }

@@ -1,0 +1,142 @@
+/**
+ * The outcome lookup never takes "cannot tell" for "not booked": an input it cannot match (no
+ * patient, a time it does not read, an unknown timezone) or an answer of Healthie's it cannot
+ * compare (an unreadable appointment time, no usable timezone for wall time) is refused. Over
+ * HTTP, the retry after a lost answer then answers BAD_USER_INPUT with `bookingMayExist`, sends
+ * no create, and keeps the key "unknown": later retries are refused the same way, and once the
+ * lookup can tell, it finds the booking. Both paths.
+ */
+import type { ExecutionResult } from 'graphql';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Executor } from '@graphql-tools/utils';
+import { findBookedAppointment, UnmatchableBooking } from '../../src/booking/outcome-lookup.js';
+import { createLogger } from '../../src/logger.js';
+import { DEMO_API_KEY } from '../../src/sandbox/index.js';
+import { createHealthieClient, type HealthieClient } from '../../src/upstream/client.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { appointmentsAt, BOOK, bookingFixture, creates, faultyBookingStack, HEALTHIE_API_VERSION, send, type BookingFixture, type HeadedResponse } from './helpers.js';
+
+const CANNOT_LOOK =
+  /^An earlier attempt with this Idempotency-Key may have made the booking, and this subgraph cannot look for it: .+\. This request sent nothing, and retries with this key are refused the same way\. Check the patient's appointments in Healthie; book with a new Idempotency-Key only if the booking is not there\.$/;
+
+type Nodes = Array<{ date: string | null; provider: { timezone: string | null } | null }>;
+
+describe('findBookedAppointment when it cannot tell', () => {
+  let stack: Stack;
+  let client: HealthieClient;
+  let fixture: BookingFixture;
+  const context = { requestId: 'lookup', credentials: { credentials: { apiKey: DEMO_API_KEY } }, logger: createLogger({ level: 'silent' }) };
+
+  beforeAll(async () => {
+    stack = await startStack({ env: { HEALTHIE_ALLOW_SCHEDULING: 'true' } });
+    client = createHealthieClient({ url: stack.sandbox.url, timeoutMs: 10_000, apiVersion: HEALTHIE_API_VERSION });
+    fixture = await bookingFixture(stack.url);
+  });
+  afterAll(async () => {
+    await client.close();
+    await stack.close();
+  });
+
+  /** The sandbox's answer to the lookup, with its appointments changed by `change`. */
+  const altered =
+    (change: (nodes: Nodes) => void): Executor =>
+    async (request) => {
+      const result = (await client.executor(request as never)) as ExecutionResult<{ appointments: { nodes: Nodes } }>;
+      change(result.data!.appointments.nodes);
+      return result as never;
+    };
+
+  it('refuses, without asking Healthie, an input without a patient or with a time or timezone it does not read', async () => {
+    const input = fixture.input(fixture.slots[0]!);
+    stack.sandbox.clearRequests();
+    for (const overrides of [
+      { userId: null },
+      { userId: '  ' },
+      { datetime: null },
+      { datetime: 'soon' },
+      { datetime: '2026-12-18 11:00 AM' },
+      { datetime: '12/18/2026 11:00' },
+      { datetime: '2026-02-30T10:00:00Z' },
+      { datetime: '2026-12-18 11:00:00', timezone: 'Mars/Olympus' },
+    ]) {
+      const lookup = findBookedAppointment(client.executor, context as never, { ...input, ...overrides });
+      await expect(lookup, JSON.stringify(overrides)).rejects.toBeInstanceOf(UnmatchableBooking);
+    }
+    expect(stack.sandbox.requests).toHaveLength(0);
+  });
+
+  it("refuses when Healthie's answer gives no time it can compare, and still finds a match beside one", async () => {
+    const instant = Date.parse(fixture.slots[1]!.replace(' ', 'T').replace(/ ([+-]\d{2})(\d{2})$/, '$1:$2'));
+    const input = fixture.input(new Date(instant).toISOString());
+    const booked = await send(stack.url, BOOK, { input });
+    const id = booked.body.data!.healthieCreateAppointment.appointment.id as string;
+    const wallTime = { ...input, datetime: fixture.slots[1]!.slice(0, 19) };
+
+    expect(await findBookedAppointment(client.executor, context as never, wallTime)).toBe(id);
+    // The provider's timezone, which wall time is read in, is missing: nothing can be compared.
+    const noZone = altered((nodes) => nodes.forEach((node) => (node.provider!.timezone = null)));
+    await expect(findBookedAppointment(noZone, context as never, wallTime)).rejects.toThrow(/neither its timezone nor the provider's timezone/);
+    // An appointment time Healthie wrote in a form not read here.
+    const unreadable = altered((nodes) => nodes.forEach((node) => (node.date = 'Dec 18 2026, 11:00 AM')));
+    await expect(findBookedAppointment(unreadable, context as never, input)).rejects.toThrow(/a time this subgraph cannot read/);
+    // One such appointment beside the match: the match is found.
+    const oneUnreadable = altered((nodes) => nodes.unshift({ ...nodes[0]!, date: 'soon' } as never));
+    expect(await findBookedAppointment(oneUnreadable, context as never, input)).toBe(id);
+  });
+});
+
+for (const planEnabled of ['true', 'false']) {
+  describe(`a retry whose lookup cannot tell (PLAN_ENABLED=${planEnabled})`, () => {
+    const faulty = faultyBookingStack({ HEALTHIE_TIMEOUT_MS: '4000', HEALTHIE_RETRIES: '0', PLAN_ENABLED: planEnabled });
+    let slot = 0;
+    const nextSlot = () => faulty.fixture.slots[slot++]!;
+    const lookups = () => faulty.sandbox.requests.filter((request) => /BookingOutcomeLookup/.test(request.query)).length;
+    // The rewrite of a test that failed half-way must not reach the next one.
+    beforeEach(() => faulty.upstream.rewrite(undefined));
+
+    function expectCannotLook(result: HeadedResponse) {
+      expect(result.body.data?.healthieCreateAppointment ?? null).toBeNull();
+      expect(result.body.errors, JSON.stringify(result.body)).toHaveLength(1);
+      expect(result.body.errors![0]).toMatchObject({ path: ['healthieCreateAppointment'], extensions: { code: 'BAD_USER_INPUT', bookingMayExist: true } });
+      expect(result.body.errors![0]!.message).toMatch(CANNOT_LOOK);
+    }
+
+    it("refuses the retry, books nothing more and keeps the key unknown, when Healthie's answer has no timezone for the wall time booked; finds it once it has", async () => {
+      const datetime = nextSlot();
+      // Wall time in the provider's timezone; enforceAvailability false: Healthie would take a second booking.
+      const input = faulty.fixture.input(datetime.slice(0, 19), { enforceAvailability: false });
+      const key = { 'idempotency-key': `no-zone-${planEnabled}` };
+      faulty.upstream.inject('drop', /createAppointment/);
+      const lost = await send(faulty.stack.url, BOOK, { input }, key);
+      expect(lost.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', bookingMayExist: true });
+      const [made] = await appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, datetime);
+
+      faulty.upstream.rewrite((text) => text.replace(/"timezone":"[^"]*"/g, '"timezone":null'));
+      for (const attempt of [1, 2]) {
+        const refused = await send(faulty.stack.url, BOOK, { input }, key);
+        expectCannotLook(refused);
+        expect(lookups()).toBe(attempt);
+      }
+      expect(creates(faulty.sandbox)).toBe(1);
+      expect(await appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, datetime)).toEqual([made]);
+      const audits = faulty.stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === 'booking');
+      expect(audits.slice(-1)).toEqual([expect.objectContaining({ outcome: 'refused', code: 'BAD_USER_INPUT', bookingMayExist: true })]);
+
+      faulty.upstream.rewrite(undefined);
+      const found = await send(faulty.stack.url, BOOK, { input }, key);
+      expect(found.headers.get('idempotent-replayed')).toBe('true');
+      expect(found.body.data!.healthieCreateAppointment.appointment.id).toBe(made);
+      expect(creates(faulty.sandbox)).toBe(1);
+    });
+
+    it('refuses the retry of a booking whose datetime the lookup does not read, sending neither a lookup nor a create', async () => {
+      const input = faulty.fixture.input('2031-01-06 8:00 AM', { enforceAvailability: false });
+      const key = { 'idempotency-key': `unread-time-${planEnabled}` };
+      faulty.upstream.inject('drop', /createAppointment/);
+      await send(faulty.stack.url, BOOK, { input }, key);
+      faulty.sandbox.clearRequests();
+      for (const _ of [1, 2]) expectCannotLook(await send(faulty.stack.url, BOOK, { input }, key));
+      expect(faulty.sandbox.requests).toHaveLength(0);
+    });
+  });
+}
