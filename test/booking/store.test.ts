@@ -135,23 +135,24 @@ for (const [name, create, pass] of stores) {
     });
 
     it("lets a crashed owner's attempt settle after its lease ends, before anyone recovers the key", async () => {
-      const store = await create({ ttlMs: 60_000, leaseMs: 5, settleMs: 400 });
+      // Windows far longer than the pauses between the steps, so a busy machine cannot skip one.
+      const store = await create({ ttlMs: 60_000, leaseMs: 5, settleMs: 1_500 });
       const key = newKey();
       await store.claim(key, 'fp', TENANT);
       await pass(50);
       expect(await store.claim(key, 'fp', TENANT)).toMatchObject({ kind: 'settling' });
-      await pass(500);
+      await pass(1_600);
       expect(await store.claim(key, 'fp', TENANT)).toMatchObject({ kind: 'claimed', recovering: true });
     });
 
     it('keeps a key that may have booked past a shorter TTL, until it has settled', async () => {
-      const store = await create({ ttlMs: 300, leaseMs: 10, settleMs: 800 });
+      const store = await create({ ttlMs: 300, leaseMs: 10, settleMs: 1_500 });
       const key = newKey();
       const first = (await store.claim(key, 'fp', TENANT)) as { token: string };
       await store.markUnknown(key, first.token);
       await pass(400);
       expect(await store.claim(key, 'fp', TENANT)).toMatchObject({ kind: 'settling' });
-      await pass(600);
+      await pass(1_200);
       expect(await store.claim(key, 'fp', TENANT)).toMatchObject({ kind: 'claimed', recovering: true });
     });
 
