@@ -29,12 +29,12 @@ import {
   circuitBreaker,
   handleWhen,
   retry,
-  SamplingBreaker,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
 import { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { FailureRateBreaker } from './failure-rate-breaker.js';
 import { UpstreamFailure } from './failure.js';
 
 /** The breaker's window, and the least number of calls in it before a failure rate counts (Hystrix's defaults). */
@@ -81,7 +81,7 @@ export function createResilience(options: ResilienceOptions): Resilience {
   const random = options.random ?? Math.random;
   const breaker = circuitBreaker(
     handleWhen((error) => error instanceof UpstreamFailure && error.endpointFailure),
-    { halfOpenAfter: options.cooldownMs, breaker: new SamplingBreaker({ threshold: BREAKER_FAILURE_RATIO, duration: BREAKER_WINDOW_MS, minimumRps: (BREAKER_MIN_CALLS * 1000) / BREAKER_WINDOW_MS }) },
+    { halfOpenAfter: options.cooldownMs, breaker: new FailureRateBreaker({ windowMs: BREAKER_WINDOW_MS, minCalls: BREAKER_MIN_CALLS, ratio: BREAKER_FAILURE_RATIO }) },
   );
   breaker.onStateChange((state) => {
     options.metrics?.breakerState.set(state === CircuitState.Open ? 1 : state === CircuitState.HalfOpen ? 2 : 0);
