@@ -45,7 +45,11 @@ export function canonicalJson(value: unknown): string {
 export interface BookingHasher {
   /** Store key of one tenant's Idempotency-Key: the same key under two API keys never collides. */
   recordKey(credentials: Credentials, idempotencyKey: string): string;
-  /** The tenant as the idempotency store counts its share: a keyed hash, never logged. */
+  /**
+   * The API key as the idempotency store counts its share: a keyed hash, never logged. The key
+   * alone, as the per-key cap and rate count it: a shard header chosen per request must not
+   * open a fresh share each time.
+   */
   storeTenant(credentials: Credentials): string;
   /** Fingerprint of a booking input (as executed: variables and defaults applied). */
   fingerprint(input: unknown): string;
@@ -64,7 +68,7 @@ export function createBookingHasher(secret: string | undefined): BookingHasher {
   const tenant = (credentials: Credentials) => hmac('tenant', credentials.apiKey, credentials.shard ?? '');
   return {
     recordKey: (credentials, idempotencyKey) => hmac('idempotency-key', tenant(credentials), idempotencyKey),
-    storeTenant: (credentials) => hmac('store-tenant', tenant(credentials)),
+    storeTenant: (credentials) => hmac('store-tenant', credentials.apiKey),
     fingerprint: (input) => hmac('booking-input', canonicalJson(input)),
     auditTenant: (credentials) => hmac('audit-tenant', tenant(credentials)).slice(0, 12),
   };

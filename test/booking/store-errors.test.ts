@@ -6,6 +6,7 @@
  * MAX_MEMORY_RECORDS_PER_TENANT.
  */
 import { describe, expect, it } from 'vitest';
+import { createBookingHasher } from '../../src/booking/keys.js';
 import { createMemoryStore } from '../../src/booking/store.js';
 
 const TIMES = { ttlMs: 1_000, leaseMs: 500, settleMs: 0 };
@@ -56,5 +57,20 @@ describe('the in-memory idempotency store when full', () => {
     await store.markUnknown('k2', second.token);
     await expect(store.claim('k3', 'fp', 't')).rejects.toMatchObject({ extensions: { limit: 'idempotency_tenant_share' } });
     await expect(store.claim('k1', 'fp', 't')).resolves.toMatchObject({ kind: 'done' });
+  });
+});
+
+describe("the store's share of an API key", () => {
+  it('is one share whatever shard a request names, so a new x-healthie-shard per request opens no new share', async () => {
+    const hasher = createBookingHasher('a-secret-for-this-test');
+    const shares = new Set(['s1', 's2', 's3', undefined].map((shard) => hasher.storeTenant({ apiKey: 'one-key', ...(shard ? { shard } : {}) })));
+    expect(shares.size).toBe(1);
+    expect(hasher.storeTenant({ apiKey: 'another-key' })).not.toBe([...shares][0]);
+
+    const store = createMemoryStore(TIMES, () => 0, { total: 12, perTenant: 2 });
+    for (const shard of ['s1', 's2']) await store.claim(`key-${shard}`, 'fp', hasher.storeTenant({ apiKey: 'one-key', shard }));
+    await expect(store.claim('key-s3', 'fp', hasher.storeTenant({ apiKey: 'one-key', shard: 's3' }))).rejects.toMatchObject({
+      extensions: { limit: 'idempotency_tenant_share' },
+    });
   });
 });
