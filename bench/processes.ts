@@ -4,6 +4,8 @@
  * - `upstream`: the built-in sandbox (it executes GraphQL as Healthie would), with a latency;
  * - `proxy`: the baseline, a minimal Node proxy that adds Healthie's auth headers and forwards the
  *   body to the upstream, as anything in front of Healthie must at least do;
+ * - `apollo`: the least any subgraph keeping Apollo's pipeline costs, Apollo Server alone forwarding each operation (see below),
+ *   `--max-in-flight=N` holding it to N upstream requests at once as the subgraph's per-key cap does;
  * - the subgraph itself runs from bench/subgraph-process.mjs (plain JavaScript on the build).
  *
  * Each answers `{ type: 'stats' }` with its own CPU time and RSS (process.cpuUsage and
@@ -55,6 +57,69 @@ if (role === 'upstream') {
       });
       res.writeHead(response.statusCode, { 'content-type': 'application/json' });
       res.end(Buffer.from(await response.body.arrayBuffer()));
+    } catch {
+      res.writeHead(502).end();
+    }
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => {
+    reply();
+    process.send!({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` });
+  });
+} else if (role === 'apollo') {
+  // The least any design that keeps Apollo Server's pipeline in front of every operation costs:
+  // Apollo Server alone, with the approved schema in Healthie's names and none of the subgraph's
+  // checks, forwarding each validated operation's text as it came (no translation), with the
+  // proxy's headers and connections. Its requests use the proxy's bodies. What the subgraph costs
+  // beyond it is the subgraph's own work: translation, checks, logging, metrics, the client.
+  process.env.NODE_ENV = 'production'; // as the subgraph runs: graphql-js without its development checks
+  const upstream = option('upstream')!;
+  const key = option('key')!;
+  const agent = new Agent({ connections: 32, keepAliveTimeout: 10_000 });
+  const { readFileSync } = await import('node:fs');
+  const { buildSchema } = await import('graphql');
+  const { ApolloServer, HeaderMap } = await import('@apollo/server');
+  const { artifactApiVersion } = await import('../src/schema/build.js');
+  const sdl = readFileSync(new URL('../schema/healthie-approved.graphql', import.meta.url), 'utf8');
+  const version = artifactApiVersion(sdl);
+  const headers = { 'content-type': 'application/json', Authorization: `Basic ${key}`, AuthorizationSource: 'API', ...(version ? { 'Healthie-GraphQL-API-Version': version } : {}) };
+  const cap = Number(option('max-in-flight') ?? Infinity);
+  let inFlight = 0;
+  const waiting: Array<() => void> = [];
+  const apollo = new ApolloServer({
+    schema: buildSchema(sdl),
+    plugins: [
+      {
+        requestDidStart: async () => ({
+          async responseForOperation({ request: operation }) {
+            if (inFlight >= cap) await new Promise<void>((resolve) => waiting.push(resolve));
+            inFlight += 1;
+            let singleResult: never;
+            try {
+              const response = await request(upstream, { method: 'POST', dispatcher: agent, headers, body: JSON.stringify({ query: operation.query, variables: operation.variables }) });
+              singleResult = (await response.body.json()) as never;
+            } finally {
+              inFlight -= 1;
+              waiting.shift()?.();
+            }
+            return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult } };
+          },
+        }),
+      },
+    ],
+  });
+  await apollo.start();
+  const server = createServer(async (req, res) => {
+    try {
+      const headerMap = new HeaderMap();
+      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headerMap.set(name, Array.isArray(value) ? value.join(', ') : value);
+      const answer = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'POST', headers: headerMap, search: '', body: JSON.parse((await body(req)).toString('utf8')) },
+        context: async () => ({}),
+      });
+      for (const [name, value] of answer.headers) res.setHeader(name, value);
+      res.statusCode = answer.status ?? 200;
+      res.end(answer.body.kind === 'complete' ? answer.body.string : '');
     } catch {
       res.writeHead(502).end();
     }

@@ -3,7 +3,8 @@
  * as ratios (absolute figures vary between machines; ratios within one run much less).
  *
  * Processes (bench/processes.ts): the built-in sandbox as the upstream (it executes GraphQL as
- * Healthie would), a minimal Node proxy to it, and the subgraph twice (planned path, and
+ * Healthie would), a minimal Node proxy to it, Apollo Server alone forwarding to it (what any
+ * subgraph that keeps Apollo's pipeline pays at least), and the subgraph twice (planned path, and
  * delegation with PLAN_ENABLED=false, the path before the plan), from the compiled build that
  * `npm run bench` makes first, since that is what production runs. Load comes from this process
  * (bench/load.ts). All share the machine's cores, so each process also reports its own CPU time
@@ -115,15 +116,16 @@ const verdict = (pass: boolean, goal: string) => `${pass ? 'meets' : 'MISSES'} g
 async function main() {
   console.log(`node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${SHORT ? 'short' : 'full'} run, ${SLICES} slices of ${SLICE_MS / 1000} s per throughput figure\n`);
   const upstream = await start('upstream', ['--latency=0']);
-  const [proxy, planned, delegated, uncapped] = await Promise.all([
+  const [proxy, apolloOnly, planned, delegated, uncapped] = await Promise.all([
     start('proxy', [`--upstream=${upstream.url}`, `--key=${DEMO_API_KEY}`]),
+    start('apollo', [`--upstream=${upstream.url}`, `--key=${DEMO_API_KEY}`, '--max-in-flight=8']),
     start('subgraph', [`--upstream=${upstream.url}`, '--plan=true']),
     // The delegation path is measured for comparison only: a slow machine must not fail the run
     // by queueing its requests past HEALTHIE_QUEUE_TIMEOUT_MS (UPSTREAM_BUSY).
     start('subgraph', [`--upstream=${upstream.url}`, '--plan=false', '--queue-timeout-ms=60000']),
     SHORT ? undefined : start('subgraph', [`--upstream=${upstream.url}`, '--plan=true', '--max-in-flight-per-key=31']),
   ]);
-  const all = [upstream, proxy, planned, delegated, ...(uncapped ? [uncapped] : [])];
+  const all = [upstream, proxy, apolloOnly, planned, delegated, ...(uncapped ? [uncapped] : [])];
   const failures: string[] = [];
   try {
     const { oneUser, entities } = await benchRequests(planned.url);
@@ -134,6 +136,7 @@ async function main() {
         { label: 'proxy', process: proxy, headers: {}, body: bodies.proxy },
         { label: 'planned', process: planned, headers: subgraphAuth, body: bodies.subgraph },
         { label: 'delegation', process: delegated, headers: subgraphAuth, body: bodies.subgraph },
+        { label: 'apollo', process: apolloOnly, headers: {}, body: bodies.proxy },
         ...(uncapped ? [{ label: 'uncapped', process: uncapped, headers: subgraphAuth, body: bodies.subgraph }] : []),
       ];
       for (const t of targets) await load(t.process.url, t.headers, t.body, 32, WARM_UP_MS);
@@ -150,6 +153,7 @@ async function main() {
       row('  CPU ms/request: proxy / planned / delegation', '', `${cpu('proxy')} / ${cpu('planned')} / ${cpu('delegation')}`);
       row('  of which user time: proxy / planned; planned GC', '', `${perRequest(of('proxy'), 'user').toFixed(3)} / ${perRequest(of('planned'), 'user').toFixed(3)}; ${perRequest(of('planned'), 'gc').toFixed(3)}`);
       row('  CPU ms/request of the upstream: proxy / planned / deleg.', '', `${cpu('proxy', 1)} / ${cpu('planned', 1)} / ${cpu('delegation', 1)}`);
+      row('  Apollo Server alone (forwarding, cap 8) vs proxy', `${median(ratios('apollo')).toFixed(2)}x`, `${perSecond('apollo')} requests/s; CPU ms/request ${cpu('apollo')}, user ${perRequest(of('apollo'), 'user').toFixed(3)}`);
       const cpuRatio = cpuPerRequest(of('planned'), 0) / cpuPerRequest(of('proxy'), 0);
       row('  subgraph CPU per request vs proxy', `${cpuRatio.toFixed(2)}x`, verdict(cpuRatio < 2, '< 2x'));
       if (uncapped) {
@@ -198,8 +202,9 @@ async function main() {
   }
 
   const slow = await start('upstream', ['--latency=20']);
-  const [slowProxy, slowPlanned, slowDelegated] = await Promise.all([
+  const [slowProxy, slowApollo, slowPlanned, slowDelegated] = await Promise.all([
     start('proxy', [`--upstream=${slow.url}`, `--key=${DEMO_API_KEY}`]),
+    start('apollo', [`--upstream=${slow.url}`, `--key=${DEMO_API_KEY}`, '--max-in-flight=8']),
     start('subgraph', [`--upstream=${slow.url}`, '--plan=true']),
     start('subgraph', [`--upstream=${slow.url}`, '--plan=false', '--queue-timeout-ms=60000']),
   ]);
@@ -209,6 +214,7 @@ async function main() {
       { label: 'proxy', process: slowProxy, headers: {}, body: body.proxy },
       { label: 'planned', process: slowPlanned, headers: subgraphAuth, body: body.subgraph },
       { label: 'delegation', process: slowDelegated, headers: subgraphAuth, body: body.subgraph },
+      { label: 'apollo', process: slowApollo, headers: {}, body: body.proxy },
     ];
     for (const t of targets) await load(t.process.url, t.headers, t.body, 1, 1_000);
     const measured = await slices(targets, slow, 1, LATENCY_SLICES, LATENCY_SLICE_MS);
@@ -218,9 +224,10 @@ async function main() {
     row('  median: proxy / planned / delegation', '', `${median(p50('proxy')).toFixed(2)} / ${median(p50('planned')).toFixed(2)} / ${median(p50('delegation')).toFixed(2)} ms`);
     row('  added median, planned', `${added('planned').toFixed(2)} ms`, verdict(added('planned') < 0.5, '< 0.5 ms'));
     row('  added median, delegation', `${added('delegation').toFixed(2)} ms`);
+    row('  added median, Apollo Server alone (forwarding)', `${added('apollo').toFixed(2)} ms`);
     failures.push(...leftThePlan((await slowPlanned.stats()).plan!));
   } finally {
-    await Promise.all([slow, slowProxy, slowPlanned, slowDelegated].map((x) => x.child.kill()));
+    await Promise.all([slow, slowProxy, slowApollo, slowPlanned, slowDelegated].map((x) => x.child.kill()));
   }
 
   if (failures.length > 0) {

@@ -32,7 +32,7 @@ const THIS_CHECKOUT = fileURLToPath(new URL('..', import.meta.url));
  * production does: compiled (`checkout`/dist, this checkout by default), without the TypeScript
  * loader; `execArgv` are its Node flags.
  */
-export function start(role: 'upstream' | 'proxy' | 'subgraph', args: string[], options: { checkout?: string; execArgv?: string[] } = {}): Promise<Started> {
+export function start(role: 'upstream' | 'proxy' | 'apollo' | 'subgraph', args: string[], options: { checkout?: string; execArgv?: string[] } = {}): Promise<Started> {
   const child =
     role === 'subgraph'
       ? fork(`${options.checkout ?? THIS_CHECKOUT}/bench/subgraph-process.mjs`, args, { execArgv: options.execArgv ?? [], env: { ...process.env, ROUTER_SECRET }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
