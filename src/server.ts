@@ -31,6 +31,7 @@ import type { Credentials } from './credentials.js';
 import { resolveApiVersion, VersionMonitor } from './upstream/version.js';
 import { createBookingService } from './booking/service.js';
 import { reservedAliases } from './booking/delegation.js';
+import { prototypeKeys } from './operation/prototype-keys.js';
 import { healthRoutes } from './http/health.js';
 import { hostCheck, routerSecretCheck } from './http/router-trust.js';
 import { graphqlEndpoint, isGraphQLPath } from './http/graphql-endpoint.js';
@@ -132,7 +133,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
     // main.ts owns the process's signals and closes the sandbox too; Apollo must not race it.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !config.production,
-    validationRules: [...limits.validationRules, reservedAliases],
+    validationRules: [...limits.validationRules, reservedAliases, prototypeKeys],
     parseOptions: { maxTokens: LIMITS.maxTokens },
     formatError,
     plugins: [
