@@ -110,7 +110,9 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
     if (!variables) return undefined;
     const variant = variantFor(plan, variables.coerced);
     const run: Run = { errors: [], variables: variables.coerced };
-    let data: Record<string, unknown> = {};
+    // No prototype: a response key such as `constructor` or `toString` must not read an inherited
+    // member when Healthie answered nothing (`data: null`) or the key is answered here.
+    let data: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     let byKey: Map<string, GraphQLError[]> | undefined;
     let nulled = false;
     if (variant.document) {
@@ -141,7 +143,7 @@ export function createForwarder(mapping: SchemaMapping, executor: Executor<Subgr
     }
     if (variant.typenames.length > 0) {
       // Answered here, in execution's order of keys.
-      const ordered: Record<string, unknown> = {};
+      const ordered: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       for (const field of variant.fields) ordered[field.key] = variant.typenames.includes(field.key) ? queryTypeName : data[field.key];
       data = ordered;
     }

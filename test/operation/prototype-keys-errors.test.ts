@@ -68,10 +68,16 @@ describe('__proto__ as an alias or a variable name', () => {
   );
 
   it(
-    'still answers other names JavaScript objects inherit (constructor, toString) as aliases, as delegation does',
+    'still answers other names JavaScript objects inherit (constructor, toString) as aliases, as delegation does, also when Healthie fails them',
     each(async (stack, path) => {
       const result = await stack.query('{ constructor: healthieCurrentUser { toString: id valueOf: firstName } }', undefined, auth);
       expect(result.body, path).toEqual({ data: { constructor: { toString: '1001', valueOf: 'Morgan' } } });
+      // Healthie's data: null leaves nothing to read under these keys: only Healthie's error is reported.
+      for (const query of ['{ constructor: healthieUsers(first: 1, after: "not-a-cursor") { totalCount } }', '{ t: __typename toString: healthieUsers(first: 1, after: "not-a-cursor") { totalCount } }']) {
+        const failed = await stack.query(query, undefined, auth);
+        expect(failed.body.data, `${path}: ${query}`).toBeNull();
+        expect(failed.body.errors?.map((e) => [e.path, e.extensions?.code]), `${path}: ${query}`).toEqual([[[query.includes('constructor') ? 'constructor' : 'toString'], 'UPSTREAM_ERROR']]);
+      }
     }),
   );
 });
