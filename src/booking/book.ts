@@ -31,6 +31,7 @@ import { describeForLog } from '../plugins/logging.js';
 import { mayHaveExecuted, mayHaveReachedHealthie } from '../upstream/failure.js';
 import type { AuditOutcome } from './audit.js';
 import { UnmatchableBooking, type BookingInput } from './outcome-lookup.js';
+import { recordedOutcome } from './recorded-outcome.js';
 import { bookingRequestOf } from './request.js';
 import type { BookingOutcome } from './store.js';
 import { bookingMayExist, BOOKING_MAY_EXIST, cannotLookUp, emptyAnswer, isUnclassified, lookupFailed, notRun, settling } from './uncertain.js';
@@ -183,7 +184,8 @@ export async function bookOnce<T>(context: SubgraphContext, input: BookingInput 
     return fail(emptyAnswer(true));
   }
   // If Redis fails here the record stays in flight; its lease ends and a retry looks first.
-  await store.complete(recordKey, token, outcome).catch((error: unknown) =>
+  // Recorded bounded in bytes (recorded-outcome.ts); this answer is Healthie's, whole.
+  await store.complete(recordKey, token, recordedOutcome(outcome)).catch((error: unknown) =>
     context.logger.warn({ requestId: context.requestId, code: codeOf(error as never) }, 'booking outcome not recorded'),
   );
   audit(audited(outcome));

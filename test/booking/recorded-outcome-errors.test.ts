@@ -1,0 +1,81 @@
+/**
+ * A booking Healthie refuses with messages quoting a huge input: the first answer has Healthie's
+ * messages whole, and the idempotency store keeps them bounded in bytes (in memory and in Redis),
+ * so that one tenant's refused bookings cannot fill a replica's or Redis's memory for a day. A
+ * replay answers the recorded messages: the same fields, the start of the same text.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_RECORDED_MESSAGE_BYTES } from '../../src/booking/recorded-outcome.js';
+import { createRedis, type Redis } from '../../src/redis.js';
+import { startRedis, type RedisServer } from '../helpers/redis.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { BOOK, bookingFixture, creates, send, type BookingFixture } from './helpers.js';
+
+/** A contact type the sandbox (as Healthie) quotes whole in its refusal. */
+const HUGE_CONTACT_TYPE = 'V'.repeat(200_000);
+
+type Messages = Array<{ field: string | null; message: string }>;
+
+async function refusedTwice(stack: Stack, fixture: BookingFixture, key: string): Promise<{ first: Messages; replay: Messages }> {
+  const input = fixture.input(fixture.slots[0]!, { contactType: HUGE_CONTACT_TYPE });
+  const first = await send(stack.url, BOOK, { input }, { 'idempotency-key': key });
+  expect(first.body.errors, JSON.stringify(first.body.errors)?.slice(0, 500)).toBeUndefined();
+  const replay = await send(stack.url, BOOK, { input }, { 'idempotency-key': key });
+  expect(replay.body.errors, JSON.stringify(replay.body.errors)?.slice(0, 500)).toBeUndefined();
+  expect(replay.headers.get('idempotent-replayed')).toBe('true');
+  expect(creates(stack.sandbox)).toBe(1);
+  return { first: first.body.data!.healthieCreateAppointment.messages, replay: replay.body.data!.healthieCreateAppointment.messages };
+}
+
+function expectBoundedReplay({ first, replay }: { first: Messages; replay: Messages }): void {
+  expect(first.some((m) => m.message.includes(HUGE_CONTACT_TYPE))).toBe(true);
+  const bytes = replay.reduce((sum, m) => sum + Buffer.byteLength(m.message) + Buffer.byteLength(m.field ?? ''), 0);
+  expect(bytes).toBeLessThanOrEqual(MAX_RECORDED_MESSAGE_BYTES);
+  expect(replay[0]!.field).toBe(first[0]!.field);
+  expect(replay[0]!.message.length).toBeGreaterThan(100);
+  expect(first[0]!.message.startsWith(replay[0]!.message)).toBe(true);
+}
+
+describe('the outcome recorded for a booking refused with huge messages', () => {
+  describe('in memory', () => {
+    let stack: Stack;
+    let fixture: BookingFixture;
+    beforeAll(async () => {
+      stack = await startStack({ env: { HEALTHIE_ALLOW_SCHEDULING: 'true' } });
+      fixture = await bookingFixture(stack.url);
+      stack.sandbox.clearRequests();
+    });
+    afterAll(() => stack.close());
+
+    it('keeps at most 2 KiB of their text, which a replay answers; the first answer has them whole', async () => {
+      expectBoundedReplay(await refusedTwice(stack, fixture, 'huge-messages'));
+    });
+  });
+
+  describe('in Redis', () => {
+    let redis: RedisServer;
+    let client: Redis;
+    let stack: Stack;
+    let fixture: BookingFixture;
+    beforeAll(async () => {
+      redis = await startRedis();
+      stack = await startStack({ env: { HEALTHIE_ALLOW_SCHEDULING: 'true', REDIS_URL: redis.url, TENANT_HASH_SECRET: 'a-test-secret-for-the-recorded-outcome-0123' } });
+      fixture = await bookingFixture(stack.url);
+      stack.sandbox.clearRequests();
+      client = createRedis({ url: redis.url });
+    });
+    afterAll(async () => {
+      client?.disconnect();
+      await stack?.close();
+      await redis?.stop();
+    });
+
+    it('stores a record of a few kilobytes, not the quoted input, and a replay answers it', async () => {
+      expectBoundedReplay(await refusedTwice(stack, fixture, 'huge-messages-redis'));
+      const keys = await client.keys('*');
+      expect(keys.length).toBeGreaterThan(0);
+      const sizes = await Promise.all(keys.map(async (key) => (await client.type(key)) === 'string' ? client.strlen(key) : Number(await client.memory('USAGE', key))));
+      expect(Math.max(...sizes)).toBeLessThan(8 * 1024);
+    });
+  });
+});
