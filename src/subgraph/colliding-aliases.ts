@@ -9,11 +9,17 @@
  * under `__typename` in an answer, graphql-tools reads as a type name: an organization named
  * `Organization`, asked as `{ __typename: name }`, came back as `HealthieOrganization`.
  *
+ * One more alias breaks delegation whatever it names: `then`. graphql-tools (through
+ * @whatwg-node/promise-helpers) takes any object of an answer with a `then` key for a promise and
+ * calls it, so `{ organization { then: name } }` failed with an internal error (an error-level log
+ * line any client could write), and a booking selecting `then: appointment` booked and answered
+ * that its outcome could not be read.
+ *
  * So, in the request sent to Healthie, such a field is asked under a reserved alias instead
  * (RESERVED_KEY_PREFIX + the client's alias), and mapped back twice: resolvers read the value
  * from the reserved key (resolvingReservedKeys), and error paths name the client's alias again
  * (clientPath, in plugins/upstream-errors.ts). Renamed: every alias `__typename` on another field,
- * and any other alias that names, in the same object, a field asked without alias (`id` beside
+ * every alias `then`, and any other alias that names, in the same object, a field asked without alias (`id` beside
  * the loader's `id`). A request without such an alias is sent exactly as before. Clients cannot
  * use the reserved prefix themselves (booking/delegation.ts, reservedAliases), so a reserved key
  * in an answer or a path is always one of these.
@@ -27,6 +33,8 @@ import { normalizedOnce, preparedOperation } from '../operation/normalize.js';
 /** What a renamed alias is sent as: this prefix, then the client's alias. */
 export const RESERVED_KEY_PREFIX = `${RESERVED_ALIAS_PREFIX}Alias_`;
 const TYPENAME = '__typename';
+/** The key graphql-tools reads as a promise's (see above). */
+const THEN = 'then';
 const NONE: ReadonlySet<string> = new Set();
 
 /** The response key `alias` is sent under. */
@@ -68,7 +76,7 @@ function renameInObject(set: SelectionSetNode, plain?: ReadonlySet<string>): Sel
     let next: SelectionNode = selection;
     if (selection.kind === Kind.FIELD) {
       const alias = selection.alias?.value;
-      const collides = alias !== undefined && alias !== selection.name.value && (alias === TYPENAME || names!.has(alias));
+      const collides = alias !== undefined && alias !== selection.name.value && (alias === TYPENAME || alias === THEN || names!.has(alias));
       const below = selection.selectionSet && renameInObject(selection.selectionSet);
       if (collides || below !== selection.selectionSet) {
         next = { ...selection, ...(collides ? { alias: { kind: Kind.NAME, value: reservedKey(alias) } } : {}), ...(below ? { selectionSet: below } : {}) } as FieldNode;

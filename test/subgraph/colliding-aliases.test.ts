@@ -1,5 +1,5 @@
 /**
- * A client may name a field `__typename` or `id` with an alias. On the delegation path those
+ * A client may name a field `__typename`, `id` or `then` with an alias. On the delegation path those
  * names are also fields graphql-tools and the entity loader add to the request for Healthie; the
  * answer must still be the one the planned path gives (the GraphQL spec's), with a federated
  * trace requested too, and Healthie must never see two fields under one response key.
@@ -11,6 +11,7 @@ import { expectSameAnswers } from '../helpers/compare.js';
 import { reservedKey } from '../../src/subgraph/colliding-aliases.js';
 import { bothPaths, post, startStack, type Stack } from '../helpers/stack.js';
 import { executeApproved, startUpstream, type Upstream } from '../helpers/upstream.js';
+import { bookingFixture, creates, send, type BookingFixture } from '../booking/helpers.js';
 
 const auth = { 'x-healthie-api-key': DEMO_API_KEY };
 const TRACE = { 'apollo-federation-include-trace': 'ftv1' };
@@ -24,6 +25,9 @@ const QUERIES = [
   '{ healthieCurrentUser { id ... on HealthieUser { __typename: firstName } } }',
   '{ healthieCurrentUser { t: __typename id: firstName } }',
   '{ healthieUsers(first: 3) { nodes { __typename: firstName id } } }',
+  // graphql-tools takes an answer's object with a `then` key for a promise.
+  '{ healthieCurrentUser { organization { then: name } } }',
+  '{ healthieUsers(first: 2) { then: nodes { then: id organization { then: id } } } }',
 ];
 
 const ENTITY_SELECTIONS = [
@@ -32,6 +36,7 @@ const ENTITY_SELECTIONS = [
   '... on HealthieUser { id: firstName __typename: id }',
   '...Named',
   't: __typename ... on HealthieAppointment { id: confirmed __typename: id }',
+  '... on HealthieUser { then: firstName organization { then: name } }',
 ];
 const entities = (selection: string) =>
   `query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }${selection === '...Named' ? ' fragment Named on HealthieUser { __typename: firstName id: lastName }' : ''}`;
@@ -165,5 +170,23 @@ describe('what Healthie receives for aliases named like the fields delegation ad
     } finally {
       upstream.setReply(undefined);
     }
+  });
+});
+
+describe('a booking selecting its payload under the alias then', () => {
+  let stack: Stack;
+  let fixture: BookingFixture;
+  beforeAll(async () => {
+    stack = await startStack({ env: { HEALTHIE_ALLOW_SCHEDULING: 'true' } });
+    fixture = await bookingFixture(stack.url);
+  });
+  afterAll(() => stack.close());
+
+  it('answers the appointment booked, once, without an error', async () => {
+    const book = 'mutation($input: HealthieCreateAppointmentInput!) { healthieCreateAppointment(input: $input) { then: appointment { then: id } messages { field } } }';
+    const result = await send(stack.url, book, { input: fixture.input(fixture.slots[0]!) });
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data!.healthieCreateAppointment).toEqual({ then: { then: expect.any(String) }, messages: null });
+    expect(creates(stack.sandbox)).toBe(1);
   });
 });
