@@ -23,13 +23,15 @@ export interface BookingInput {
 
 /**
  * One patient's appointments (with one provider, when the booking names one) over three days,
- * paged: a match on a later page must not read as "not booked", which would book again.
+ * paged: a match on a later page must not read as "not booked", which would book again. And the
+ * key's own user: a booking that names no provider is made with it.
  */
 const LOOKUP = parse(`query BookingOutcomeLookup($userId: ID, $providerId: ID, $startDate: ISO8601DateTime, $endDate: ISO8601DateTime, $first: Int, $after: String) {
   appointments(user_id: $userId, provider_id: $providerId, filter: "all", startDate: $startDate, endDate: $endDate, first: $first, after: $after) {
     nodes { id date provider { id timezone } }
     page_info { has_next_page end_cursor }
   }
+  currentUser { id }
 }`);
 
 /** How the lookup pages: Healthie's largest page, and enough pages for any real patient's three days. */
@@ -124,7 +126,7 @@ interface LookupPage {
   readonly page_info?: { readonly has_next_page?: boolean | null; readonly end_cursor?: string | null } | null;
 }
 
-/** The provider createAppointment books with: other_party_id, else the first of providers. */
+/** The provider named by the booking: other_party_id, else the first of providers (createAppointment's order). */
 function providerOf(input: BookingInput): string | undefined {
   const explicit = input.otherPartyId?.trim() || input.providers?.split(',').map((id) => id.trim()).find((id) => id !== '');
   return explicit || undefined;
@@ -164,12 +166,17 @@ export async function findBookedAppointment(
   for (let page = 1; ; page += 1) {
     const result = (await executor({ document: LOOKUP, variables: { ...variables, after }, context, operationType: 'query' as never })) as ExecutionResult<{
       appointments?: LookupPage | null;
+      currentUser?: { readonly id?: string | null } | null;
     }>;
     if (result.errors?.length) throw result.errors[0];
+    // Named by the booking, else the key's user, with whom Healthie books when none is named: an
+    // appointment of the patient at that time with someone else is not this booking.
+    const bookedWith = providerId ?? result.data?.currentUser?.id ?? undefined;
+    if (!bookedWith) throw new UnmatchableBooking("the booking names no provider, and Healthie's answer does not say whose key this is");
     const connection = result.data?.appointments;
     for (const appointment of connection?.nodes ?? []) {
       if (!appointment) continue;
-      if (providerId && appointment.provider?.id !== providerId) continue;
+      if (appointment.provider?.id !== bookedWith) continue;
       const booked = appointment.date ? instantOf(appointment.date, undefined) : undefined;
       const wanted = instantOf(datetime!, timeZone || appointment.provider?.timezone);
       if (booked === undefined) undecided = "Healthie's answer gives one of the patient's appointments a time this subgraph cannot read";

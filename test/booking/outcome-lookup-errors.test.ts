@@ -84,6 +84,16 @@ describe('findBookedAppointment when it cannot tell', () => {
     expect(await findBookedAppointment(oneUnreadable, context as never, input)).toBe(id);
   });
 
+  it("refuses a booking that names no provider when Healthie's answer does not say whose key it is", async () => {
+    const unnamed = fixture.input(new Date(instantOf(fixture.slots[0]!, undefined)!).toISOString(), { otherPartyId: null });
+    const anonymous: Executor = async (request) => {
+      const result = (await client.executor(request as never)) as ExecutionResult<{ currentUser: unknown }>;
+      result.data!.currentUser = null;
+      return result as never;
+    };
+    await expect(findBookedAppointment(anonymous, context as never, unnamed)).rejects.toThrow(/names no provider, and Healthie's answer does not say whose key this is/);
+  });
+
   it('refuses, rather than say "not booked", when more of the patient\'s appointments follow than it reads, or follow without a cursor', async () => {
     // Two slots of one day (hours apart), after those the test above books.
     const at = (slot: string) => instantOf(slot, undefined)!;
