@@ -4,6 +4,7 @@
  * than the first problem only.
  */
 import { z } from 'zod';
+import { boolean, integer, optionalInteger, optionalText } from './config-fields.js';
 import type { Credentials } from './credentials.js';
 
 export interface Config {
@@ -67,43 +68,10 @@ export class ConfigError extends Error {
   }
 }
 
-const optionalText = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
-
-const integer = (name: string, min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((value) => (value === undefined || value === '' ? String(fallback) : value))
-    .pipe(
-      z.coerce
-        .number<string>({ message: `${name} must be a whole number` })
-        .int(`${name} must be a whole number`)
-        .min(min, `${name} must be at least ${min}`)
-        .max(max, `${name} must be at most ${max}`),
-    );
-
-const optionalInteger = (name: string, min: number, max: number) =>
-  optionalText.pipe(
-    z.coerce
-      .number<string>({ message: `${name} must be a whole number` })
-      .int(`${name} must be a whole number`)
-      .min(min, `${name} must be at least ${min}`)
-      .max(max, `${name} must be at most ${max}`)
-      .optional(),
-  );
-
 const SECRET_SETTINGS = new Set(['HEALTHIE_API_KEY', 'HEALTHIE_SHARD', 'ROUTER_SECRET', 'REDIS_URL', 'TENANT_HASH_SECRET']);
 
 /** Accepted NODE_ENV values; anything else (e.g. `Production`) is a start-up error, not silently development. */
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
-
-const boolean = (name: string) =>
-  optionalText.pipe(z.enum(['true', 'false'], { message: `${name} must be true or false` }).optional()).transform((value) => value === 'true');
 
 /**
  * The settle window of a booking whose outcome is unknown (HEALTHIE_BOOKING_SETTLE_MS): Healthie

@@ -21,12 +21,25 @@ export interface BookingInput {
   readonly timezone?: string | null;
 }
 
-/** One page is plenty: one patient's appointments with one provider over three days. */
-const LOOKUP = parse(`query BookingOutcomeLookup($userId: ID, $providerId: ID, $startDate: ISO8601DateTime, $endDate: ISO8601DateTime) {
-  appointments(user_id: $userId, provider_id: $providerId, filter: "all", startDate: $startDate, endDate: $endDate, first: 100) {
+/**
+ * One patient's appointments (with one provider, when the booking names one) over three days,
+ * paged: a match on a later page must not read as "not booked", which would book again. And the
+ * key's own user: a booking that names no provider is made with it.
+ */
+const LOOKUP = parse(`query BookingOutcomeLookup($userId: ID, $providerId: ID, $startDate: ISO8601DateTime, $endDate: ISO8601DateTime, $first: Int, $after: String) {
+  appointments(user_id: $userId, provider_id: $providerId, filter: "all", startDate: $startDate, endDate: $endDate, first: $first, after: $after) {
     nodes { id date provider { id timezone } }
+    page_info { has_next_page end_cursor }
   }
+  currentUser { id }
 }`);
+
+/** How the lookup pages: Healthie's largest page, and enough pages for any real patient's three days. */
+export interface LookupPaging {
+  readonly pageSize: number;
+  readonly maxPages: number;
+}
+const PAGING: LookupPaging = { pageSize: 100, maxPages: 5 };
 
 /** Healthie's createAppointment `datetime`: YYYY-MM-DD HH:MM[:SS] or ISO 8601, extended or basic, offsets of hours or hours and minutes. */
 const EXTENDED = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
@@ -108,7 +121,12 @@ interface LookedUp {
   readonly provider: { readonly id: string; readonly timezone: string | null } | null;
 }
 
-/** The provider createAppointment books with: other_party_id, else the first of providers. */
+interface LookupPage {
+  readonly nodes?: Array<LookedUp | null> | null;
+  readonly page_info?: { readonly has_next_page?: boolean | null; readonly end_cursor?: string | null } | null;
+}
+
+/** The provider named by the booking: other_party_id, else the first of providers (createAppointment's order). */
 function providerOf(input: BookingInput): string | undefined {
   const explicit = input.otherPartyId?.trim() || input.providers?.split(',').map((id) => id.trim()).find((id) => id !== '');
   return explicit || undefined;
@@ -123,6 +141,7 @@ export async function findBookedAppointment(
   executor: Executor<UpstreamRequestContext>,
   context: UpstreamRequestContext,
   input: BookingInput,
+  paging: LookupPaging = PAGING,
 ): Promise<string | undefined> {
   const userId = input.userId?.trim();
   // Healthie may book without user_id (attendee_ids, a blocker): there is no patient to look under.
@@ -141,22 +160,35 @@ export async function findBookedAppointment(
   const providerId = providerOf(input);
   const midnight = Math.floor(written.naive / MS_PER_DAY) * MS_PER_DAY;
   const isoInstant = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const result = (await executor({
-    document: LOOKUP,
-    variables: { userId, providerId: providerId ?? null, startDate: isoInstant(midnight - MS_PER_DAY), endDate: isoInstant(midnight + 2 * MS_PER_DAY) },
-    context,
-    operationType: 'query' as never,
-  })) as ExecutionResult<{ appointments?: { nodes?: Array<LookedUp | null> | null } | null }>;
-  if (result.errors?.length) throw result.errors[0];
+  const variables = { userId, providerId: providerId ?? null, startDate: isoInstant(midnight - MS_PER_DAY), endDate: isoInstant(midnight + 2 * MS_PER_DAY), first: paging.pageSize };
   let undecided: string | undefined;
-  for (const appointment of result.data?.appointments?.nodes ?? []) {
-    if (!appointment) continue;
-    if (providerId && appointment.provider?.id !== providerId) continue;
-    const booked = appointment.date ? instantOf(appointment.date, undefined) : undefined;
-    const wanted = instantOf(datetime!, timeZone || appointment.provider?.timezone);
-    if (booked === undefined) undecided = "Healthie's answer gives one of the patient's appointments a time this subgraph cannot read";
-    else if (wanted === undefined) undecided = "its datetime has no offset, and neither its timezone nor the provider's timezone in Healthie's answer is one this subgraph knows";
-    else if (booked === wanted) return appointment.id;
+  let after: string | null = null;
+  for (let page = 1; ; page += 1) {
+    const result = (await executor({ document: LOOKUP, variables: { ...variables, after }, context, operationType: 'query' as never })) as ExecutionResult<{
+      appointments?: LookupPage | null;
+      currentUser?: { readonly id?: string | null } | null;
+    }>;
+    if (result.errors?.length) throw result.errors[0];
+    // Named by the booking, else the key's user, with whom Healthie books when none is named: an
+    // appointment of the patient at that time with someone else is not this booking.
+    const bookedWith = providerId ?? result.data?.currentUser?.id ?? undefined;
+    if (!bookedWith) throw new UnmatchableBooking("the booking names no provider, and Healthie's answer does not say whose key this is");
+    const connection = result.data?.appointments;
+    for (const appointment of connection?.nodes ?? []) {
+      if (!appointment) continue;
+      if (appointment.provider?.id !== bookedWith) continue;
+      const booked = appointment.date ? instantOf(appointment.date, undefined) : undefined;
+      const wanted = instantOf(datetime!, timeZone || appointment.provider?.timezone);
+      if (booked === undefined) undecided = "Healthie's answer gives one of the patient's appointments a time this subgraph cannot read";
+      else if (wanted === undefined) undecided = "its datetime has no offset, and neither its timezone nor the provider's timezone in Healthie's answer is one this subgraph knows";
+      else if (booked === wanted) return appointment.id;
+    }
+    if (connection?.page_info?.has_next_page !== true) break;
+    after = connection.page_info.end_cursor ?? null;
+    if (after === null) throw new UnmatchableBooking("Healthie's answer says more of the patient's appointments follow but gives no cursor to read them");
+    if (page >= paging.maxPages) {
+      throw new UnmatchableBooking(`the patient has more than ${paging.pageSize * paging.maxPages} appointments around that time, more than this subgraph reads`);
+    }
   }
   if (undecided) throw new UnmatchableBooking(undecided);
   return undefined;

@@ -9,7 +9,7 @@
 import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Executor } from '@graphql-tools/utils';
-import { findBookedAppointment, UnmatchableBooking } from '../../src/booking/outcome-lookup.js';
+import { findBookedAppointment, instantOf, UnmatchableBooking } from '../../src/booking/outcome-lookup.js';
 import { createLogger } from '../../src/logger.js';
 import { DEMO_API_KEY } from '../../src/sandbox/index.js';
 import { createHealthieClient, type HealthieClient } from '../../src/upstream/client.js';
@@ -82,6 +82,37 @@ describe('findBookedAppointment when it cannot tell', () => {
     // One such appointment beside the match: the match is found.
     const oneUnreadable = altered((nodes) => nodes.unshift({ ...nodes[0]!, date: 'soon' } as never));
     expect(await findBookedAppointment(oneUnreadable, context as never, input)).toBe(id);
+  });
+
+  it("refuses a booking that names no provider when Healthie's answer does not say whose key it is", async () => {
+    const unnamed = fixture.input(new Date(instantOf(fixture.slots[0]!, undefined)!).toISOString(), { otherPartyId: null });
+    const anonymous: Executor = async (request) => {
+      const result = (await client.executor(request as never)) as ExecutionResult<{ currentUser: unknown }>;
+      result.data!.currentUser = null;
+      return result as never;
+    };
+    await expect(findBookedAppointment(anonymous, context as never, unnamed)).rejects.toThrow(/names no provider, and Healthie's answer does not say whose key this is/);
+  });
+
+  it('refuses, rather than say "not booked", when more of the patient\'s appointments follow than it reads, or follow without a cursor', async () => {
+    // Two slots of one day (hours apart), after those the test above books.
+    const at = (slot: string) => instantOf(slot, undefined)!;
+    const i = 2 + fixture.slots.slice(2).findIndex((slot, j, rest) => rest[j + 1] !== undefined && at(rest[j + 1]!) - at(slot) < 86_400_000);
+    const first = fixture.input(new Date(at(fixture.slots[i]!)).toISOString());
+    await send(stack.url, BOOK, { input: first });
+    await send(stack.url, BOOK, { input: fixture.input(new Date(at(fixture.slots[i + 1]!)).toISOString()) });
+    // A start with no appointment, between two that exist: only the last page can say "not booked".
+    const between = fixture.input(new Date(Date.parse(first.datetime as string) + 60_000).toISOString());
+    expect(await findBookedAppointment(client.executor, context as never, between, { pageSize: 1, maxPages: 100 })).toBeUndefined();
+    await expect(findBookedAppointment(client.executor, context as never, between, { pageSize: 1, maxPages: 1 })).rejects.toThrow(
+      /^The booking cannot be looked up: the patient has more than 1 appointments around that time, more than this subgraph reads\.$/,
+    );
+    const noCursor: Executor = async (request) => {
+      const result = (await client.executor(request as never)) as ExecutionResult<{ appointments: { page_info: { end_cursor: string | null } } }>;
+      result.data!.appointments.page_info.end_cursor = null;
+      return result as never;
+    };
+    await expect(findBookedAppointment(noCursor, context as never, between, { pageSize: 1, maxPages: 100 })).rejects.toThrow(/says more of the patient's appointments follow but gives no cursor/);
   });
 });
 

@@ -85,4 +85,46 @@ describe('findBookedAppointment against the sandbox', () => {
     expect(await find({ otherPartyId: '999999' })).toBeUndefined();
     expect(await find({ userId: '999999' })).toBeUndefined();
   });
+
+  it("looks for a booking that names no provider under the key's user, and takes no other provider's appointment at that time for it", async () => {
+    const me = (await send(stack.url, '{ healthieCurrentUser { id } }')).body.data!.healthieCurrentUser.id as string;
+    const members = (await send(stack.url, '{ healthieOrganizationMembers(first: 20) { nodes { id } } }')).body.data!.healthieOrganizationMembers.nodes as Array<{ id: string }>;
+    const datetime = new Date(instantOf(fixture.slots[8]!, undefined)!).toISOString();
+    // The patient's appointment at that time with another provider (one who offers the type).
+    let other: string | undefined;
+    for (const { id } of members.filter((member) => member.id !== me)) {
+      other ??= (await send(stack.url, BOOK, { input: fixture.input(datetime, { otherPartyId: id }) })).body.data?.healthieCreateAppointment?.appointment?.id;
+    }
+    expect(other).toEqual(expect.any(String));
+    const unnamed = fixture.input(datetime, { otherPartyId: null });
+    expect(await findBookedAppointment(client.executor, context as never, unnamed)).toBeUndefined();
+    const mine = (await send(stack.url, BOOK, { input: unnamed })).body.data!.healthieCreateAppointment.appointment.id as string;
+    expect(mine).not.toBe(other);
+    expect(await findBookedAppointment(client.executor, context as never, unnamed)).toBe(mine);
+  });
+
+  it("pages through the patient's appointments, finding a booking on any page and \"not booked\" only after the last", async () => {
+    const booked: Array<[string, string]> = [];
+    // Three slots of one day (hours apart): all in the window of a lookup for any of them.
+    const day = fixture.slots.slice(4).findIndex((slot, i, rest) => rest[i + 2] !== undefined && instantOf(rest[i + 2]!, undefined)! - instantOf(slot, undefined)! < 86_400_000);
+    for (const slot of fixture.slots.slice(4 + day, 7 + day)) {
+      const input = fixture.input(new Date(instantOf(slot, undefined)!).toISOString());
+      booked.push([input.datetime as string, (await send(stack.url, BOOK, { input })).body.data!.healthieCreateAppointment.appointment.id]);
+    }
+    const lookups = () => stack.sandbox.requests.filter((request) => /BookingOutcomeLookup/.test(request.query));
+    const onePerPage = { pageSize: 1, maxPages: 100 };
+    for (const [datetime, id] of booked) {
+      stack.sandbox.clearRequests();
+      expect(await findBookedAppointment(client.executor, context as never, fixture.input(datetime), onePerPage)).toBe(id);
+    }
+    // Two more appointments of the patient in the window: the one looked for last is on a later page.
+    expect(lookups().length).toBeGreaterThan(1);
+    stack.sandbox.clearRequests();
+    const notBooked = fixture.input(new Date(Date.parse(booked[1]![0]) + 60_000).toISOString());
+    expect(await findBookedAppointment(client.executor, context as never, notBooked, onePerPage)).toBeUndefined();
+    const pages = lookups();
+    expect(pages.length).toBeGreaterThan(1);
+    // Each page after the first starts at the cursor the one before it ended with.
+    expect(pages.map((request) => request.variables?.after ?? null)).toEqual([null, ...pages.slice(1).map((request) => expect.any(String))]);
+  });
 });
