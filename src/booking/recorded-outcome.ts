@@ -18,25 +18,28 @@ import type { BookingOutcome, FieldMessage } from './store.js';
 export const MAX_RECORDED_MESSAGE_BYTES = 2048;
 export const MAX_RECORDED_FIELD_BYTES = 128;
 
+/** Bytes of a message's text as kept: Healthie's answer is not type-checked here, so anything is read as text. */
+const bytesOf = (text: unknown): number => (text === null || text === undefined ? 0 : Buffer.byteLength(String(text)));
+
 function textBytes(messages: readonly FieldMessage[]): number {
   let bytes = 0;
-  for (const { field, message } of messages) bytes += Buffer.byteLength(message) + (field === null ? 0 : Buffer.byteLength(field));
+  for (const { field, message } of messages) bytes += bytesOf(message) + bytesOf(field);
   return bytes;
 }
 
 /** `outcome` with its messages within the bounds above; the outcome itself when already within them. */
 export function recordedOutcome(outcome: BookingOutcome): BookingOutcome {
   const messages = outcome.messages;
-  if (!messages || (textBytes(messages) <= MAX_RECORDED_MESSAGE_BYTES && messages.every((m) => m.field === null || Buffer.byteLength(m.field) <= MAX_RECORDED_FIELD_BYTES))) {
+  if (!messages || (textBytes(messages) <= MAX_RECORDED_MESSAGE_BYTES && messages.every((m) => bytesOf(m.field) <= MAX_RECORDED_FIELD_BYTES))) {
     return outcome;
   }
   const kept: FieldMessage[] = [];
   let left = MAX_RECORDED_MESSAGE_BYTES;
   for (const { field, message } of messages) {
     if (left <= 0) break;
-    const keptField = field === null ? null : truncateUtf8(field, Math.min(MAX_RECORDED_FIELD_BYTES, left));
-    left -= keptField === null ? 0 : Buffer.byteLength(keptField);
-    const keptMessage = truncateUtf8(message, Math.max(0, left));
+    const keptField = field === null || field === undefined ? null : truncateUtf8(String(field), Math.min(MAX_RECORDED_FIELD_BYTES, left));
+    left -= bytesOf(keptField);
+    const keptMessage = truncateUtf8(String(message), Math.max(0, left));
     left -= Buffer.byteLength(keptMessage);
     kept.push({ field: keptField, message: keptMessage });
   }

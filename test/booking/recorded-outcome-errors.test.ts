@@ -9,7 +9,8 @@ import { MAX_RECORDED_MESSAGE_BYTES } from '../../src/booking/recorded-outcome.j
 import { createRedis, type Redis } from '../../src/redis.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { BOOK, bookingFixture, creates, send, type BookingFixture } from './helpers.js';
+import { BOOK, bookingFixture, creates, faultyBookingStack, send, type BookingFixture } from './helpers.js';
+import { errorLines } from '../helpers/stack.js';
 
 /** A contact type the sandbox (as Healthie) quotes whole in its refusal. */
 const HUGE_CONTACT_TYPE = 'V'.repeat(200_000);
@@ -77,5 +78,34 @@ describe('the outcome recorded for a booking refused with huge messages', () => 
       const sizes = await Promise.all(keys.map(async (key) => (await client.type(key)) === 'string' ? client.strlen(key) : Number(await client.memory('USAGE', key))));
       expect(Math.max(...sizes)).toBeLessThan(8 * 1024);
     });
+  });
+});
+
+describe('the outcome recorded for a refusal whose messages are not text', () => {
+  const faulty = faultyBookingStack({});
+
+  it('is recorded and replayed, with no internal error, whatever Healthie put under field', async () => {
+    const { stack, upstream, fixture } = faulty;
+    // Healthie's answer is not type-checked where the outcome is read: a field name that is an object.
+    upstream.rewrite((text) => {
+      if (!text.includes('healthieSubgraphOutcomeMessages')) return text;
+      const answer = JSON.parse(text) as { data: Record<string, Record<string, unknown>> };
+      for (const payload of Object.values(answer.data)) {
+        for (const key of Object.keys(payload)) payload[key] = /messages$/i.test(key) ? [{ field: { a: 1 }, message: 'refused' }] : null;
+      }
+      return JSON.stringify(answer);
+    });
+    try {
+      const input = fixture.input(fixture.slots[0]!);
+      const book = 'mutation($input: HealthieCreateAppointmentInput!) { healthieCreateAppointment(input: $input) { appointment { id } } }';
+      const first = await send(stack.url, book, { input }, { 'idempotency-key': 'field-object' });
+      const replay = await send(stack.url, book, { input }, { 'idempotency-key': 'field-object' });
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.body.errors?.map((e) => e.extensions?.code)).toEqual(first.body.errors?.map((e) => e.extensions?.code));
+      expect(replay.body.errors?.map((e) => e.extensions?.code)).not.toContain('INTERNAL_SERVER_ERROR');
+      expect(errorLines(stack.logs)).toEqual([]);
+    } finally {
+      upstream.rewrite(undefined);
+    }
   });
 });
