@@ -12,7 +12,7 @@
  * memoryUsage in that process), and the subgraph its plan counters: the bench's test-only
  * channel, so that a process's cost is measured where it is spent.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 
@@ -23,6 +23,26 @@ function reply(extra: () => Record<string, unknown> = () => ({})) {
   process.on('message', (message: { type?: string }) => {
     if (message?.type === 'stats') process.send!({ type: 'stats', cpu: process.cpuUsage(), rss: process.memoryUsage().rss, ...extra() });
   });
+}
+
+/** Serves `handler` on a loopback port with long keep-alive, and tells run.ts where once it listens. */
+function serve(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): void {
+  const server = createServer((req, res) => {
+    handler(req, res).catch(() => res.writeHead(502).end());
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => {
+    reply();
+    process.send!({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` });
+  });
+}
+
+/** What the proxy and Apollo Server alone send Healthie: its auth headers and the committed schema's API version, as the subgraph does. */
+async function healthieHeaders(key: string): Promise<Record<string, string>> {
+  const { readFileSync } = await import('node:fs');
+  const { artifactApiVersion } = await import('../src/schema/build.js');
+  const version = artifactApiVersion(readFileSync(new URL('../schema/healthie-approved.graphql', import.meta.url), 'utf8'));
+  return { 'content-type': 'application/json', Authorization: `Basic ${key}`, AuthorizationSource: 'API', ...(version ? { 'Healthie-GraphQL-API-Version': version } : {}) };
 }
 
 function body(req: IncomingMessage): Promise<Buffer> {
@@ -41,30 +61,12 @@ if (role === 'upstream') {
   process.send!({ type: 'ready', url: sandbox.url });
 } else if (role === 'proxy') {
   const upstream = option('upstream')!;
-  const key = option('key')!;
   const agent = new Agent({ connections: 32, keepAliveTimeout: 10_000 });
-  // The API version the subgraph sends too (that of the committed schema).
-  const { readFileSync } = await import('node:fs');
-  const { artifactApiVersion } = await import('../src/schema/build.js');
-  const version = artifactApiVersion(readFileSync(new URL('../schema/healthie-approved.graphql', import.meta.url), 'utf8'));
-  const server = createServer(async (req, res) => {
-    try {
-      const response = await request(upstream, {
-        method: 'POST',
-        dispatcher: agent,
-        headers: { 'content-type': 'application/json', Authorization: `Basic ${key}`, AuthorizationSource: 'API', ...(version ? { 'Healthie-GraphQL-API-Version': version } : {}) },
-        body: await body(req),
-      });
-      res.writeHead(response.statusCode, { 'content-type': 'application/json' });
-      res.end(Buffer.from(await response.body.arrayBuffer()));
-    } catch {
-      res.writeHead(502).end();
-    }
-  });
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1', () => {
-    reply();
-    process.send!({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` });
+  const headers = await healthieHeaders(option('key')!);
+  serve(async (req, res) => {
+    const response = await request(upstream, { method: 'POST', dispatcher: agent, headers, body: await body(req) });
+    res.writeHead(response.statusCode, { 'content-type': 'application/json' });
+    res.end(Buffer.from(await response.body.arrayBuffer()));
   });
 } else if (role === 'apollo') {
   // The least any design that keeps Apollo Server's pipeline in front of every operation costs:
@@ -74,20 +76,16 @@ if (role === 'upstream') {
   // beyond it is the subgraph's own work: translation, checks, logging, metrics, the client.
   process.env.NODE_ENV = 'production'; // as the subgraph runs: graphql-js without its development checks
   const upstream = option('upstream')!;
-  const key = option('key')!;
   const agent = new Agent({ connections: 32, keepAliveTimeout: 10_000 });
+  const headers = await healthieHeaders(option('key')!);
   const { readFileSync } = await import('node:fs');
   const { buildSchema } = await import('graphql');
   const { ApolloServer, HeaderMap } = await import('@apollo/server');
-  const { artifactApiVersion } = await import('../src/schema/build.js');
-  const sdl = readFileSync(new URL('../schema/healthie-approved.graphql', import.meta.url), 'utf8');
-  const version = artifactApiVersion(sdl);
-  const headers = { 'content-type': 'application/json', Authorization: `Basic ${key}`, AuthorizationSource: 'API', ...(version ? { 'Healthie-GraphQL-API-Version': version } : {}) };
   const cap = Number(option('max-in-flight') ?? Infinity);
   let inFlight = 0;
   const waiting: Array<() => void> = [];
   const apollo = new ApolloServer({
-    schema: buildSchema(sdl),
+    schema: buildSchema(readFileSync(new URL('../schema/healthie-approved.graphql', import.meta.url), 'utf8')),
     plugins: [
       {
         requestDidStart: async () => ({
@@ -109,25 +107,16 @@ if (role === 'upstream') {
     ],
   });
   await apollo.start();
-  const server = createServer(async (req, res) => {
-    try {
-      const headerMap = new HeaderMap();
-      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headerMap.set(name, Array.isArray(value) ? value.join(', ') : value);
-      const answer = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'POST', headers: headerMap, search: '', body: JSON.parse((await body(req)).toString('utf8')) },
-        context: async () => ({}),
-      });
-      for (const [name, value] of answer.headers) res.setHeader(name, value);
-      res.statusCode = answer.status ?? 200;
-      res.end(answer.body.kind === 'complete' ? answer.body.string : '');
-    } catch {
-      res.writeHead(502).end();
-    }
-  });
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1', () => {
-    reply();
-    process.send!({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` });
+  serve(async (req, res) => {
+    const headerMap = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headerMap.set(name, Array.isArray(value) ? value.join(', ') : value);
+    const answer = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'POST', headers: headerMap, search: '', body: JSON.parse((await body(req)).toString('utf8')) },
+      context: async () => ({}),
+    });
+    for (const [name, value] of answer.headers) res.setHeader(name, value);
+    res.statusCode = answer.status ?? 200;
+    res.end(answer.body.kind === 'complete' ? answer.body.string : '');
   });
 } else {
   console.error(`unknown role ${role}`);
