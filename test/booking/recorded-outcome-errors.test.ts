@@ -51,6 +51,25 @@ describe('the outcome recorded for a booking refused with huge messages', () => 
     it('keeps at most 2 KiB of their text, which a replay answers; the first answer has them whole', async () => {
       expectBoundedReplay(await refusedTwice(stack, fixture, 'huge-messages'));
     });
+
+    it('keeps whole characters where the bound falls, U+FFFD among them, so a replay answers the start of the same text', async () => {
+      // Emoji (4 bytes) after 0-3 bytes of ASCII: the bound falls at every position inside one; and a text of U+FFFD (3 bytes).
+      const contactTypes = [...['', 'a', 'ab', 'abc'].map((prefix) => prefix + '\u{1F600}'.repeat(20_000)), '\uFFFD'.repeat(5_000)];
+      for (const [i, contactType] of contactTypes.entries()) {
+        const input = fixture.input(fixture.slots[1]!, { contactType });
+        const key = { 'idempotency-key': `cut-${i}` };
+        const first = (await send(stack.url, BOOK, { input }, key)).body.data!.healthieCreateAppointment.messages as Messages;
+        const replayed = await send(stack.url, BOOK, { input }, key);
+        expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+        const replay = replayed.body.data!.healthieCreateAppointment.messages as Messages;
+        const bytes = Buffer.byteLength(replay[0]!.message) + Buffer.byteLength(replay[0]!.field ?? '');
+        expect(first[0]!.message.includes(contactType), contactType.slice(0, 4)).toBe(true);
+        // Within the bound, short of it by less than one character, and the start of the first answer's text.
+        expect(bytes).toBeLessThanOrEqual(MAX_RECORDED_MESSAGE_BYTES);
+        expect(bytes).toBeGreaterThan(MAX_RECORDED_MESSAGE_BYTES - 4);
+        expect(first[0]!.message.startsWith(replay[0]!.message)).toBe(true);
+      }
+    });
   });
 
   describe('in Redis', () => {
