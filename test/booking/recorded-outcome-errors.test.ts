@@ -128,3 +128,54 @@ describe('the outcome recorded for a refusal whose messages are not text', () =>
     }
   });
 });
+
+describe('the outcome recorded in Redis for a refusal whose messages are not text, or many and empty', () => {
+  let redis: RedisServer;
+  let client: Redis;
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = createRedis({ url: redis.url });
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await redis?.stop();
+  });
+  const faulty = faultyBookingStack(() => ({ REDIS_URL: redis.url, TENANT_HASH_SECRET: 'a-test-secret-for-the-recorded-outcome-0123' }));
+
+  /** The largest record Redis holds, in bytes. */
+  const largestRecord = async () => {
+    const keys = await client.keys('*');
+    const sizes = await Promise.all(keys.map(async (key) => ((await client.type(key)) === 'string' ? client.strlen(key) : Number(await client.memory('USAGE', key)))));
+    return Math.max(0, ...sizes);
+  };
+
+  it.each([
+    ['a field name that is an object of 500 KB', () => [{ field: { quoted: 'Q'.repeat(500_000) }, message: 'refused' }], 8 * 1024],
+    ['100,000 empty messages after one with text', () => [{ field: 'datetime', message: 'refused' }, ...Array.from({ length: 100_000 }, () => ({ field: null, message: '' }))], 128 * 1024],
+  ])('is kept bounded, and replayed with no internal error: %s', async (name, messages, bound) => {
+    const { stack, upstream, fixture } = faulty;
+    await client.flushall();
+    upstream.rewrite((text) => {
+      if (!text.includes('healthieSubgraphOutcomeMessages')) return text;
+      const answer = JSON.parse(text) as { data: Record<string, Record<string, unknown>> };
+      for (const payload of Object.values(answer.data)) {
+        for (const key of Object.keys(payload)) payload[key] = /messages$/i.test(key) ? messages() : null;
+      }
+      return JSON.stringify(answer);
+    });
+    try {
+      const input = fixture.input(fixture.slots[0]!);
+      const book = 'mutation($input: HealthieCreateAppointmentInput!) { healthieCreateAppointment(input: $input) { appointment { id } } }';
+      const key = { 'idempotency-key': `not-text-${name.length}` };
+      const first = await send(stack.url, book, { input }, key);
+      const replay = await send(stack.url, book, { input }, key);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(first.body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(errorLines(stack.logs)).toEqual([]);
+      expect(await largestRecord()).toBeLessThan(bound);
+    } finally {
+      upstream.rewrite(undefined);
+    }
+  });
+});
