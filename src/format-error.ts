@@ -5,7 +5,7 @@
  */
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { codeOf, ErrorCode } from './errors.js';
-import { isTokenLimitError, limitRejections, TOKEN_LIMIT_MESSAGE } from './plugins/limits.js';
+import { isNestingOverflow, isTokenLimitError, limitRejections, NESTING_LIMIT_MESSAGE, TOKEN_LIMIT_MESSAGE } from './plugins/limits.js';
 
 /** Codes a client may see: ours, and Apollo Server's own request-level ones. */
 const KNOWN_CODES = new Set<string>([
@@ -44,6 +44,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   if (code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(formatted.message)) {
     return { ...formatted, message: TOKEN_LIMIT_MESSAGE, extensions: { ...formatted.extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
+  }
+  if (code === 'GRAPHQL_PARSE_FAILED' && isNestingOverflow(formatted.message)) {
+    return { ...formatted, message: NESTING_LIMIT_MESSAGE, extensions: { ...formatted.extensions, code: ErrorCode.QUERY_TOO_COMPLEX } };
   }
   // The client's mistake: BAD_REQUEST with Apollo's own (constant) message, not a masked
   // INTERNAL_SERVER_ERROR.

@@ -35,6 +35,12 @@ export interface Metrics {
    * and release was work on every request for values read once per scrape.
    */
   watchUpstreamSlots(source: UpstreamSlots): void;
+  /**
+   * The Healthie API version's state, at scrape time: when Healthie stops serving the version sent
+   * (as its sunset warnings announce), and whether it refuses it now. Alerting on the first, days
+   * ahead, is what keeps a version's sunset from becoming an outage.
+   */
+  watchApiVersion(source: ApiVersionState): void;
   /** Requests refused by a limit before reaching Healthie, by limit. */
   readonly rejections: Counter<'limit'>;
   /** Per-key rate decisions taken in-process because Redis did not answer. */
@@ -43,6 +49,11 @@ export interface Metrics {
   readonly idempotencyReplays: Counter;
   /** Idempotency-Key reused with a different input, or while in progress. */
   readonly idempotencyConflicts: Counter<'reason'>;
+}
+
+/** What the API version gauges read (upstream/version.ts's VersionMonitor). */
+export interface ApiVersionState {
+  readiness(): { readonly healthieApiVersion: string; readonly sunsetDate?: string; readonly unsupported?: unknown };
 }
 
 /** The counts of the fairness limiter (fairness.ts) the slot gauges report. */
@@ -54,6 +65,30 @@ export interface UpstreamSlots {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   let slots: UpstreamSlots | undefined;
+  let apiVersion: ApiVersionState | undefined;
+  new Gauge({
+    name: 'healthie_api_version_sunset_timestamp_seconds',
+    help: 'When Healthie stops serving the API version sent (Unix time), from its sunset warnings; absent until one is received.',
+    labelNames: ['version'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const state = apiVersion?.readiness();
+      const sunset = state?.sunsetDate ? Date.parse(state.sunsetDate) : Number.NaN;
+      if (state && Number.isFinite(sunset)) this.set({ version: state.healthieApiVersion }, sunset / 1000);
+    },
+  });
+  new Gauge({
+    name: 'healthie_api_version_unsupported',
+    help: 'Whether Healthie refuses the API version sent (1) or serves it (0).',
+    labelNames: ['version'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const state = apiVersion?.readiness();
+      if (state) this.set({ version: state.healthieApiVersion }, state.unsupported ? 1 : 0);
+    },
+  });
   collectDefaultMetrics({ register: registry, prefix: 'healthie_subgraph_' });
   const registers = [registry];
   return {
@@ -93,6 +128,9 @@ export function createMetrics(): Metrics {
     }),
     watchUpstreamSlots: (source) => {
       slots = source;
+    },
+    watchApiVersion: (source) => {
+      apiVersion = source;
     },
     rejections: new Counter({ name: 'healthie_rejections_total', help: 'Requests refused before reaching Healthie, by limit.', labelNames: ['limit'], registers }),
     rateLimiterFallbacks: new Counter({ name: 'healthie_rate_limiter_fallbacks_total', help: 'Rate decisions taken in-process because Redis did not answer.', registers }),

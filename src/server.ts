@@ -73,6 +73,7 @@ export async function createServer(config: Config, dependencies: ServerDependenc
   // The version sent is the one the schema was built for; HEALTHIE_API_VERSION may only confirm it.
   const version = new VersionMonitor({ apiVersion: resolveApiVersion(artifactApiVersion(artifacts.approvedSdl), config.healthie.apiVersion), logger });
   const metrics = createMetrics();
+  metrics.watchApiVersion(version);
   const redis: Redis | undefined = config.redisUrl && config.healthie.rateLimitRps ? createRedis({ url: config.redisUrl }) : undefined;
   const rps = config.healthie.rateLimitRps;
   const rateLimitSecret = config.booking.hashSecret ?? randomBytes(32).toString('hex');

@@ -3,6 +3,7 @@
  * data in any label; behind ROUTER_SECRET when set, or on METRICS_PORT alone.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_API_KEY } from '../src/sandbox/index.js';
 import { doublingChain } from './helpers/operations.js';
 import { startStack, type Stack } from './helpers/stack.js';
 import { startUpstream, type Upstream } from './helpers/upstream.js';
@@ -42,6 +43,22 @@ describe('metrics', () => {
     }
     expect(text).not.toContain('tenant-key-123');
     expect(text).not.toContain('Casey');
+  });
+
+  it("reports when Healthie stops serving the API version sent, once it has said so, and whether it refuses that version now", async () => {
+    const before = await startStack({ sandbox: { now: () => new Date('2026-12-15T10:00:00Z') } });
+    stacks.push(before);
+    // Nothing is known before Healthie's first answer.
+    expect(await (await metricsOf(before)).text()).not.toMatch(/^healthie_api_version_sunset_timestamp_seconds/m);
+    await before.query(READ, {}, { 'x-healthie-api-key': DEMO_API_KEY });
+    const served = await (await metricsOf(before)).text();
+    expect(served).toContain(`healthie_api_version_sunset_timestamp_seconds{version="2026-01-01"} ${Date.parse('2027-01-31T00:00:00Z') / 1000}`);
+    expect(served).toContain('healthie_api_version_unsupported{version="2026-01-01"} 0');
+
+    const after = await startStack({ sandbox: { now: () => new Date('2027-02-01T10:00:00Z') } });
+    stacks.push(after);
+    expect((await after.query(READ, {}, { 'x-healthie-api-key': DEMO_API_KEY })).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_VERSION_UNSUPPORTED');
+    expect(await (await metricsOf(after)).text()).toContain('healthie_api_version_unsupported{version="2026-01-01"} 1');
   });
 
   it('keeps one registry per server', async () => {

@@ -19,7 +19,7 @@
  * Every error thrown is an UpstreamFailure whose `sent` says whether Healthie may have received
  * the request (failure.ts): false for steps 1-6 and for a connection that could not be opened;
  * `executed` is also false when Healthie's answer proves it ran nothing (execution.ts).
- * Statuses and network errors are translated in http-failures.ts.
+ * Network errors are translated in http-failures.ts, and each answer is read in answer.ts.
  * Healthie's own error text never reaches a log, and reaches a client only as healthie-errors.ts
  * allows.
  */
@@ -32,12 +32,12 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { ExpansionLimitError } from '../operation/expand.js';
 import { normalizedOnce, type PreparedOperation } from '../operation/normalize.js';
-import { answeredFailure } from './execution.js';
+import { readAnswer } from './answer.js';
 import { UpstreamFailure } from './failure.js';
 import { credentialsId, keyId, RefusedKeys, TenantBusyError, TenantLimiter } from './fairness.js';
-import { REJECTED_KEY_MESSAGE, translateErrors, type HealthieErrorPayload } from './healthie-errors.js';
-import { statusError, transportError } from './http-failures.js';
-import { answeredFields, graphQLResponse, isGraphQLAnswer } from './response-body.js';
+import { REJECTED_KEY_MESSAGE } from './healthie-errors.js';
+import { transportError } from './http-failures.js';
+import { isGraphQLAnswer } from './response-body.js';
 import type { RateLimiter } from './rate-limit.js';
 import { createResilience, type Resilience } from './resilience.js';
 import { createTransport } from './transport.js';
@@ -179,6 +179,7 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
     }
     metrics?.queueWait.observe(slot.waitedMs / 1000);
 
+    const operation = normalized.definitions[0] as OperationDefinitionNode;
     const headers = healthieHeaders(resolution.credentials);
     const body = JSON.stringify({ query, variables: request.variables, operationName: request.operationName });
     const deadline = Date.now() + options.timeoutMs;
@@ -199,36 +200,11 @@ export function createHealthieClient(options: HealthieClientOptions): HealthieCl
         finish(translated.extensions.code as string, { upstreamStatus: null, code: translated.extensions.code });
         throw translated;
       }
-      if (status < 200 || status >= 300) {
-        // 401/403, 429 and a GraphQL request error say that Healthie ran nothing (execution.ts).
-        const translated = answeredFailure(options.version?.inspectText(text, status) ?? statusError(status, kind === 'write'), status, graphQLResponse(text));
-        if (status === 429) metrics?.rateLimited.inc({ source: 'healthie' });
-        finish(translated.extensions.code as string, { upstreamStatus: status, code: translated.extensions.code });
-        throw translated;
-      }
-      const payload = graphQLResponse(text);
-      if (!payload) {
-        finish(ErrorCode.UPSTREAM_BAD_RESPONSE, { upstreamStatus: status, code: ErrorCode.UPSTREAM_BAD_RESPONSE });
-        throw new UpstreamFailure(ErrorCode.UPSTREAM_BAD_RESPONSE, 'Healthie answered with a body that is not a GraphQL response.', { sent: true });
-      }
-      // Errors of the whole request: with no `data` in the answer, Healthie ran nothing (execution.ts).
-      const unsupported = options.version?.inspect(payload, status);
-      if (unsupported) {
-        finish(unsupported.extensions.code as string, { upstreamStatus: status, code: unsupported.extensions.code });
-        throw answeredFailure(unsupported, status, payload);
-      }
-      const received = Array.isArray(payload.errors) ? (payload.errors as HealthieErrorPayload[]) : [];
-      const operation = normalized.definitions[0] as OperationDefinitionNode;
-      const { fatal, fieldErrors, dropped } = translateErrors(received, operation);
-      if (fatal?.extensions.code === ErrorCode.UPSTREAM_RATE_LIMITED) metrics?.rateLimited.inc({ source: 'healthie' });
-      const code = fatal?.extensions.code as string | undefined;
-      // Every root field asked has its entry, and no other (response-body.ts).
-      const answered = !fatal && payload.data ? answeredFields(payload.data, operation, request.variables, fieldErrors) : undefined;
-      if (answered?.badAnswers.length) fieldErrors.push(...answered.badAnswers);
-      const shape = answered && (answered.missing.length > 0 || answered.unasked > 0) ? { missingFields: answered.missing.length, unaskedFields: answered.unasked } : {};
-      finish(code ?? 'ok', { upstreamStatus: status, code, fieldErrors: fieldErrors.length, droppedErrors: dropped, ...shape });
-      if (fatal) throw answeredFailure(fatal, status, payload);
-      return { data: answered?.data ?? payload.data ?? null, ...(fieldErrors.length > 0 ? { errors: fieldErrors } : {}) } as ExecutionResult;
+      const answer = readAnswer(status, text, { operation, variables: request.variables, write: kind === 'write', ...(options.version ? { version: options.version } : {}) });
+      if (answer.rateLimited) metrics?.rateLimited.inc({ source: 'healthie' });
+      finish(answer.outcome, answer.fields);
+      if (answer.failure) throw answer.failure;
+      return answer.result!;
     };
     try {
       return await resilience.run(kind, deadline, attempt);

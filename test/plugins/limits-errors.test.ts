@@ -88,6 +88,24 @@ describe('operation limits and malformed input', () => {
     expect(stack.sandbox.requests).toHaveLength(0);
   });
 
+  it('refuses lists nested too deeply to parse with QUERY_TOO_COMPLEX, saying to nest less or use a variable, sends nothing and keeps serving', async () => {
+    const before = stack.logs.length;
+    // Lists: one token a level, so the parser's stack ends before the token limit stops it (an
+    // input object takes three tokens a level, and meets the token limit first).
+    for (const depth of [3_000, 20_000]) {
+      const result = await stack.query(`{ healthieUsers(keywords: ${'['.repeat(depth)}"a"${']'.repeat(depth)}) { nodes { id } } }`, {}, auth);
+      expect(result.status, String(depth)).toBe(400);
+      expect(result.body.errors).toHaveLength(1);
+      expect(result.body.errors![0]).toMatchObject({
+        message: 'The document nests lists or input objects too deeply for this subgraph to parse. Nest values less deeply (a few levels is what any argument of this schema takes), or pass the value as a variable.',
+        extensions: { code: 'QUERY_TOO_COMPLEX' },
+      });
+    }
+    expect(stack.sandbox.requests).toHaveLength(0);
+    expect(errorLines(stack.logs.slice(before))).toEqual([]);
+    expect((await stack.query('{ healthieCurrentUser { id } }', {}, auth)).body.data?.healthieCurrentUser?.id).toEqual(expect.any(String));
+  });
+
   it('refuses a subscription before execution with 400 GRAPHQL_VALIDATION_FAILED, saying there are none, and logs no error', async () => {
     const before = stack.logs.length;
     for (const query of [
