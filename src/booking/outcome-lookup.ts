@@ -118,7 +118,7 @@ export function instantOf(text: string, timeZone: string | null | undefined): nu
 interface LookedUp {
   readonly id: string;
   readonly date: string | null;
-  readonly provider: { readonly id: string; readonly timezone: string | null } | null;
+  readonly provider: { readonly id: string | null; readonly timezone: string | null } | null;
 }
 
 interface LookupPage {
@@ -174,16 +174,25 @@ export async function findBookedAppointment(
     const bookedWith = providerId ?? result.data?.currentUser?.id ?? undefined;
     if (!bookedWith) throw new UnmatchableBooking("the booking names no provider, and Healthie's answer does not say whose key this is");
     const connection = result.data?.appointments;
-    for (const appointment of connection?.nodes ?? []) {
-      if (!appointment) continue;
-      if (appointment.provider?.id !== bookedWith) continue;
+    // No list is not an empty list: only a page Healthie listed can say "not there".
+    if (!connection || !Array.isArray(connection.nodes)) throw new UnmatchableBooking("Healthie's answer does not list the patient's appointments");
+    for (const appointment of connection.nodes) {
+      if (!appointment) {
+        undecided = "Healthie's answer leaves one of the patient's appointments out";
+        continue;
+      }
+      // An appointment whose provider Healthie does not give may be this booking.
+      const providerId = appointment.provider?.id;
+      const unknownProvider = providerId === null || providerId === undefined;
+      if (!unknownProvider && providerId !== bookedWith) continue;
       const booked = appointment.date ? instantOf(appointment.date, undefined) : undefined;
       const wanted = instantOf(datetime!, timeZone || appointment.provider?.timezone);
       if (booked === undefined) undecided = "Healthie's answer gives one of the patient's appointments a time this subgraph cannot read";
       else if (wanted === undefined) undecided = "its datetime has no offset, and neither its timezone nor the provider's timezone in Healthie's answer is one this subgraph knows";
+      else if (booked === wanted && unknownProvider) undecided = "Healthie's answer gives one of the patient's appointments at that time no provider";
       else if (booked === wanted) return appointment.id;
     }
-    if (connection?.page_info?.has_next_page !== true) break;
+    if (connection.page_info?.has_next_page !== true) break;
     after = connection.page_info.end_cursor ?? null;
     if (after === null) throw new UnmatchableBooking("Healthie's answer says more of the patient's appointments follow but gives no cursor to read them");
     if (page >= paging.maxPages) {

@@ -8,7 +8,9 @@
  * the store bounds records by count, so their size must be bounded here. A replay answers the
  * messages as recorded: in order, within MAX_RECORDED_MESSAGE_BYTES of text in all (field names
  * at most MAX_RECORDED_FIELD_BYTES each), cut on a character boundary; the messages past the bound
- * are not kept. Healthie's own messages are a few dozen bytes each, so only a quoted input of
+ * are not kept (each message counts at least one byte, so empty ones are bounded in number too; a
+ * field name that is not text is kept whole within its bound, else not at all). Healthie's own
+ * messages are a few dozen bytes each, so only a quoted input of
  * kilobytes loses anything, and never the fact that the booking was refused. The first answer is
  * Healthie's, whole.
  */
@@ -18,30 +20,48 @@ import type { BookingOutcome, FieldMessage } from './store.js';
 export const MAX_RECORDED_MESSAGE_BYTES = 2048;
 export const MAX_RECORDED_FIELD_BYTES = 128;
 
-/** Bytes of a message's text as kept: Healthie's answer is not type-checked here, so anything is read as text. */
-const bytesOf = (text: unknown): number => (text === null || text === undefined ? 0 : Buffer.byteLength(String(text)));
+/**
+ * Bytes a value of Healthie's answer takes as kept: text as UTF-8, anything else as its JSON.
+ * Healthie's answer is not type-checked where the outcome is read, and a field name that is an
+ * object is kept as it came (so that a replay answers as the first answer did): sized as the text
+ * "[object Object]", one of 500 KB was kept whole, in memory or in Redis, for a day.
+ */
+function bytesOf(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  return Buffer.byteLength(typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
+}
 
-function textBytes(messages: readonly FieldMessage[]): number {
+/** What one message counts against the bound: its text, and at least one byte, so that empty messages are bounded in number too. */
+const messageBytes = (field: unknown, message: unknown): number => Math.max(1, bytesOf(field) + bytesOf(message));
+
+function within(messages: readonly FieldMessage[]): boolean {
   let bytes = 0;
-  for (const { field, message } of messages) bytes += bytesOf(message) + bytesOf(field);
-  return bytes;
+  for (const { field, message } of messages) {
+    if (bytesOf(field) > MAX_RECORDED_FIELD_BYTES) return false;
+    bytes += messageBytes(field, message);
+  }
+  return bytes <= MAX_RECORDED_MESSAGE_BYTES;
+}
+
+/** `field` within `max` bytes: text cut on a character boundary, anything else kept whole or not at all (null). */
+function keptField(field: unknown, max: number): string | null {
+  if (field === null || field === undefined) return null;
+  if (typeof field === 'string') return truncateUtf8(field, max);
+  return bytesOf(field) <= max ? (field as string) : null;
 }
 
 /** `outcome` with its messages within the bounds above; the outcome itself when already within them. */
 export function recordedOutcome(outcome: BookingOutcome): BookingOutcome {
   const messages = outcome.messages;
-  if (!messages || (textBytes(messages) <= MAX_RECORDED_MESSAGE_BYTES && messages.every((m) => bytesOf(m.field) <= MAX_RECORDED_FIELD_BYTES))) {
-    return outcome;
-  }
+  if (!messages || within(messages)) return outcome;
   const kept: FieldMessage[] = [];
   let left = MAX_RECORDED_MESSAGE_BYTES;
   for (const { field, message } of messages) {
     if (left <= 0) break;
-    const keptField = field === null || field === undefined ? null : truncateUtf8(String(field), Math.min(MAX_RECORDED_FIELD_BYTES, left));
-    left -= bytesOf(keptField);
-    const keptMessage = truncateUtf8(String(message), Math.max(0, left));
-    left -= Buffer.byteLength(keptMessage);
-    kept.push({ field: keptField, message: keptMessage });
+    const name = keptField(field, Math.min(MAX_RECORDED_FIELD_BYTES, left));
+    const text = truncateUtf8(String(message), Math.max(0, left - bytesOf(name)));
+    left -= messageBytes(name, text);
+    kept.push({ field: name, message: text });
   }
   return { appointmentId: outcome.appointmentId, messages: kept };
 }

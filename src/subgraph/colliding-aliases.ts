@@ -134,12 +134,23 @@ export function withSeparateAliases<T>(executor: Executor<T>): Executor<T> {
 /** graphql-tools' resolver of delegated fields, over any parent (it checks the parent itself). */
 const mergedResolver = defaultMergedResolver as unknown as GraphQLFieldResolver<unknown, unknown>;
 
-/** defaultMergedResolver, reading a field sent under a reserved key from there. */
+/**
+ * Whether the value of the field aliased `alias` is read from its reserved key in `parent` (a
+ * delegated answer): when it was sent under it, and when Healthie's answer lacks an alias that
+ * every object inherits (`constructor`, `toString`), where the answer lacks the reserved key as
+ * well. Read as `parent[alias]`, the inherited function was taken for Healthie's answer: an error
+ * where a missing field of any other alias is null, as on the planned path.
+ */
+function readsReservedKey(parent: object, alias: string): boolean {
+  return Object.hasOwn(parent, reservedKey(alias)) || (alias in parent && !Object.hasOwn(parent, alias));
+}
+
+/** defaultMergedResolver, reading a field from its reserved key where readsReservedKey says so. */
 const reservedKeyResolver: GraphQLFieldResolver<unknown, unknown> = (parent, args, context, info) => {
   const node = info.fieldNodes[0]!;
   if (node.alias !== undefined && parent !== null && typeof parent === 'object') {
     const key = reservedKey(node.alias.value);
-    if (Object.hasOwn(parent, key)) {
+    if (readsReservedKey(parent, node.alias.value)) {
       const fieldNodes = [{ ...node, alias: { kind: Kind.NAME, value: key } } as FieldNode, ...info.fieldNodes.slice(1)];
       return mergedResolver(parent, args, context, { ...info, fieldNodes } as GraphQLResolveInfo);
     }
@@ -150,7 +161,7 @@ const reservedKeyResolver: GraphQLFieldResolver<unknown, unknown> = (parent, arg
 /** The key of `parent` (a delegated answer) holding the value of the field `info` resolves. */
 export function answeredKey(parent: object, info: GraphQLResolveInfo): string {
   const alias = info.fieldNodes[0]!.alias?.value;
-  if (alias !== undefined && Object.hasOwn(parent, reservedKey(alias))) return reservedKey(alias);
+  if (alias !== undefined && readsReservedKey(parent, alias)) return reservedKey(alias);
   return alias ?? info.fieldName;
 }
 

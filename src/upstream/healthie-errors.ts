@@ -104,10 +104,13 @@ export interface HealthieErrorPayload {
 /** `text` cut to at most `maxBytes` of UTF-8, on a character boundary. */
 export function truncateUtf8(text: string, maxBytes = MAX_MESSAGE_BYTES): string {
   if (Buffer.byteLength(text) <= maxBytes) return text;
-  let cut = Buffer.from(text).subarray(0, maxBytes).toString('utf8');
-  // A split multi-byte character decodes as U+FFFD at the end; drop it.
-  while (cut.endsWith('\uFFFD')) cut = cut.slice(0, -1);
-  return cut;
+  const bytes = Buffer.from(text);
+  // Back to the first byte of the character the cut falls in (the bytes after it are 10xxxxxx),
+  // so that only whole characters are kept. Dropping a trailing U+FFFD instead dropped the text's
+  // own U+FFFD characters too: all of a text made of them.
+  let end = Math.max(0, maxBytes);
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1;
+  return bytes.subarray(0, end).toString('utf8');
 }
 
 function fieldNamed(selectionSet: SelectionSetNode | undefined, responseKey: string): SelectionSetNode | null | undefined {

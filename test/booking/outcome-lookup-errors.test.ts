@@ -1,7 +1,8 @@
 /**
  * The outcome lookup never takes "cannot tell" for "not booked": an input it cannot match (no
  * patient, a time it does not read, an unknown timezone) or an answer of Healthie's it cannot
- * compare (an unreadable appointment time, no usable timezone for wall time) is refused. Over
+ * compare (an unreadable appointment time, no usable timezone for wall time, no list of the
+ * appointments, an appointment left out or given no provider) is refused. Over
  * HTTP, the retry after a lost answer then answers BAD_USER_INPUT with `bookingMayExist`, sends
  * no create, and keeps the key "unknown": later retries are refused the same way, and once the
  * lookup can tell, it finds the booking. Both paths.
@@ -94,6 +95,33 @@ describe('findBookedAppointment when it cannot tell', () => {
     await expect(findBookedAppointment(anonymous, context as never, unnamed)).rejects.toThrow(/names no provider, and Healthie's answer does not say whose key this is/);
   });
 
+  it("refuses, rather than say \"not booked\", when Healthie's answer does not list the patient's appointments, leaves one out, or gives one at that time no provider", async () => {
+    const instant = instantOf(fixture.slots.at(-1)!, undefined)!;
+    const input = fixture.input(new Date(instant).toISOString());
+    const booked = await send(stack.url, BOOK, { input });
+    const id = booked.body.data!.healthieCreateAppointment.appointment.id as string;
+    expect(await findBookedAppointment(client.executor, context as never, input)).toBe(id);
+    const answering =
+      (change: (data: { appointments: { nodes: unknown[] | null } | null }) => void): Executor =>
+      async (request) => {
+        const result = (await client.executor(request as never)) as ExecutionResult<{ appointments: { nodes: unknown[] | null } | null }>;
+        change(result.data!);
+        return result as never;
+      };
+    const cases: Array<[string, Executor, RegExp]> = [
+      ['no connection', answering((data) => (data.appointments = null)), /does not list the patient's appointments/],
+      ['no nodes', answering((data) => (data.appointments!.nodes = null)), /does not list the patient's appointments/],
+      ['a node left out', answering((data) => (data.appointments!.nodes = data.appointments!.nodes!.map(() => null))), /leaves one of the patient's appointments out/],
+      ['no provider', answering((data) => data.appointments!.nodes!.forEach((node) => ((node as { provider: unknown }).provider = null))), /at that time no provider/],
+    ];
+    for (const [name, executor, reason] of cases) {
+      await expect(findBookedAppointment(executor, context as never, input), name).rejects.toThrow(reason);
+    }
+    // A node left out beside the match: the match is found.
+    const oneLeftOut = answering((data) => data.appointments!.nodes!.unshift(null));
+    expect(await findBookedAppointment(oneLeftOut, context as never, input)).toBe(id);
+  });
+
   it('refuses, rather than say "not booked", when more of the patient\'s appointments follow than it reads, or follow without a cursor', async () => {
     // Two slots of one day (hours apart), after those the test above books.
     const at = (slot: string) => instantOf(slot, undefined)!;
@@ -152,6 +180,35 @@ for (const planEnabled of ['true', 'false']) {
       expect(await appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, datetime)).toEqual([made]);
       const audits = faulty.stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === 'booking');
       expect(audits.slice(-1)).toEqual([expect.objectContaining({ outcome: 'refused', code: 'BAD_USER_INPUT', bookingMayExist: true })]);
+
+      faulty.upstream.rewrite(undefined);
+      const found = await send(faulty.stack.url, BOOK, { input }, key);
+      expect(found.headers.get('idempotent-replayed')).toBe('true');
+      expect(found.body.data!.healthieCreateAppointment.appointment.id).toBe(made);
+      expect(creates(faulty.sandbox)).toBe(1);
+    });
+
+    it("refuses the retry and books nothing more when Healthie's answer to the lookup lists no appointments; finds the booking once it does", async () => {
+      const datetime = nextSlot();
+      const input = faulty.fixture.input(datetime, { enforceAvailability: false });
+      const key = { 'idempotency-key': `no-list-${planEnabled}` };
+      faulty.upstream.inject('drop', /createAppointment/);
+      const lost = await send(faulty.stack.url, BOOK, { input }, key);
+      expect(lost.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', bookingMayExist: true });
+      const [made] = await appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, datetime);
+
+      // The lookup's answer (appointments beside currentUser) without its list, as `null` and as `nodes: null`.
+      for (const [attempt, unlisted] of [[1, null], [2, { nodes: null, page_info: { has_next_page: false, end_cursor: null } }]] as const) {
+        faulty.upstream.rewrite((text) => {
+          const answer = JSON.parse(text) as { data?: Record<string, unknown> | null };
+          if (answer.data && 'appointments' in answer.data && 'currentUser' in answer.data) answer.data.appointments = unlisted;
+          return JSON.stringify(answer);
+        });
+        expectCannotLook(await send(faulty.stack.url, BOOK, { input }, key));
+        expect(lookups()).toBe(attempt);
+      }
+      expect(creates(faulty.sandbox)).toBe(1);
+      expect(await appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, datetime)).toEqual([made]);
 
       faulty.upstream.rewrite(undefined);
       const found = await send(faulty.stack.url, BOOK, { input }, key);
