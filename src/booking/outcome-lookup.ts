@@ -23,15 +23,15 @@ export interface BookingInput {
 
 /**
  * One patient's appointments (with one provider, when the booking names one) over three days,
- * paged: a match on a later page must not read as "not booked", which would book again. And the
- * key's own user: a booking that names no provider is made with it.
+ * paged: a match on a later page must not read as "not booked", which would book again. And,
+ * for a booking that names no provider, the key's own user (see findBookedAppointment).
  */
-const LOOKUP = parse(`query BookingOutcomeLookup($userId: ID, $providerId: ID, $startDate: ISO8601DateTime, $endDate: ISO8601DateTime, $first: Int, $after: String) {
+const LOOKUP = parse(`query BookingOutcomeLookup($userId: ID, $providerId: ID, $startDate: ISO8601DateTime, $endDate: ISO8601DateTime, $first: Int, $after: String, $keyUser: Boolean!) {
   appointments(user_id: $userId, provider_id: $providerId, filter: "all", startDate: $startDate, endDate: $endDate, first: $first, after: $after) {
     nodes { id date provider { id timezone } }
     page_info { has_next_page end_cursor }
   }
-  currentUser { id }
+  currentUser @include(if: $keyUser) { id }
 }`);
 
 /** How the lookup pages: Healthie's largest page, and enough pages for any real patient's three days. */
@@ -135,7 +135,9 @@ function providerOf(input: BookingInput): string | undefined {
 /**
  * The id of an appointment matching `input` (patient, provider, start), or undefined when there
  * is none. Throws UnmatchableBooking when it cannot tell, and what the executor throws: neither
- * may be taken for "not booked".
+ * may be taken for "not booked". A booking that names no provider matches only when the patient's
+ * one appointment at that time is the key's own user's; any other appointment at that time is
+ * "cannot tell", since it may be the booking.
  */
 export async function findBookedAppointment(
   executor: Executor<UpstreamRequestContext>,
@@ -157,11 +159,20 @@ export async function findBookedAppointment(
   if (written.offsetMinutes === undefined && timeZone && zoneOffset(written.naive, timeZone) === undefined) {
     throw new UnmatchableBooking('its timezone is not one this subgraph knows (an IANA name such as America/New_York)');
   }
-  const providerId = providerOf(input);
+  const named = providerOf(input);
   const midnight = Math.floor(written.naive / MS_PER_DAY) * MS_PER_DAY;
   const isoInstant = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const variables = { userId, providerId: providerId ?? null, startDate: isoInstant(midnight - MS_PER_DAY), endDate: isoInstant(midnight + 2 * MS_PER_DAY), first: paging.pageSize };
+  const variables = {
+    userId,
+    providerId: named ?? null,
+    startDate: isoInstant(midnight - MS_PER_DAY),
+    endDate: isoInstant(midnight + 2 * MS_PER_DAY),
+    first: paging.pageSize,
+    keyUser: !named,
+  };
   let undecided: string | undefined;
+  /** A booking naming no provider: the key's own user's appointment at that time, kept until every page is read. */
+  let keyUserMatch: string | undefined;
   let after: string | null = null;
   for (let page = 1; ; page += 1) {
     const result = (await executor({ document: LOOKUP, variables: { ...variables, after }, context, operationType: 'query' as never })) as ExecutionResult<{
@@ -169,10 +180,7 @@ export async function findBookedAppointment(
       currentUser?: { readonly id?: string | null } | null;
     }>;
     if (result.errors?.length) throw result.errors[0];
-    // Named by the booking, else the key's user, with whom Healthie books when none is named: an
-    // appointment of the patient at that time with someone else is not this booking.
-    const bookedWith = providerId ?? result.data?.currentUser?.id ?? undefined;
-    if (!bookedWith) throw new UnmatchableBooking("the booking names no provider, and Healthie's answer does not say whose key this is");
+    const keyUser = result.data?.currentUser?.id ?? undefined;
     const connection = result.data?.appointments;
     // No list is not an empty list: only a page Healthie listed can say "not there".
     if (!connection || !Array.isArray(connection.nodes)) throw new UnmatchableBooking("Healthie's answer does not list the patient's appointments");
@@ -181,16 +189,21 @@ export async function findBookedAppointment(
         undecided = "Healthie's answer leaves one of the patient's appointments out";
         continue;
       }
-      // An appointment whose provider Healthie does not give may be this booking.
-      const providerId = appointment.provider?.id;
-      const unknownProvider = providerId === null || providerId === undefined;
-      if (!unknownProvider && providerId !== bookedWith) continue;
+      const heldBy = appointment.provider?.id ?? undefined;
+      // Asked by provider: another provider's appointment is not this booking.
+      if (named && heldBy !== undefined && heldBy !== named) continue;
       const booked = appointment.date ? instantOf(appointment.date, undefined) : undefined;
       const wanted = instantOf(datetime!, timeZone || appointment.provider?.timezone);
       if (booked === undefined) undecided = "Healthie's answer gives one of the patient's appointments a time this subgraph cannot read";
       else if (wanted === undefined) undecided = "its datetime has no offset, and neither its timezone nor the provider's timezone in Healthie's answer is one this subgraph knows";
-      else if (booked === wanted && unknownProvider) undecided = "Healthie's answer gives one of the patient's appointments at that time no provider";
-      else if (booked === wanted) return appointment.id;
+      else if (booked !== wanted) continue;
+      else if (heldBy === undefined) undecided = "Healthie's answer gives one of the patient's appointments at that time no provider";
+      else if (named) return appointment.id;
+      // Named no provider: Healthie books with the key's own user (as the sandbox does), but its
+      // published facts do not say so; any other appointment of the patient at that time may be
+      // this booking too, and then nothing tells them apart.
+      else if (heldBy === keyUser && keyUserMatch === undefined) keyUserMatch = appointment.id;
+      else undecided = 'the booking names no provider, and the patient has more than one appointment at that time, or one with a provider other than the key\'s own user';
     }
     if (connection.page_info?.has_next_page !== true) break;
     after = connection.page_info.end_cursor ?? null;
@@ -200,5 +213,5 @@ export async function findBookedAppointment(
     }
   }
   if (undecided) throw new UnmatchableBooking(undecided);
-  return undefined;
+  return keyUserMatch;
 }

@@ -85,14 +85,32 @@ describe('findBookedAppointment when it cannot tell', () => {
     expect(await findBookedAppointment(oneUnreadable, context as never, input)).toBe(id);
   });
 
-  it("refuses a booking that names no provider when Healthie's answer does not say whose key it is", async () => {
-    const unnamed = fixture.input(new Date(instantOf(fixture.slots[0]!, undefined)!).toISOString(), { otherPartyId: null });
+  it("cannot tell a booking that names no provider from the patient's other appointments at that time, nor from the key's user's when Healthie does not say whose key it is", async () => {
+    const me = (await send(stack.url, '{ healthieCurrentUser { id } }')).body.data!.healthieCurrentUser.id as string;
+    const members = (await send(stack.url, '{ healthieOrganizationMembers(first: 20) { nodes { id } } }')).body.data!.healthieOrganizationMembers.nodes as Array<{ id: string }>;
+    const unnamed = fixture.input(new Date(instantOf(fixture.slots[8]!, undefined)!).toISOString(), { otherPartyId: null });
+    const cannotTell = /^The booking cannot be looked up: the booking names no provider, and the patient has more than one appointment at that time, or one with a provider other than the key's own user\.$/;
+    // The patient's appointment at that time with another provider (one who offers the type) may be the booking.
+    let other: string | undefined;
+    for (const { id } of members.filter((member) => member.id !== me)) {
+      other ??= (await send(stack.url, BOOK, { input: { ...unnamed, otherPartyId: id } })).body.data?.healthieCreateAppointment?.appointment?.id;
+    }
+    expect(other).toEqual(expect.any(String));
+    await expect(findBookedAppointment(client.executor, context as never, unnamed)).rejects.toThrow(cannotTell);
+    // Beside one of the key's user at the same time, still nothing tells them apart.
+    expect((await send(stack.url, BOOK, { input: unnamed })).body.data!.healthieCreateAppointment.appointment.provider.id).toBe(me);
+    await expect(findBookedAppointment(client.executor, context as never, unnamed)).rejects.toThrow(cannotTell);
+
+    // The key's user's appointment alone, but Healthie's answer does not say whose key it is.
+    const alone = fixture.input(new Date(instantOf(fixture.slots[10]!, undefined)!).toISOString(), { otherPartyId: null });
+    await send(stack.url, BOOK, { input: alone });
     const anonymous: Executor = async (request) => {
-      const result = (await client.executor(request as never)) as ExecutionResult<{ currentUser: unknown }>;
-      result.data!.currentUser = null;
+      const result = (await client.executor(request as never)) as ExecutionResult<{ currentUser?: unknown }>;
+      if (result.data) result.data.currentUser = null;
       return result as never;
     };
-    await expect(findBookedAppointment(anonymous, context as never, unnamed)).rejects.toThrow(/names no provider, and Healthie's answer does not say whose key this is/);
+    await expect(findBookedAppointment(anonymous, context as never, alone)).rejects.toThrow(cannotTell);
+    expect(await findBookedAppointment(client.executor, context as never, alone)).toEqual(expect.any(String));
   });
 
   it("refuses, rather than say \"not booked\", when Healthie's answer does not list the patient's appointments, leaves one out, or gives one at that time no provider", async () => {
@@ -197,11 +215,11 @@ for (const planEnabled of ['true', 'false']) {
       expect(lost.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', bookingMayExist: true });
       const [made] = await appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, datetime);
 
-      // The lookup's answer (appointments beside currentUser) without its list, as `null` and as `nodes: null`.
+      // The lookup's answer without its list, as `null` and as `nodes: null` (no other request of this test asks `appointments`).
       for (const [attempt, unlisted] of [[1, null], [2, { nodes: null, page_info: { has_next_page: false, end_cursor: null } }]] as const) {
         faulty.upstream.rewrite((text) => {
           const answer = JSON.parse(text) as { data?: Record<string, unknown> | null };
-          if (answer.data && 'appointments' in answer.data && 'currentUser' in answer.data) answer.data.appointments = unlisted;
+          if (answer.data && 'appointments' in answer.data) answer.data.appointments = unlisted;
           return JSON.stringify(answer);
         });
         expectCannotLook(await send(faulty.stack.url, BOOK, { input }, key));
