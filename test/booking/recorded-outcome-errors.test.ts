@@ -151,7 +151,7 @@ describe('the outcome recorded in Redis for a refusal whose messages are not tex
 
   it.each([
     ['a field name that is an object of 500 KB', () => [{ field: { quoted: 'Q'.repeat(500_000) }, message: 'refused' }], 8 * 1024],
-    ['100,000 empty messages after one with text', () => [{ field: 'datetime', message: 'refused' }, ...Array.from({ length: 100_000 }, () => ({ field: null, message: '' }))], 128 * 1024],
+    ['100,000 empty messages after one with text', () => [{ field: 'datetime', message: 'refused' }, ...Array.from({ length: 100_000 }, () => ({ field: null, message: '' }))], 8 * 1024],
   ])('is kept bounded, and replayed with no internal error: %s', async (name, messages, bound) => {
     const { stack, upstream, fixture } = faulty;
     await client.flushall();
