@@ -54,11 +54,11 @@ function reportRejection(context: ValidationContext | null, error: GraphQLError)
   context?.reportError(rejection);
 }
 
-/** graphql-js's own message when a document exceeds `parseOptions.maxTokens` (it says "more that"). */
 /**
- * A document nesting lists or input objects so deeply that graphql-js's recursive parser runs out
- * of stack before the token limit stops it (about 1,500 levels fit in 2,000 tokens): Apollo
- * answers the bare RangeError text as GRAPHQL_PARSE_FAILED, which states no rule and no fix.
+ * A document nesting lists so deeply that graphql-js's recursive parser runs out of stack before
+ * the token limit stops it (a list takes one token a level; where the stack ends depends on the
+ * Node version and the call depth): Apollo answers the bare RangeError text as
+ * GRAPHQL_PARSE_FAILED, which states no rule and no fix.
  */
 export const NESTING_LIMIT_MESSAGE =
   'The document nests lists or input objects too deeply for this subgraph to parse. Nest values less deeply (a few levels is what any argument of this schema takes), or pass the value as a variable.';
@@ -67,6 +67,7 @@ export function isNestingOverflow(message: string): boolean {
   return message === 'Maximum call stack size exceeded';
 }
 
+/** graphql-js's own message when a document exceeds `parseOptions.maxTokens` (it says "more that"). */
 export function isTokenLimitError(message: string): boolean {
   return /Document contains more th(?:an|at) \d+ tokens/.test(message);
 }
