@@ -90,15 +90,17 @@ if (role === 'upstream') {
       {
         requestDidStart: async () => ({
           async responseForOperation({ request: operation }) {
-            if (inFlight >= cap) await new Promise<void>((resolve) => waiting.push(resolve));
-            inFlight += 1;
+            // A freed slot passes straight to the first waiter, so at most `cap` run at once, in order.
+            if (inFlight < cap) inFlight += 1;
+            else await new Promise<void>((resolve) => waiting.push(resolve));
             let singleResult: never;
             try {
               const response = await request(upstream, { method: 'POST', dispatcher: agent, headers, body: JSON.stringify({ query: operation.query, variables: operation.variables }) });
               singleResult = (await response.body.json()) as never;
             } finally {
-              inFlight -= 1;
-              waiting.shift()?.();
+              const next = waiting.shift();
+              if (next) next();
+              else inFlight -= 1;
             }
             return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult } };
           },

@@ -89,10 +89,10 @@ interface Target {
 }
 
 /**
- * Short slices of each target in turn (the proxy first, the planned subgraph second), the order
- * reversed every other slice, so that the planned subgraph's slice always lies next to the
- * proxy's and a change in the machine's speed (other work on shared cores, a slow minute of the
- * host) falls on both sides of its ratio. Figures are medians over the slices; CPU time per
+ * Short slices of each target in turn (Apollo Server alone, the proxy, the planned subgraph, the
+ * others), the order reversed every other slice, so that the planned subgraph's slice and Apollo
+ * alone's always lie next to the proxy's and a change in the machine's speed (other work on
+ * shared cores, a slow minute of the host) falls on both sides of their ratios. Figures are medians over the slices; CPU time per
  * request is over all of them.
  */
 async function slices(targets: readonly Target[], upstream: Started, connections: number, count: number, sliceMs: number): Promise<Map<string, Measured[]>> {
@@ -132,11 +132,12 @@ async function main() {
 
     /** One throughput figure: slices of every target, rows printed; returns the planned ratio. */
     const throughput = async (name: Figure, bodies: Bodies) => {
+      // Apollo alone first and the planned subgraph third: in either order both lie next to the proxy.
       const targets: Target[] = [
+        { label: 'apollo', process: apolloOnly, headers: {}, body: bodies.proxy },
         { label: 'proxy', process: proxy, headers: {}, body: bodies.proxy },
         { label: 'planned', process: planned, headers: subgraphAuth, body: bodies.subgraph },
         { label: 'delegation', process: delegated, headers: subgraphAuth, body: bodies.subgraph },
-        { label: 'apollo', process: apolloOnly, headers: {}, body: bodies.proxy },
         ...(uncapped ? [{ label: 'uncapped', process: uncapped, headers: subgraphAuth, body: bodies.subgraph }] : []),
       ];
       for (const t of targets) await load(t.process.url, t.headers, t.body, 32, WARM_UP_MS);
@@ -211,10 +212,10 @@ async function main() {
   try {
     const body = { subgraph: JSON.stringify({ query: '{ healthieCurrentUser { id firstName lastName } }' }), proxy: JSON.stringify({ query: '{ currentUser { id first_name last_name } }' }) };
     const targets: Target[] = [
+      { label: 'apollo', process: slowApollo, headers: {}, body: body.proxy },
       { label: 'proxy', process: slowProxy, headers: {}, body: body.proxy },
       { label: 'planned', process: slowPlanned, headers: subgraphAuth, body: body.subgraph },
       { label: 'delegation', process: slowDelegated, headers: subgraphAuth, body: body.subgraph },
-      { label: 'apollo', process: slowApollo, headers: {}, body: body.proxy },
     ];
     for (const t of targets) await load(t.process.url, t.headers, t.body, 1, 1_000);
     const measured = await slices(targets, slow, 1, LATENCY_SLICES, LATENCY_SLICE_MS);
