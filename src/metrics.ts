@@ -53,6 +53,7 @@ export interface Metrics {
 
 /** What the API version gauges read (upstream/version.ts's VersionMonitor). */
 export interface ApiVersionState {
+  readonly hasAnswered: boolean;
   readiness(): { readonly healthieApiVersion: string; readonly sunsetDate?: string; readonly unsupported?: unknown };
 }
 
@@ -80,13 +81,14 @@ export function createMetrics(): Metrics {
   });
   new Gauge({
     name: 'healthie_api_version_unsupported',
-    help: 'Whether Healthie refuses the API version sent (1) or serves it (0).',
+    help: "Whether Healthie refuses the API version sent (1) or serves it (0); absent until Healthie's first answer.",
     labelNames: ['version'],
     registers: [registry],
     collect() {
       this.reset();
-      const state = apiVersion?.readiness();
-      if (state) this.set({ version: state.healthieApiVersion }, state.unsupported ? 1 : 0);
+      if (!apiVersion?.hasAnswered) return;
+      const state = apiVersion.readiness();
+      this.set({ version: state.healthieApiVersion }, state.unsupported ? 1 : 0);
     },
   });
   collectDefaultMetrics({ register: registry, prefix: 'healthie_subgraph_' });

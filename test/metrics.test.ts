@@ -49,7 +49,9 @@ describe('metrics', () => {
     const before = await startStack({ sandbox: { now: () => new Date('2026-12-15T10:00:00Z') } });
     stacks.push(before);
     // Nothing is known before Healthie's first answer.
-    expect(await (await metricsOf(before)).text()).not.toMatch(/^healthie_api_version_sunset_timestamp_seconds/m);
+    const unknown = await (await metricsOf(before)).text();
+    expect(unknown).not.toMatch(/^healthie_api_version_sunset_timestamp_seconds/m);
+    expect(unknown).not.toMatch(/^healthie_api_version_unsupported/m);
     await before.query(READ, {}, { 'x-healthie-api-key': DEMO_API_KEY });
     const served = await (await metricsOf(before)).text();
     expect(served).toContain(`healthie_api_version_sunset_timestamp_seconds{version="2026-01-01"} ${Date.parse('2027-01-31T00:00:00Z') / 1000}`);

@@ -118,6 +118,7 @@ export class VersionMonitor {
   private sunsetDate: string | undefined;
   private latestVersion: string | undefined;
   private unsupported: string | undefined;
+  private answered = false;
 
   constructor(options: VersionMonitorOptions) {
     this.apiVersion = options.apiVersion;
@@ -135,9 +136,13 @@ export class VersionMonitor {
     for (const warning of versionWarnings(body)) this.warn(warning);
     const refusal = unsupportedVersion(body);
     if (!refusal) {
-      if (isSuccessfulAnswer(status, body)) this.unsupported = undefined;
+      if (isSuccessfulAnswer(status, body)) {
+        this.unsupported = undefined;
+        this.answered = true;
+      }
       return undefined;
     }
+    this.answered = true;
     const latest = refusal.latest_version ?? this.latestVersion;
     const supported = [
       refusal.minimum_supported_version ? `oldest supported: ${refusal.minimum_supported_version}` : undefined,
@@ -166,6 +171,11 @@ export class VersionMonitor {
       return undefined;
     }
     return this.inspect(parsed, status);
+  }
+
+  /** Whether an answer of Healthie's has shown that it serves the version or refuses it (a refused key, a 5xx show neither). */
+  get hasAnswered(): boolean {
+    return this.answered;
   }
 
   readiness(): VersionReadiness {
