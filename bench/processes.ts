@@ -4,8 +4,9 @@
  * - `upstream`: the built-in sandbox (it executes GraphQL as Healthie would), with a latency;
  * - `proxy`: the baseline, a minimal Node proxy that adds Healthie's auth headers and forwards the
  *   body to the upstream, as anything in front of Healthie must at least do;
- * - `apollo`: the least any subgraph keeping Apollo's pipeline costs, Apollo Server alone forwarding each operation (see below),
- *   `--max-in-flight=N` holding it to N upstream requests at once as the subgraph's per-key cap does;
+ * - `apollo`: the least any subgraph keeping Apollo's pipeline costs, Apollo Server alone
+ *   forwarding each operation (see below), `--max-in-flight=N` holding it to N upstream requests
+ *   at once as the subgraph's per-key cap does;
  * - the subgraph itself runs from bench/subgraph-process.mjs (plain JavaScript on the build).
  *
  * Each answers `{ type: 'stats' }` with its own CPU time and RSS (process.cpuUsage and

@@ -92,8 +92,8 @@ interface Target {
  * Short slices of each target in turn (Apollo Server alone, the proxy, the planned subgraph, the
  * others), the order reversed every other slice, so that the planned subgraph's slice and Apollo
  * alone's always lie next to the proxy's and a change in the machine's speed (other work on
- * shared cores, a slow minute of the host) falls on both sides of their ratios. Figures are medians over the slices; CPU time per
- * request is over all of them.
+ * shared cores, a slow minute of the host) falls on both sides of their ratios. Figures are
+ * medians over the slices; CPU time per request is over all of them.
  */
 async function slices(targets: readonly Target[], upstream: Started, connections: number, count: number, sliceMs: number): Promise<Map<string, Measured[]>> {
   const byLabel = new Map<string, Measured[]>(targets.map((t) => [t.label, []]));

@@ -19,8 +19,9 @@
  * (RESERVED_KEY_PREFIX + the client's alias), and mapped back twice: resolvers read the value
  * from the reserved key (resolvingReservedKeys), and error paths name the client's alias again
  * (clientPath, in plugins/upstream-errors.ts). Renamed: every alias `__typename` on another field,
- * every alias `then`, and any other alias that names, in the same object, a field asked without alias (`id` beside
- * the loader's `id`). A request without such an alias is sent exactly as before. Clients cannot
+ * every alias `then`, and any other alias that names, in the same object, a field asked without
+ * alias (`id` beside the loader's `id`). A request without such an alias is sent exactly as
+ * before. Clients cannot
  * use the reserved prefix themselves (booking/delegation.ts, reservedAliases), so a reserved key
  * in an answer or a path is always one of these.
  */
