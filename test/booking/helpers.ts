@@ -183,6 +183,25 @@ export function faultyBookingStack(env: Record<string, string> | (() => Record<s
   return started as FaultyBookingStack;
 }
 
+export interface SchedulingStack {
+  readonly stack: Stack;
+  readonly fixture: BookingFixture;
+}
+
+/**
+ * A stack that may book (HEALTHIE_ALLOW_SCHEDULING=true, with `env`) and its booking fixture,
+ * started before the enclosing describe's tests and closed after them.
+ */
+export function schedulingStack(env: Record<string, string> = {}): SchedulingStack {
+  const started: Partial<{ -readonly [K in keyof SchedulingStack]: SchedulingStack[K] }> = {};
+  beforeAll(async () => {
+    started.stack = await startStack({ env: { HEALTHIE_ALLOW_SCHEDULING: 'true', ...env } });
+    started.fixture = await bookingFixture(started.stack.url);
+  });
+  afterAll(() => started.stack?.close());
+  return started as SchedulingStack;
+}
+
 /**
  * The log lines as text for "nothing of the patient's is logged" checks, without the fields a random
  * or timed value fills (request ids, times, durations, tenant hashes): an id of a few digits

@@ -9,7 +9,7 @@ import { MAX_RECORDED_MESSAGE_BYTES } from '../../src/booking/recorded-outcome.j
 import { createRedis, type Redis } from '../../src/redis.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { BOOK, bookingFixture, creates, faultyBookingStack, send, type BookingFixture } from './helpers.js';
+import { BOOK, bookingFixture, creates, faultyBookingStack, schedulingStack, send, type BookingFixture } from './helpers.js';
 import { errorLines } from '../helpers/stack.js';
 
 /** A contact type the sandbox (as Healthie) quotes whole in its refusal. */
@@ -39,20 +39,14 @@ function expectBoundedReplay({ first, replay }: { first: Messages; replay: Messa
 
 describe('the outcome recorded for a booking refused with huge messages', () => {
   describe('in memory', () => {
-    let stack: Stack;
-    let fixture: BookingFixture;
-    beforeAll(async () => {
-      stack = await startStack({ env: { HEALTHIE_ALLOW_SCHEDULING: 'true' } });
-      fixture = await bookingFixture(stack.url);
-      stack.sandbox.clearRequests();
-    });
-    afterAll(() => stack.close());
+    const booking = schedulingStack();
 
     it('keeps at most 2 KiB of their text, which a replay answers; the first answer has them whole', async () => {
-      expectBoundedReplay(await refusedTwice(stack, fixture, 'huge-messages'));
+      expectBoundedReplay(await refusedTwice(booking.stack, booking.fixture, 'huge-messages'));
     });
 
     it('keeps whole characters where the bound falls, U+FFFD among them, so a replay answers the start of the same text', async () => {
+      const { stack, fixture } = booking;
       // Emoji (4 bytes) after 0-3 bytes of ASCII: the bound falls at every position inside one; and a text of U+FFFD (3 bytes).
       const contactTypes = [...['', 'a', 'ab', 'abc'].map((prefix) => prefix + '\u{1F600}'.repeat(20_000)), '\uFFFD'.repeat(5_000)];
       for (const [i, contactType] of contactTypes.entries()) {

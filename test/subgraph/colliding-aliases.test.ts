@@ -11,7 +11,7 @@ import { expectSameAnswers } from '../helpers/compare.js';
 import { reservedKey } from '../../src/subgraph/colliding-aliases.js';
 import { bothPaths, post, startStack, type Stack } from '../helpers/stack.js';
 import { executeApproved, startUpstream, type Upstream } from '../helpers/upstream.js';
-import { bookingFixture, creates, send, type BookingFixture } from '../booking/helpers.js';
+import { creates, schedulingStack, send } from '../booking/helpers.js';
 
 const auth = { 'x-healthie-api-key': DEMO_API_KEY };
 const TRACE = { 'apollo-federation-include-trace': 'ftv1' };
@@ -174,15 +174,10 @@ describe('what Healthie receives for aliases named like the fields delegation ad
 });
 
 describe('a booking selecting its payload under the alias then', () => {
-  let stack: Stack;
-  let fixture: BookingFixture;
-  beforeAll(async () => {
-    stack = await startStack({ env: { HEALTHIE_ALLOW_SCHEDULING: 'true' } });
-    fixture = await bookingFixture(stack.url);
-  });
-  afterAll(() => stack.close());
+  const booking = schedulingStack();
 
   it('answers the appointment booked, once, without an error', async () => {
+    const { stack, fixture } = booking;
     const book = 'mutation($input: HealthieCreateAppointmentInput!) { healthieCreateAppointment(input: $input) { then: appointment { then: id } messages { field } } }';
     const result = await send(stack.url, book, { input: fixture.input(fixture.slots[0]!) });
     expect(result.body.errors).toBeUndefined();
