@@ -178,15 +178,29 @@ for (const planEnabled of ['true', 'false']) {
       expect(result.body.errors![0]!.message).toMatch(CANNOT_LOOK);
     }
 
+    /** Books `input` under `key` with Healthie's answer dropped after it booked; the appointment it made. */
+    async function loseBooking(input: Record<string, unknown>, key: Record<string, string>, datetime: string): Promise<string | undefined> {
+      faulty.upstream.inject('drop', /createAppointment/);
+      const lost = await send(faulty.stack.url, BOOK, { input }, key);
+      expect(lost.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', bookingMayExist: true });
+      return (await appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, datetime))[0];
+    }
+
+    /** With Healthie's answers whole again, the retry replays the appointment `made`, and nothing more was ever created. */
+    async function expectFoundOnce(input: Record<string, unknown>, key: Record<string, string>, made: string | undefined) {
+      faulty.upstream.rewrite(undefined);
+      const found = await send(faulty.stack.url, BOOK, { input }, key);
+      expect(found.headers.get('idempotent-replayed')).toBe('true');
+      expect(found.body.data!.healthieCreateAppointment.appointment.id).toBe(made);
+      expect(creates(faulty.sandbox)).toBe(1);
+    }
+
     it("refuses the retry, books nothing more and keeps the key unknown, when Healthie's answer has no timezone for the wall time booked; finds it once it has", async () => {
       const datetime = nextSlot();
       // Wall time in the provider's timezone; enforceAvailability false: Healthie would take a second booking.
       const input = faulty.fixture.input(datetime.slice(0, 19), { enforceAvailability: false });
       const key = { 'idempotency-key': `no-zone-${planEnabled}` };
-      faulty.upstream.inject('drop', /createAppointment/);
-      const lost = await send(faulty.stack.url, BOOK, { input }, key);
-      expect(lost.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', bookingMayExist: true });
-      const [made] = await appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, datetime);
+      const made = await loseBooking(input, key, datetime);
 
       faulty.upstream.rewrite((text) => text.replace(/"timezone":"[^"]*"/g, '"timezone":null'));
       for (const attempt of [1, 2]) {
@@ -199,21 +213,14 @@ for (const planEnabled of ['true', 'false']) {
       const audits = faulty.stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === 'booking');
       expect(audits.slice(-1)).toEqual([expect.objectContaining({ outcome: 'refused', code: 'BAD_USER_INPUT', bookingMayExist: true })]);
 
-      faulty.upstream.rewrite(undefined);
-      const found = await send(faulty.stack.url, BOOK, { input }, key);
-      expect(found.headers.get('idempotent-replayed')).toBe('true');
-      expect(found.body.data!.healthieCreateAppointment.appointment.id).toBe(made);
-      expect(creates(faulty.sandbox)).toBe(1);
+      await expectFoundOnce(input, key, made);
     });
 
     it("refuses the retry and books nothing more when Healthie's answer to the lookup lists no appointments; finds the booking once it does", async () => {
       const datetime = nextSlot();
       const input = faulty.fixture.input(datetime, { enforceAvailability: false });
       const key = { 'idempotency-key': `no-list-${planEnabled}` };
-      faulty.upstream.inject('drop', /createAppointment/);
-      const lost = await send(faulty.stack.url, BOOK, { input }, key);
-      expect(lost.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', bookingMayExist: true });
-      const [made] = await appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, datetime);
+      const made = await loseBooking(input, key, datetime);
 
       // The lookup's answer without its list, as `null` and as `nodes: null` (no other request of this test asks `appointments`).
       for (const [attempt, unlisted] of [[1, null], [2, { nodes: null, page_info: { has_next_page: false, end_cursor: null } }]] as const) {
@@ -228,11 +235,7 @@ for (const planEnabled of ['true', 'false']) {
       expect(creates(faulty.sandbox)).toBe(1);
       expect(await appointmentsAt(faulty.sandbox.url, faulty.fixture.patientId, datetime)).toEqual([made]);
 
-      faulty.upstream.rewrite(undefined);
-      const found = await send(faulty.stack.url, BOOK, { input }, key);
-      expect(found.headers.get('idempotent-replayed')).toBe('true');
-      expect(found.body.data!.healthieCreateAppointment.appointment.id).toBe(made);
-      expect(creates(faulty.sandbox)).toBe(1);
+      await expectFoundOnce(input, key, made);
     });
 
     it('refuses the retry of a booking whose datetime the lookup does not read, sending neither a lookup nor a create', async () => {
