@@ -171,6 +171,13 @@ export async function findBookedAppointment(
     keyUser: !named,
   };
   let undecided: string | undefined;
+  // The start asked for, read once per timezone it is read in (the booking's, else each provider's).
+  const wantedIn = new Map<string | undefined, number | undefined>();
+  const wantedAt = (zone: string | null | undefined): number | undefined => {
+    const key = timeZone || zone || undefined;
+    if (!wantedIn.has(key)) wantedIn.set(key, instantOf(datetime!, key));
+    return wantedIn.get(key);
+  };
   /** A booking naming no provider: the key's own user's appointment at that time, kept until every page is read. */
   let keyUserMatch: string | undefined;
   let after: string | null = null;
@@ -193,7 +200,7 @@ export async function findBookedAppointment(
       // Asked by provider: another provider's appointment is not this booking.
       if (named && heldBy !== undefined && heldBy !== named) continue;
       const booked = appointment.date ? instantOf(appointment.date, undefined) : undefined;
-      const wanted = instantOf(datetime!, timeZone || appointment.provider?.timezone);
+      const wanted = wantedAt(appointment.provider?.timezone);
       if (booked === undefined) undecided = "Healthie's answer gives one of the patient's appointments a time this subgraph cannot read";
       else if (wanted === undefined) undecided = "its datetime has no offset, and neither its timezone nor the provider's timezone in Healthie's answer is one this subgraph knows";
       else if (booked !== wanted) continue;
