@@ -107,13 +107,19 @@ export function createMemoryStore(times: StoreTimes, now: () => number = Date.no
   const records = new Map<string, MemoryRecord>();
   /** Each tenant's keys, to bound its share and to sweep only its own when it is full. */
   const byTenant = new Map<string, Set<string>>();
+  // A full share (or store) is swept for expired records at most once a second: otherwise every
+  // claim against it would walk up to all its records again.
+  const sweptAt = new Map<string, number>();
   const forget = (key: string) => {
     const record = records.get(key);
     if (!record) return;
     records.delete(key);
     const keys = byTenant.get(record.tenant);
     keys?.delete(key);
-    if (keys?.size === 0) byTenant.delete(record.tenant);
+    if (keys?.size === 0) {
+      byTenant.delete(record.tenant);
+      sweptAt.delete(record.tenant);
+    }
   };
   const live = (key: string): MemoryRecord | undefined => {
     const record = records.get(key);
@@ -124,7 +130,10 @@ export function createMemoryStore(times: StoreTimes, now: () => number = Date.no
     const record = live(key);
     return record?.state === 'in-flight' && record.token === token ? record : undefined;
   };
-  const sweep = (keys: Iterable<string>) => {
+  const sweep = (scope: string, keys: Iterable<string>) => {
+    const at = now();
+    if (at - (sweptAt.get(scope) ?? Number.NEGATIVE_INFINITY) < 1_000) return;
+    sweptAt.set(scope, at);
     for (const key of [...keys]) live(key);
   };
   /** A record that may have booked is kept for the TTL after it has settled (for a crashed owner: after its lease). */
@@ -135,14 +144,14 @@ export function createMemoryStore(times: StoreTimes, now: () => number = Date.no
       const record = live(key);
       const at = now();
       if (!record) {
-        if ((byTenant.get(tenant)?.size ?? 0) >= limits.perTenant) sweep(byTenant.get(tenant)!);
+        if ((byTenant.get(tenant)?.size ?? 0) >= limits.perTenant) sweep(tenant, byTenant.get(tenant)!);
         if ((byTenant.get(tenant)?.size ?? 0) >= limits.perTenant) {
           throw full(
             `This API key holds ${limits.perTenant} Idempotency-Keys in the in-memory idempotency store, its share (of ${limits.total} for all tenants); the booking was not sent. Keys are kept for IDEMPOTENCY_TTL_S: retry once older ones expire, or have the operator set REDIS_URL or lower IDEMPOTENCY_TTL_S.`,
             'idempotency_tenant_share',
           );
         }
-        if (records.size >= limits.total) sweep(records.keys());
+        if (records.size >= limits.total) sweep('', records.keys());
         if (records.size >= limits.total) {
           throw full(`The in-memory idempotency store holds ${limits.total} keys, its limit; the booking was not sent. Set REDIS_URL, or lower IDEMPOTENCY_TTL_S.`, 'idempotency_store');
         }

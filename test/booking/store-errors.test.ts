@@ -48,6 +48,19 @@ describe('the in-memory idempotency store when full', () => {
     await expect(store.claim('mine-5', 'fp', 'greedy')).resolves.toMatchObject({ kind: 'claimed' });
   });
 
+  it('sweeps a full share for expired keys at most once a second, so claims against it do not each walk all its keys', async () => {
+    let now = 0;
+    const store = createMemoryStore(TIMES, () => now, { total: 12, perTenant: 3 });
+    for (const n of [1, 2, 3]) await store.claim(`mine-${n}`, 'fp', 'greedy');
+    const expiry = TIMES.leaseMs + TIMES.settleMs + TIMES.ttlMs;
+    now = expiry - 1; // swept now: nothing has expired yet
+    await expect(store.claim('mine-4', 'fp', 'greedy')).rejects.toMatchObject({ extensions: { limit: 'idempotency_tenant_share' } });
+    now = expiry; // expired, but swept less than a second ago
+    await expect(store.claim('mine-4', 'fp', 'greedy')).rejects.toMatchObject({ extensions: { limit: 'idempotency_tenant_share' } });
+    now = expiry - 1 + 1_000;
+    await expect(store.claim('mine-4', 'fp', 'greedy')).resolves.toMatchObject({ kind: 'claimed' });
+  });
+
   it('counts a key once however often it is claimed, and counts outcomes kept (done, unknown) against the share', async () => {
     const store = createMemoryStore(TIMES, () => 0, { total: 100, perTenant: 2 });
     const first = (await store.claim('k1', 'fp', 't')) as { token: string };
